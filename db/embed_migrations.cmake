@@ -1,0 +1,12 @@
+# Writes a C++ file holding every db/migrations/NNNN_name.sql as a raw string, in order.
+file(GLOB files ${DIR}/*.sql)
+list(SORT files)
+set(body "#include \"db/migrations.h\"\nnamespace hs::db {\nconst std::vector<Migration>& embeddedMigrations() {\n  static const std::vector<Migration> kAll = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} sql)
+  string(APPEND body "    {\"${name}\", R\"parleysql(${sql})parleysql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kAll;\n}\n}  // namespace hs::db\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
