@@ -43,6 +43,9 @@ ErrInfo infoFor(ErrCode code) noexcept {
 }
 
 std::string errorBody(const MatrixError& e) {
+  if (!e.customBody().empty()) {
+    return e.customBody();
+  }
   json::Writer w;
   w.startObject();
   w.key("errcode").string(e.errcode());

@@ -66,6 +66,12 @@ class MatrixError : public std::runtime_error {
     extra_.emplace_back(std::move(key), std::move(json_value));
     return *this;
   }
+  // Replaces the whole body: UIA's 401 carries flows and a session rather than an errcode.
+  MatrixError& withBody(std::string json_body) {
+    body_ = std::move(json_body);
+    return *this;
+  }
+  const std::string& customBody() const noexcept { return body_; }
   // Also sets the Retry-After header (seconds, rounded up) on the response.
   std::optional<int64_t> retryAfterMs() const noexcept { return retry_after_ms_; }
   MatrixError& withRetryAfterMs(int64_t ms) {
@@ -77,6 +83,7 @@ class MatrixError : public std::runtime_error {
   ErrCode code_;
   std::optional<int> status_;  // spec oddities only, e.g. 409 + M_UNKNOWN
   Extra extra_;
+  std::string body_;
   std::optional<int64_t> retry_after_ms_;
 };
 

@@ -1,0 +1,41 @@
+#include "client_api/handlers/handlers.h"
+#include "homeserver/core/json.h"
+#include "homeserver/core/matrix_error.h"
+
+namespace hs::client {
+
+// GET /_matrix/client/versions
+Response getVersions(Request&, const Requester&, ClientContext&) {
+  // Only versions whose client features are implemented; widened as features land.
+  return Response::json(200, R"({"versions":["r0.6.1","v1.1"],"unstable_features":{}})");
+}
+
+// GET /.well-known/matrix/client
+Response getWellKnownClient(Request&, const Requester&, ClientContext& ctx) {
+  if (ctx.config.public_baseurl.empty()) {
+    throw core::MatrixError(core::ErrCode::NotFound, "No .well-known configured");
+  }
+  json::Writer w;
+  w.startObject().key("m.homeserver").startObject().key("base_url").string(ctx.config.public_baseurl);
+  w.endObject().endObject();
+  return Response::json(200, w.take());
+}
+
+// GET /_matrix/client/v1/auth_metadata
+// NOTSPEC-free: we have no OAuth 2.0 server, and the spec says to answer 404 M_UNRECOGNIZED.
+Response getAuthMetadata(Request&, const Requester&, ClientContext&) {
+  throw core::MatrixError(core::ErrCode::Unrecognized, "OAuth 2.0 is not supported");
+}
+
+// GET /_matrix/client/v3/capabilities
+Response getCapabilities(Request&, const Requester&, ClientContext&) {
+  return Response::json(200, R"({"capabilities":{)"
+                             R"("m.change_password":{"enabled":true},)"
+                             R"("m.room_versions":{"default":"11","available":{"10":"stable","11":"stable"}},)"
+                             R"("m.set_displayname":{"enabled":true},)"
+                             R"("m.set_avatar_url":{"enabled":true},)"
+                             R"("m.3pid_changes":{"enabled":false},)"
+                             R"("m.get_login_token":{"enabled":false}}})");
+}
+
+}  // namespace hs::client

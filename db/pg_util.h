@@ -1,0 +1,29 @@
+#pragma once
+// Small conversions between pqxx fields and the services' optional values.
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+// pqxx 6 already sends an empty std::optional parameter as SQL NULL.
+namespace hs::db {
+
+inline std::optional<std::string> optStr(const pqxx::field& f) {
+  if (f.is_null()) {
+    return std::nullopt;
+  }
+  return f.as<std::string>();
+}
+
+inline std::optional<int64_t> optI64(const pqxx::field& f) {
+  if (f.is_null()) {
+    return std::nullopt;
+  }
+  return f.as<int64_t>();
+}
+
+// Raw bytes (token hashes) as a bytea parameter and back.
+inline pqxx::binarystring bytes(const std::string& raw) { return pqxx::binarystring(raw); }
+inline std::string bytesOf(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+
+}  // namespace hs::db

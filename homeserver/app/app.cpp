@@ -1,0 +1,75 @@
+#include "homeserver/app/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "client_api/client_context.h"
+#include "client_api/routes.h"
+#include "db/migrations.h"
+#include "db/pg_account_store.h"
+#include "db/pool.h"
+#include "homeserver/app/ops_routes.h"
+#include "homeserver/core/clock.h"
+#include "homeserver/core/random.h"
+#include "homeserver/core/signing.h"
+#include "homeserver/core/thread_pool.h"
+#include "homeserver/http/server.h"
+#include "homeserver/services/accounts/account_service.h"
+#include "homeserver/services/accounts/profile_service.h"
+
+namespace hs {
+
+namespace {
+constexpr size_t kMaxQueuedRequests = 4096;
+constexpr int64_t kHeadersAllowance = 64 * 1024;
+}  // namespace
+
+App::App(config::Config config) : config_(std::move(config)) {
+  clock_ = std::make_unique<core::SystemClock>();
+  random_ = std::make_unique<core::SodiumRandom>();
+  signing_key_ = std::make_unique<core::SigningKey>(core::SigningKey::loadFile(config_.signing_key_path));
+  pool_ = std::make_unique<db::Pool>(config_.database.url, config_.database.pool_size);
+  for (const auto& name : db::applyMigrations(*pool_, db::embeddedMigrations())) {
+    spdlog::info("applied migration {}", name);
+  }
+  account_store_ = std::make_unique<db::PgAccountStore>(*pool_);
+  accounts_ = std::make_unique<accounts::AccountService>(config_, *account_store_, *random_, *clock_);
+  profiles_ = std::make_unique<accounts::ProfileService>(*account_store_, config_.server_name);
+  client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_});
+  metrics_ = std::make_unique<http::Metrics>();
+  routes_ = std::make_unique<http::RouteTable>();
+  client::addClientRoutes(*routes_, *client_ctx_);
+  addOpsRoutes(*routes_, *pool_, *metrics_);
+  dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
+                                                   config_.http.max_json_body);
+  workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
+                                                kMaxQueuedRequests);
+}
+
+App::~App() { stop(); }
+
+void App::start() {
+  http::ServerOptions o;
+  o.bind_address = config_.client_listener.bind_address;
+  o.port = config_.client_listener.port;
+  o.reactor_threads = config_.http.reactor_threads;
+  // Pistache buffers whole bodies: the largest legitimate one is a media upload.
+  o.max_request_size = static_cast<size_t>(
+      std::max(config_.media.max_upload_size, config_.http.max_json_body) + kHeadersAllowance);
+  server_ = std::make_unique<http::HttpServer>(o, *dispatcher_, *workers_, *metrics_);
+  server_->start();
+  spdlog::info("parley {} listening on {}:{}", config_.server_name, o.bind_address, clientPort());
+}
+
+int App::clientPort() const { return server_ ? server_->port() : 0; }
+
+void App::stop() {
+  if (server_) {
+    server_->stop(std::chrono::seconds(10));
+    server_.reset();
+  }
+  if (workers_) {
+    workers_->stop();
+  }
+}
+
+}  // namespace hs

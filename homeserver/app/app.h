@@ -1,0 +1,61 @@
+#pragma once
+// The composition root: owns every long-lived object, built in dependency order.
+#include <memory>
+
+#include "homeserver/config/config.h"
+
+namespace hs::core {
+class Clock;
+class Random;
+class SigningKey;
+class ThreadPool;
+}  // namespace hs::core
+namespace hs::db {
+class Pool;
+class PgAccountStore;
+}  // namespace hs::db
+namespace hs::http {
+class RouteTable;
+class Metrics;
+class Dispatcher;
+class HttpServer;
+}  // namespace hs::http
+namespace hs::accounts {
+class AccountService;
+class ProfileService;
+}  // namespace hs::accounts
+namespace hs::client {
+struct ClientContext;
+}
+
+namespace hs {
+
+class App {
+ public:
+  // Connects to the database, applies migrations and loads the signing key; throws on any
+  // failure so main can log it and exit non-zero.
+  explicit App(config::Config config);
+  ~App();
+  void start();
+  int clientPort() const;  // the bound port (the config may say 0)
+  void stop();
+  const config::Config& config() const { return config_; }
+
+ private:
+  config::Config config_;
+  std::unique_ptr<core::Clock> clock_;
+  std::unique_ptr<core::Random> random_;
+  std::unique_ptr<core::SigningKey> signing_key_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<db::PgAccountStore> account_store_;
+  std::unique_ptr<accounts::AccountService> accounts_;
+  std::unique_ptr<accounts::ProfileService> profiles_;
+  std::unique_ptr<client::ClientContext> client_ctx_;
+  std::unique_ptr<http::RouteTable> routes_;
+  std::unique_ptr<http::Metrics> metrics_;
+  std::unique_ptr<http::Dispatcher> dispatcher_;
+  std::unique_ptr<core::ThreadPool> workers_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace hs

@@ -1,0 +1,199 @@
+#include "homeserver/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "homeserver/core/ids.h"
+
+namespace hs::config {
+
+namespace {
+
+// Reads `node[key]` into `out` when present; a wrong type is collected, not thrown, so the
+// operator sees every mistake at once.
+template <typename T>
+void read(const YAML::Node& node, const char* key, T& out, std::vector<std::string>& errors,
+          const std::string& where) {
+  if (!node || !node.IsMap() || !node[key]) {
+    return;
+  }
+  try {
+    out = node[key].as<T>();
+  } catch (const YAML::Exception&) {
+    errors.push_back(where + key + ": has the wrong type");
+  }
+}
+
+std::string resolvePath(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || std::filesystem::path(p).is_absolute()) {
+    return p;
+  }
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+Listener readListener(const YAML::Node& n, std::vector<std::string>& errors, const std::string& where) {
+  Listener l;
+  read(n, "bind_address", l.bind_address, errors, where);
+  read(n, "port", l.port, errors, where);
+  read(n, "tls_cert_path", l.tls_cert_path, errors, where);
+  read(n, "tls_key_path", l.tls_key_path, errors, where);
+  return l;
+}
+
+RateLimit readRateLimit(const YAML::Node& n, const char* key, RateLimit def,
+                        std::vector<std::string>& errors) {
+  if (n && n[key]) {
+    read(n[key], "per_second", def.per_second, errors, std::string("rate_limits.") + key + ".");
+    read(n[key], "burst", def.burst, errors, std::string("rate_limits.") + key + ".");
+  }
+  return def;
+}
+
+void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& errors) {
+  read(root, "server_name", c.server_name, errors, "");
+  read(root, "public_baseurl", c.public_baseurl, errors, "");
+  read(root, "signing_key_path", c.signing_key_path, errors, "");
+  if (root["listeners"]) {
+    if (root["listeners"]["client"]) {
+      c.client_listener = readListener(root["listeners"]["client"], errors, "listeners.client.");
+    }
+    if (root["listeners"]["federation"]) {
+      c.federation_listener = readListener(root["listeners"]["federation"], errors, "listeners.federation.");
+    }
+  }
+  const auto db = root["database"];
+  read(db, "url", c.database.url, errors, "database.");
+  read(db, "pool_size", c.database.pool_size, errors, "database.");
+  const auto media = root["media"];
+  read(media, "store_path", c.media.store_path, errors, "media.");
+  read(media, "max_upload_size", c.media.max_upload_size, errors, "media.");
+  read(media, "freeze_unauthenticated", c.media.freeze_unauthenticated, errors, "media.");
+  const auto reg = root["registration"];
+  read(reg, "enabled", c.registration.enabled, errors, "registration.");
+  read(reg, "require_registration_token", c.registration.require_registration_token, errors, "registration.");
+  read(reg, "registration_tokens", c.registration.registration_tokens, errors, "registration.");
+  read(reg, "require_email", c.registration.require_email, errors, "registration.");
+  const auto auth = root["auth"];
+  read(auth, "access_token_lifetime_ms", c.auth.access_token_lifetime_ms, errors, "auth.");
+  read(auth, "refresh_token_lifetime_ms", c.auth.refresh_token_lifetime_ms, errors, "auth.");
+  read(auth, "password_ops_limit", c.auth.password_ops_limit, errors, "auth.");
+  read(auth, "password_mem_limit_kib", c.auth.password_mem_limit_kib, errors, "auth.");
+  read(auth, "min_password_length", c.auth.min_password_length, errors, "auth.");
+  const auto rl = root["rate_limits"];
+  read(rl, "enabled", c.rate_limits.enabled, errors, "rate_limits.");
+  c.rate_limits.login_per_ip = readRateLimit(rl, "login_per_ip", c.rate_limits.login_per_ip, errors);
+  c.rate_limits.login_per_account = readRateLimit(rl, "login_per_account", c.rate_limits.login_per_account, errors);
+  c.rate_limits.register_per_ip = readRateLimit(rl, "register_per_ip", c.rate_limits.register_per_ip, errors);
+  c.rate_limits.messages_per_user = readRateLimit(rl, "messages_per_user", c.rate_limits.messages_per_user, errors);
+  const auto smtp = root["smtp"];
+  read(smtp, "host", c.smtp.host, errors, "smtp.");
+  read(smtp, "port", c.smtp.port, errors, "smtp.");
+  read(smtp, "security", c.smtp.security, errors, "smtp.");
+  read(smtp, "username", c.smtp.username, errors, "smtp.");
+  read(smtp, "password", c.smtp.password, errors, "smtp.");
+  read(smtp, "from", c.smtp.from, errors, "smtp.");
+  read(root["logging"], "level", c.logging.level, errors, "logging.");
+  read(root["logging"], "format", c.logging.format, errors, "logging.");
+  const auto http = root["http"];
+  read(http, "worker_threads", c.http.worker_threads, errors, "http.");
+  read(http, "reactor_threads", c.http.reactor_threads, errors, "http.");
+  read(http, "max_json_body", c.http.max_json_body, errors, "http.");
+  read(http, "request_timeout_ms", c.http.request_timeout_ms, errors, "http.");
+}
+
+std::string joinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    out += "  - " + l + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+Config parseConfig(const std::string& yaml_text, const std::string& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(std::string("config is not valid YAML: ") + e.what());
+  }
+  if (!root.IsMap()) {
+    throw ConfigError("config must be a YAML mapping");
+  }
+  Config c;
+  std::vector<std::string> errors;
+  readSections(root, c, errors);
+  c.signing_key_path = resolvePath(base_dir, c.signing_key_path);
+  c.media.store_path = resolvePath(base_dir, c.media.store_path);
+  if (!errors.empty()) {
+    throw ConfigError("config has errors:\n" + joinLines(errors));
+  }
+  return c;
+}
+
+void applyEnvironment(Config& c) {
+  if (const char* url = std::getenv("DATABASE_URL"); url != nullptr && *url != '\0') {
+    c.database.url = url;
+  }
+  if (const char* rl = std::getenv("PARLEY_RATE_LIMITS"); rl != nullptr && std::string(rl) == "off") {
+    c.rate_limits.enabled = false;
+  }
+}
+
+std::vector<std::string> validate(const Config& c) {
+  std::vector<std::string> errors;
+  if (!core::isValidServerName(c.server_name)) {
+    errors.push_back("server_name: '" + c.server_name + "' is not a valid server name");
+  }
+  if (c.database.url.empty()) {
+    errors.push_back("database.url: required (or set DATABASE_URL)");
+  }
+  if (c.database.pool_size < 1 || c.database.pool_size > 200) {
+    errors.push_back("database.pool_size: must be 1..200");
+  }
+  if (c.signing_key_path.empty()) {
+    errors.push_back("signing_key_path: required");
+  }
+  if (c.client_listener.port < 0 || c.client_listener.port > 65535) {
+    errors.push_back("listeners.client.port: must be 0..65535");
+  }
+  if (c.media.max_upload_size < 1) {
+    errors.push_back("media.max_upload_size: must be positive");
+  }
+  if (c.http.worker_threads < 1 || c.http.reactor_threads < 1) {
+    errors.push_back("http: worker_threads and reactor_threads must be at least 1");
+  }
+  if (c.smtp.security != "none" && c.smtp.security != "starttls" && c.smtp.security != "tls") {
+    errors.push_back("smtp.security: must be none, starttls or tls");
+  }
+  if (c.logging.format != "text" && c.logging.format != "json") {
+    errors.push_back("logging.format: must be text or json");
+  }
+  if (c.registration.require_registration_token && c.registration.registration_tokens.empty()) {
+    errors.push_back("registration.registration_tokens: required when tokens are required");
+  }
+  return errors;
+}
+
+Config loadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw ConfigError("cannot read config file " + path);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string dir = std::filesystem::absolute(path).parent_path().string();
+  Config c = parseConfig(ss.str(), dir);
+  applyEnvironment(c);
+  if (auto errors = validate(c); !errors.empty()) {
+    throw ConfigError("config " + path + " has errors:\n" + joinLines(errors));
+  }
+  return c;
+}
+
+}  // namespace hs::config

@@ -1,0 +1,115 @@
+#pragma once
+// The homeserver's configuration: one struct per area, read from one YAML file.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace hs::config {
+
+struct Listener {
+  std::string bind_address = "127.0.0.1";
+  int port = 8008;
+  std::string tls_cert_path;  // federation only; empty means plain HTTP
+  std::string tls_key_path;
+};
+
+struct Database {
+  std::string url;
+  int pool_size = 10;
+};
+
+struct Media {
+  std::string store_path = "media_store";
+  int64_t max_upload_size = 50 * 1024 * 1024;
+  bool freeze_unauthenticated = false;  // legacy /_matrix/media/*/download refuses new uploads
+};
+
+struct Registration {
+  bool enabled = true;
+  bool require_registration_token = false;
+  std::vector<std::string> registration_tokens;
+  bool require_email = false;
+};
+
+struct Auth {
+  // Access tokens of clients that ask for a refresh token expire after this; other clients'
+  // tokens never expire (as in Synapse).
+  int64_t access_token_lifetime_ms = 5 * 60 * 1000;
+  int64_t refresh_token_lifetime_ms = 30LL * 24 * 3600 * 1000;
+  // argon2id cost (libsodium crypto_pwhash_str); defaults are libsodium's "interactive".
+  uint64_t password_ops_limit = 2;
+  uint64_t password_mem_limit_kib = 64 * 1024;
+  size_t min_password_length = 8;
+};
+
+struct RateLimit {
+  double per_second = 0.2;
+  double burst = 5;
+};
+
+struct RateLimits {
+  bool enabled = true;
+  RateLimit login_per_ip{0.5, 10};
+  RateLimit login_per_account{0.2, 5};
+  RateLimit register_per_ip{0.2, 5};
+  RateLimit messages_per_user{10, 50};
+};
+
+struct Smtp {
+  std::string host;  // empty: email sending disabled
+  int port = 25;
+  std::string security = "none";  // none | starttls | tls
+  std::string username;
+  std::string password;
+  std::string from = "Parley <noreply@localhost>";
+};
+
+struct Logging {
+  std::string level = "info";   // trace|debug|info|warn|error
+  std::string format = "text";  // text | json
+};
+
+struct Http {
+  int worker_threads = 16;     // request handlers; blocking work runs here, not on the reactor
+  int reactor_threads = 2;     // Pistache I/O threads
+  int64_t max_json_body = 1024 * 1024;
+  int64_t request_timeout_ms = 60000;
+};
+
+struct Config {
+  std::string server_name;
+  std::string public_baseurl;
+  Listener client_listener;
+  std::optional<Listener> federation_listener;
+  Database database;
+  std::string signing_key_path;
+  Media media;
+  Registration registration;
+  Auth auth;
+  RateLimits rate_limits;
+  Smtp smtp;
+  Logging logging;
+  Http http;
+};
+
+// Reads a config file; relative paths are resolved against the file's folder. Applies the
+// environment overrides DATABASE_URL and PARLEY_RATE_LIMITS=off. Throws ConfigError with
+// every problem found, one per line.
+Config loadConfig(const std::string& path);
+Config parseConfig(const std::string& yaml_text, const std::string& base_dir);
+void applyEnvironment(Config& config);
+// Every problem, empty when the config is usable.
+std::vector<std::string> validate(const Config& config);
+
+// The commented YAML written by --generate-config.
+std::string defaultConfigYaml(const std::string& server_name, int port,
+                              const std::string& database_url);
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace hs::config

@@ -1,0 +1,51 @@
+#include <string>
+
+#include "homeserver/config/config.h"
+
+namespace hs::config {
+
+std::string defaultConfigYaml(const std::string& server_name, int port,
+                              const std::string& database_url) {
+  std::string y;
+  y += "# Parley homeserver configuration. Relative paths are relative to this file.\n\n";
+  y += "# The domain part of your users' ids (@alice:" + server_name + "). Cannot change later.\n";
+  y += "server_name: \"" + server_name + "\"\n";
+  y += "# The URL clients use to reach this server (advertised in .well-known).\n";
+  y += "public_baseurl: \"http://127.0.0.1:" + std::to_string(port) + "/\"\n\n";
+  y += "listeners:\n";
+  y += "  # Client-Server API and media.\n";
+  y += "  client:\n    bind_address: 127.0.0.1\n    port: " + std::to_string(port) + "\n";
+  y += "  # Server-Server API; uncomment and give a certificate to federate over TLS.\n";
+  y += "  # federation:\n  #   bind_address: 0.0.0.0\n  #   port: 8448\n";
+  y += "  #   tls_cert_path: tls.crt\n  #   tls_key_path: tls.key\n\n";
+  y += "database:\n";
+  y += "  # libpq connection URL. The environment variable DATABASE_URL overrides it.\n";
+  y += "  url: \"" + database_url + "\"\n  pool_size: 10\n\n";
+  y += "# ed25519 key that signs events and federation requests (generated with this file).\n";
+  y += "signing_key_path: signing.key\n\n";
+  y += "media:\n  store_path: media_store\n  max_upload_size: 52428800  # bytes (50 MiB)\n";
+  y += "  # When true, the legacy unauthenticated download endpoints refuse new uploads.\n";
+  y += "  freeze_unauthenticated: false\n\n";
+  y += "registration:\n  enabled: true\n  require_registration_token: false\n";
+  y += "  registration_tokens: []\n  require_email: false\n\n";
+  y += "auth:\n  # Access tokens of clients that ask for refresh tokens expire after this; other\n";
+  y += "  # clients' tokens never expire.\n";
+  y += "  access_token_lifetime_ms: 300000\n  refresh_token_lifetime_ms: 2592000000\n";
+  y += "  # argon2id cost (libsodium crypto_pwhash): operations and memory in KiB.\n";
+  y += "  password_ops_limit: 2\n  password_mem_limit_kib: 65536\n  min_password_length: 8\n\n";
+  y += "# Token buckets: per_second refill and burst size. PARLEY_RATE_LIMITS=off disables all.\n";
+  y += "rate_limits:\n  enabled: true\n";
+  y += "  login_per_ip: {per_second: 0.5, burst: 10}\n";
+  y += "  login_per_account: {per_second: 0.2, burst: 5}\n";
+  y += "  register_per_ip: {per_second: 0.2, burst: 5}\n";
+  y += "  messages_per_user: {per_second: 10, burst: 50}\n\n";
+  y += "# Outgoing email (verification codes). Empty host: email disabled.\n";
+  y += "smtp:\n  host: \"\"\n  port: 25\n  security: none  # none | starttls | tls\n";
+  y += "  username: \"\"\n  password: \"\"\n  from: \"Parley <noreply@" + server_name + ">\"\n\n";
+  y += "logging:\n  level: info   # trace | debug | info | warn | error\n  format: text  # text | json\n\n";
+  y += "http:\n  worker_threads: 16\n  reactor_threads: 2\n  max_json_body: 1048576\n";
+  y += "  request_timeout_ms: 60000\n";
+  return y;
+}
+
+}  // namespace hs::config

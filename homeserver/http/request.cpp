@@ -1,0 +1,66 @@
+#include "homeserver/http/request.h"
+
+namespace hs::http {
+
+namespace {
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> percentDecode(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) {
+      return std::nullopt;
+    }
+    const int hi = hexValue(in[i + 1]);
+    const int lo = hexValue(in[i + 2]);
+    if (hi < 0 || lo < 0) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parseQueryString(const std::string& raw) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t end = raw.find('&', start);
+    if (end == std::string::npos) {
+      end = raw.size();
+    }
+    const std::string pair = raw.substr(start, end - start);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      std::string key = pair.substr(0, eq);
+      std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
+      auto k = percentDecode(key);
+      auto v = percentDecode(value);
+      if (k && v) {
+        out.emplace(std::move(*k), std::move(*v));  // the first of repeated keys wins
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace hs::http

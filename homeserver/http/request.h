@@ -1,0 +1,79 @@
+#pragma once
+// The server's own request and response types: handlers never see Pistache.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hs::http {
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is this file, streamed from disk (media downloads).
+  std::string file_path;
+  // Set by a handler that has taken the request's Responder and will answer later.
+  bool deferred = false;
+
+  static Response json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static Response deferredReply() {
+    Response r;
+    r.deferred = true;
+    return r;
+  }
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Sends a response later, from any thread, exactly once (long-polling /sync).
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  virtual void send(Response response) = 0;
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // as sent, percent-encoded
+  std::map<std::string, std::string> query;    // decoded
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;
+  // Filled by routing:
+  std::string route;                                // the path template, for logs and metrics
+  std::map<std::string, std::string> path_params;  // decoded
+  std::shared_ptr<Responder> responder;             // for deferred replies
+
+  const std::string* header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? nullptr : &it->second;
+  }
+  std::optional<std::string> queryParam(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
+  const std::string& pathParam(const std::string& name) const { return path_params.at(name); }
+};
+
+// Percent-decoding; '+' is kept as is (Matrix paths and query values use %20).
+std::optional<std::string> percentDecode(const std::string& in);
+std::map<std::string, std::string> parseQueryString(const std::string& raw);
+
+}  // namespace hs::http

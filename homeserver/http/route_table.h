@@ -1,0 +1,63 @@
+#pragma once
+// Routes as a flat list, one line each: method, path template, auth, handler. Templates use
+// `:name` for one path segment.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/core/ids.h"
+#include "homeserver/http/request.h"
+
+namespace hs::http {
+
+enum class Method { Get, Post, Put, Delete };
+const char* methodName(Method m);
+
+enum class Auth {
+  None,         // no token looked at
+  Optional,     // a token is checked if present
+  AccessToken,  // a valid access token is required
+};
+
+// Who made an authenticated request.
+struct Requester {
+  std::optional<core::UserId> user;  // empty for unauthenticated requests
+  std::string device_id;
+  int64_t session_id = 0;  // the access-token session, for logout
+  const core::UserId& userId() const { return *user; }
+};
+
+using Handler = std::function<Response(Request&, const Requester&)>;
+
+struct Route {
+  Method method;
+  std::string path;  // template
+  Auth auth;
+  Handler handler;
+  int64_t max_body = -1;  // -1: the server's JSON body limit
+  std::vector<std::string> segments;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;       // null when nothing matched
+  bool path_exists = false;           // another method matched: 405
+  std::map<std::string, std::string> params;
+};
+
+class RouteTable {
+ public:
+  Route& add(Method method, const std::string& path, Auth auth, Handler handler);
+  // Adds the route under /_matrix/client/v3 and, for endpoints that existed in r0, also
+  // under /_matrix/client/r0 (matrix-nio 0.20 calls only r0).
+  void addClient(Method method, const std::string& path, Auth auth, const Handler& handler,
+                 bool in_r0 = true);
+  // Path params are percent-decoded; a param that fails to decode makes the path unmatched.
+  RouteMatch match(Method method, const std::string& path) const;
+  static std::optional<Method> parseMethod(const std::string& name);
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace hs::http

@@ -1,0 +1,196 @@
+#include "homeserver/http/server.h"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <sstream>
+
+namespace hs::http {
+
+namespace Ph = Pistache::Http;
+
+namespace {
+
+std::atomic<uint64_t> g_request_counter{0};
+
+Request toRequest(const Ph::Request& pr) {
+  Request req;
+  req.method = Ph::methodString(pr.method());
+  req.path = pr.resource();
+  for (auto it = pr.query().parameters_begin(); it != pr.query().parameters_end(); ++it) {
+    auto k = percentDecode(it->first);
+    auto v = percentDecode(it->second);
+    if (k && v) {
+      req.query.emplace(std::move(*k), std::move(*v));
+    }
+  }
+  for (const auto& h : pr.headers().list()) {
+    std::ostringstream value;
+    h->write(value);
+    std::string name = h->name();
+    for (auto& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    req.headers[name] = value.str();
+  }
+  for (const auto& [name, raw] : pr.headers().rawList()) {
+    std::string lower = name;
+    for (auto& c : lower) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    req.headers[lower] = raw.value();
+  }
+  req.body = pr.body();
+  req.remote_ip = pr.address().host();
+  req.request_id = "req-" + std::to_string(++g_request_counter);
+  return req;
+}
+
+void writeResponse(Ph::ResponseWriter& w, const Response& res) {
+  for (const auto& [name, value] : res.headers) {
+    w.headers().addRaw(Ph::Header::Raw(name, value));
+  }
+  const auto mime = Ph::Mime::MediaType::fromString(res.content_type);
+  if (!res.file_path.empty()) {
+    w.setMime(mime);
+    Ph::serveFile(w, res.file_path, mime);
+    return;
+  }
+  w.send(static_cast<Ph::Code>(res.status), res.body, mime);
+}
+
+// Owns the Pistache writer of one request; sends at most once, from any thread.
+class PistacheResponder final : public Responder {
+ public:
+  PistacheResponder(Ph::ResponseWriter w, Request meta, Metrics& metrics)
+      : writer_(std::move(w)), meta_(std::move(meta)), metrics_(metrics),
+        start_(std::chrono::steady_clock::now()) {}
+  void send(Response res) override {
+    std::lock_guard lock(mu_);
+    if (sent_) {
+      return;
+    }
+    sent_ = true;
+    Dispatcher::addCors(res);
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    metrics_.recordRequest(meta_.method, meta_.route, res.status, secs);
+    spdlog::info("{} {} {} {} {:.1f}ms (deferred)", meta_.request_id, meta_.method, meta_.route,
+                 res.status, secs * 1000);
+    writeResponse(writer_, res);
+  }
+  // For a response already logged and given CORS headers by the dispatcher.
+  void sendPrepared(const Response& res) {
+    std::lock_guard lock(mu_);
+    if (!sent_) {
+      sent_ = true;
+      writeResponse(writer_, res);
+    }
+  }
+  void setRoute(const std::string& route) {
+    std::lock_guard lock(mu_);
+    meta_.route = route;
+  }
+
+ private:
+  std::mutex mu_;
+  Ph::ResponseWriter writer_;  // guarded by mu_
+  Request meta_;               // method, route and id only
+  Metrics& metrics_;
+  std::chrono::steady_clock::time_point start_;
+  bool sent_ = false;  // guarded by mu_
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  class Handler : public Ph::Handler {
+   public:
+    HTTP_PROTOTYPE(Handler)
+    explicit Handler(Impl* impl) : impl_(impl) {}
+    void onRequest(const Ph::Request& request, Ph::ResponseWriter response) override {
+      impl_->onRequest(request, std::move(response));
+    }
+
+   private:
+    Impl* impl_;
+  };
+
+  void onRequest(const Ph::Request& pr, Ph::ResponseWriter writer);
+
+  ServerOptions options;
+  Dispatcher& dispatcher;
+  core::ThreadPool& workers;
+  Metrics& metrics;
+  std::unique_ptr<Pistache::Http::Endpoint> endpoint;
+  std::atomic<bool> accepting{true};
+};
+
+void HttpServer::Impl::onRequest(const Ph::Request& pr, Ph::ResponseWriter writer) {
+  auto req = std::make_shared<Request>(toRequest(pr));
+  Request meta;
+  meta.method = req->method;
+  meta.request_id = req->request_id;
+  auto responder = std::make_shared<PistacheResponder>(std::move(writer), std::move(meta), metrics);
+  req->responder = responder;
+  auto task = [this, req, responder] {
+    Response res = dispatcher.handle(*req);
+    if (res.deferred) {
+      responder->setRoute(req->route);
+    } else {
+      responder->sendPrepared(res);
+    }
+  };
+  if (!accepting.load() || !workers.trySubmit(task)) {
+    Response busy = errorResponse(
+        core::MatrixError(core::ErrCode::Unavailable, "Server is busy or shutting down"));
+    Dispatcher::addCors(busy);
+    responder->sendPrepared(busy);
+  }
+}
+
+HttpServer::HttpServer(ServerOptions options, Dispatcher& dispatcher, core::ThreadPool& workers,
+                       Metrics& metrics)
+    : impl_(new Impl{std::move(options), dispatcher, workers, metrics, nullptr, {true}}) {}
+
+HttpServer::~HttpServer() {
+  if (impl_->endpoint) {
+    impl_->endpoint->shutdown();
+  }
+}
+
+void HttpServer::start() {
+  const auto& o = impl_->options;
+  Pistache::Address addr(o.bind_address, Pistache::Port(static_cast<uint16_t>(o.port)));
+  impl_->endpoint = std::make_unique<Pistache::Http::Endpoint>(addr);
+  auto opts = Pistache::Http::Endpoint::options()
+                  .threads(o.reactor_threads)
+                  .flags(Pistache::Tcp::Options::ReuseAddr)
+                  .maxRequestSize(o.max_request_size)
+                  .maxResponseSize(64 * 1024 * 1024)
+                  .headerTimeout(o.header_timeout)
+                  .bodyTimeout(o.body_timeout);
+  impl_->endpoint->init(opts);
+  if (!o.tls_cert_path.empty()) {
+    impl_->endpoint->useSSL(o.tls_cert_path, o.tls_key_path);
+  }
+  impl_->endpoint->setHandler(std::make_shared<Impl::Handler>(impl_.get()));
+  impl_->endpoint->serveThreaded();
+}
+
+int HttpServer::port() const { return static_cast<uint16_t>(impl_->endpoint->getPort()); }
+
+void HttpServer::stop(std::chrono::milliseconds grace) {
+  impl_->accepting = false;
+  if (!impl_->workers.drain(grace)) {
+    spdlog::warn("shutdown: requests still running after {} ms", grace.count());
+  }
+  if (impl_->endpoint) {
+    impl_->endpoint->shutdown();
+    impl_->endpoint.reset();
+  }
+}
+
+}  // namespace hs::http

@@ -1,0 +1,267 @@
+#include "homeserver/services/accounts/account_service.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "homeserver/core/digest.h"
+#include "homeserver/core/ids.h"
+#include "homeserver/core/matrix_error.h"
+
+namespace hs::accounts {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+constexpr size_t kMaxPasswordBytes = 512;
+constexpr size_t kMaxDeviceIdBytes = 255;
+constexpr size_t kMaxDisplayNameBytes = 512;
+const Flows kPasswordFlows = {{"m.login.password"}};
+constexpr size_t kMaxDevicesPerRequest = 1000;
+
+std::string tokenHash(const std::string& token) { return core::sha256(token); }
+
+void checkDeviceFields(const std::optional<std::string>& device_id,
+                       const std::optional<std::string>& display_name) {
+  if (device_id && (device_id->empty() || device_id->size() > kMaxDeviceIdBytes)) {
+    throw MatrixError(ErrCode::InvalidParam, "device_id must be 1 to 255 bytes");
+  }
+  if (display_name && display_name->size() > kMaxDisplayNameBytes) {
+    throw MatrixError(ErrCode::InvalidParam, "Device display name too long");
+  }
+}
+}  // namespace
+
+AccountService::AccountService(const config::Config& config, AccountStore& store,
+                               core::Random& random, const core::Clock& clock)
+    : config_(config), store_(store), random_(random), clock_(clock),
+      hasher_(config.auth.password_ops_limit, config.auth.password_mem_limit_kib),
+      uia_(store, random, clock, hasher_, config.registration.registration_tokens),
+      login_per_ip_(clock, config.rate_limits.login_per_ip.per_second,
+                    config.rate_limits.login_per_ip.burst, config.rate_limits.enabled),
+      login_per_account_(clock, config.rate_limits.login_per_account.per_second,
+                         config.rate_limits.login_per_account.burst, config.rate_limits.enabled),
+      register_per_ip_(clock, config.rate_limits.register_per_ip.per_second,
+                       config.rate_limits.register_per_ip.burst, config.rate_limits.enabled) {}
+
+int64_t AccountService::keepUntil() const {
+  return clock_.nowMs() + config_.auth.refresh_token_lifetime_ms;
+}
+
+std::string AccountService::canonicalLocalpart(const std::string& username) const {
+  std::string local = username;
+  // A full user id of this server is accepted as well as a bare localpart.
+  if (!local.empty() && local[0] == '@') {
+    const size_t colon = local.find(':');
+    if (colon == std::string::npos || local.substr(colon + 1) != config_.server_name) {
+      throw MatrixError(ErrCode::InvalidUsername, "User ID must be on this server");
+    }
+    local = local.substr(1, colon - 1);
+  }
+  std::transform(local.begin(), local.end(), local.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!core::isValidNewLocalpart(local)) {
+    throw MatrixError(ErrCode::InvalidUsername,
+                      "User ID may only contain a-z, 0-9, '.', '_', '=', '-', '/' and '+'");
+  }
+  if (local.size() + config_.server_name.size() + 2 > 255) {
+    throw MatrixError(ErrCode::InvalidUsername, "User ID is too long");
+  }
+  return local;
+}
+
+void AccountService::checkPasswordStrength(const std::string& password) const {
+  if (password.size() < config_.auth.min_password_length) {
+    throw MatrixError(ErrCode::WeakPassword, "Password must be at least " +
+                                                 std::to_string(config_.auth.min_password_length) +
+                                                 " characters");
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    throw MatrixError(ErrCode::InvalidParam, "Password too long");
+  }
+}
+
+bool AccountService::checkUsernameAvailable(const std::string& username) {
+  const std::string local = canonicalLocalpart(username);
+  if (store_.findUser(core::UserId::make(local, config_.server_name).str())) {
+    throw MatrixError(ErrCode::UserInUse, "User ID already taken");
+  }
+  return true;
+}
+
+bool AccountService::isRegistrationTokenValid(const std::string& token) const {
+  return uia_.isRegistrationTokenValid(token);
+}
+
+LoginResult AccountService::mintTokens(const std::string& user_id, const std::string& device_id,
+                                       bool with_refresh, SessionTokens& tokens) const {
+  LoginResult r{user_id, device_id, random_.token("pat_"), std::nullopt, std::nullopt};
+  tokens.access_hash = tokenHash(*r.access_token);
+  if (with_refresh) {
+    const int64_t now = clock_.nowMs();
+    r.refresh_token = random_.token("prt_");
+    r.expires_in_ms = config_.auth.access_token_lifetime_ms;
+    tokens.access_expires_at = now + config_.auth.access_token_lifetime_ms;
+    tokens.refresh_hash = tokenHash(*r.refresh_token);
+    tokens.refresh_expires_at = now + config_.auth.refresh_token_lifetime_ms;
+  }
+  return r;
+}
+
+LoginResult AccountService::registerUser(const RegisterParams& p, const json::Value* auth) {
+  if (!config_.registration.enabled) {
+    throw MatrixError(ErrCode::Forbidden, "Registration is disabled");
+  }
+  register_per_ip_.check(p.ip);
+  // Validate before UIA so a client learns of a taken name before it completes any stage.
+  // Without a username the server picks one (lower-cased, as the grammar requires).
+  const std::string local = canonicalLocalpart(p.username.value_or(random_.alnum(12)));
+  const std::string user_id = core::UserId::make(local, config_.server_name).str();
+  if (store_.findUser(user_id)) {
+    throw MatrixError(ErrCode::UserInUse, "User ID already taken");
+  }
+  if (p.password) {
+    checkPasswordStrength(*p.password);
+  }
+  checkDeviceFields(p.device_id, p.initial_device_display_name);
+  const Flows flows = config_.registration.require_registration_token
+                          ? Flows{{"m.login.registration_token"}}
+                          : Flows{{"m.login.dummy"}};
+  uia_.require("register", flows, auth, std::nullopt);
+
+  UserRecord user{user_id, p.password ? std::optional(hasher_.hash(*p.password)) : std::nullopt,
+                  local, std::nullopt, false};
+  std::optional<NewSession> session;
+  LoginResult result{user_id, p.device_id.value_or(random_.alnum(10)), std::nullopt, std::nullopt,
+                     std::nullopt};
+  if (!p.inhibit_login) {
+    session = NewSession{result.device_id, p.initial_device_display_name, {}, p.ip};
+    result = mintTokens(user_id, result.device_id, p.refresh_token, session->tokens);
+  }
+  if (!store_.createUser(user, session, clock_.nowMs())) {
+    throw MatrixError(ErrCode::UserInUse, "User ID already taken");
+  }
+  return result;
+}
+
+LoginResult AccountService::login(const LoginParams& p) {
+  login_per_ip_.check(p.ip);
+  checkDeviceFields(p.device_id, p.initial_device_display_name);
+  std::optional<UserRecord> user;
+  try {
+    user = store_.findUser(core::UserId::make(canonicalLocalpart(p.user), config_.server_name).str());
+  } catch (const MatrixError&) {
+    // An impossible user name is answered like a wrong password: no account enumeration.
+  }
+  login_per_account_.check(user ? user->user_id : p.user);
+  if (!user || !user->password_hash || !hasher_.verify(p.password, *user->password_hash)) {
+    throw MatrixError(ErrCode::Forbidden, "Invalid username or password");
+  }
+  if (user->deactivated) {
+    throw MatrixError(ErrCode::UserDeactivated, "This account has been deactivated");
+  }
+  NewSession session{p.device_id.value_or(random_.alnum(10)), p.initial_device_display_name, {}, p.ip};
+  LoginResult r = mintTokens(user->user_id, session.device_id, p.refresh_token, session.tokens);
+  store_.createSession(user->user_id, session, clock_.nowMs());
+  return r;
+}
+
+LoginResult AccountService::refresh(const std::string& refresh_token) {
+  const std::string hash = tokenHash(refresh_token);
+  const int64_t now = clock_.nowMs();
+  auto session = store_.sessionByRefreshHash(hash);
+  if (!session) {
+    // A rotated token presented again was copied by someone: end the session it led to.
+    if (auto stolen = store_.sessionOfRotatedRefresh(hash)) {
+      store_.revokeSession(*stolen, keepUntil());
+    }
+    throw MatrixError(ErrCode::UnknownToken, "Unknown refresh token").with("soft_logout", "false");
+  }
+  if (session->refresh_expires_at && *session->refresh_expires_at < now) {
+    throw MatrixError(ErrCode::UnknownToken, "Refresh token expired").with("soft_logout", "true");
+  }
+  SessionTokens fresh;
+  LoginResult r = mintTokens(session->user_id, session->device_id, true, fresh);
+  if (!store_.rotateSession(session->session_id, hash, fresh, keepUntil())) {
+    throw MatrixError(ErrCode::UnknownToken, "Refresh token already used").with("soft_logout", "false");
+  }
+  return r;
+}
+
+http::Requester AccountService::authenticate(const std::string& access_token) {
+  auto session = store_.sessionByAccessHash(tokenHash(access_token));
+  if (!session || session->user_deactivated) {
+    throw MatrixError(ErrCode::UnknownToken, "Unknown access token").with("soft_logout", "false");
+  }
+  if (session->access_expires_at && *session->access_expires_at < clock_.nowMs()) {
+    throw MatrixError(ErrCode::UnknownToken, "Access token has expired").with("soft_logout", "true");
+  }
+  http::Requester who;
+  who.user = core::UserId::parse(session->user_id);
+  who.device_id = session->device_id;
+  who.session_id = session->session_id;
+  return who;
+}
+
+void AccountService::logout(const http::Requester& who) {
+  // Logging out deletes the device, as the spec says.
+  store_.deleteDevices(who.userId().str(), {who.device_id}, std::nullopt, keepUntil());
+}
+
+void AccountService::logoutAll(const http::Requester& who) {
+  store_.deleteDevices(who.userId().str(), {}, std::nullopt, keepUntil());
+}
+
+void AccountService::requirePassword(const std::string& purpose, const http::Requester& who,
+                                     const json::Value* auth) {
+  uia_.require(purpose, kPasswordFlows, auth, who.userId().str());
+}
+
+void AccountService::changePassword(const http::Requester& who, const std::string& new_password,
+                                    bool logout_devices, const json::Value* auth) {
+  checkPasswordStrength(new_password);
+  requirePassword("password", who, auth);
+  store_.setPasswordHash(who.userId().str(), hasher_.hash(new_password));
+  if (logout_devices) {
+    store_.deleteDevices(who.userId().str(), {}, who.device_id, keepUntil());
+  }
+}
+
+void AccountService::deactivate(const http::Requester& who, const json::Value* auth) {
+  requirePassword("deactivate", who, auth);
+  store_.deactivate(who.userId().str(), keepUntil());
+}
+
+std::vector<DeviceRecord> AccountService::devices(const http::Requester& who) {
+  return store_.listDevices(who.userId().str());
+}
+
+DeviceRecord AccountService::device(const http::Requester& who, const std::string& device_id) {
+  auto d = store_.getDevice(who.userId().str(), device_id);
+  if (!d) {
+    throw MatrixError(ErrCode::NotFound, "Unknown device");
+  }
+  return std::move(*d);
+}
+
+void AccountService::renameDevice(const http::Requester& who, const std::string& device_id,
+                                  const std::optional<std::string>& name) {
+  checkDeviceFields(std::nullopt, name);
+  if (!store_.setDeviceDisplayName(who.userId().str(), device_id, name)) {
+    throw MatrixError(ErrCode::NotFound, "Unknown device");
+  }
+}
+
+void AccountService::deleteDevices(const http::Requester& who,
+                                   const std::vector<std::string>& device_ids,
+                                   const json::Value* auth) {
+  if (device_ids.size() > kMaxDevicesPerRequest) {
+    throw MatrixError(ErrCode::InvalidParam, "Too many devices in one request");
+  }
+  requirePassword("delete_devices", who, auth);
+  if (!device_ids.empty()) {
+    store_.deleteDevices(who.userId().str(), device_ids, std::nullopt, keepUntil());
+  }
+}
+
+}  // namespace hs::accounts

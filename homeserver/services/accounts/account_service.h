@@ -1,0 +1,98 @@
+#pragma once
+// Accounts and their sessions: registration, login, token refresh and revocation, password
+// changes and deactivation. Tokens are 32 random bytes handed out once and stored only as
+// SHA-256.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/config/config.h"
+#include "homeserver/core/clock.h"
+#include "homeserver/core/json.h"
+#include "homeserver/core/random.h"
+#include "homeserver/http/dispatch.h"
+#include "homeserver/services/accounts/account_store.h"
+#include "homeserver/services/accounts/password_hasher.h"
+#include "homeserver/services/accounts/uia.h"
+#include "homeserver/services/rate_limiter.h"
+
+namespace hs::accounts {
+
+struct LoginResult {
+  std::string user_id;
+  std::string device_id;
+  std::optional<std::string> access_token;  // absent with inhibit_login
+  std::optional<std::string> refresh_token;
+  std::optional<int64_t> expires_in_ms;
+};
+
+struct RegisterParams {
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::optional<std::string> device_id;
+  std::optional<std::string> initial_device_display_name;
+  bool inhibit_login = false;
+  bool refresh_token = false;
+  std::string ip;
+};
+
+struct LoginParams {
+  std::string user;  // a localpart or a full user id
+  std::string password;
+  std::optional<std::string> device_id;
+  std::optional<std::string> initial_device_display_name;
+  bool refresh_token = false;
+  std::string ip;
+};
+
+class AccountService final : public http::Authenticator {
+ public:
+  AccountService(const config::Config& config, AccountStore& store, core::Random& random,
+                 const core::Clock& clock);
+
+  LoginResult registerUser(const RegisterParams& params, const json::Value* auth);
+  // Throws M_USER_IN_USE / M_INVALID_USERNAME; true otherwise.
+  bool checkUsernameAvailable(const std::string& username);
+  bool isRegistrationTokenValid(const std::string& token) const;
+  LoginResult login(const LoginParams& params);
+  LoginResult refresh(const std::string& refresh_token);
+  void logout(const http::Requester& who);
+  void logoutAll(const http::Requester& who);
+  void changePassword(const http::Requester& who, const std::string& new_password,
+                      bool logout_devices, const json::Value* auth);
+  void deactivate(const http::Requester& who, const json::Value* auth);
+  // Runs UIA for a sensitive action of an authenticated user (m.login.password).
+  void requirePassword(const std::string& purpose, const http::Requester& who,
+                       const json::Value* auth);
+
+  std::vector<DeviceRecord> devices(const http::Requester& who);
+  // M_NOT_FOUND for a device the user does not have.
+  DeviceRecord device(const http::Requester& who, const std::string& device_id);
+  void renameDevice(const http::Requester& who, const std::string& device_id,
+                    const std::optional<std::string>& name);
+  // UIA (m.login.password), then removes the devices, their sessions and tokens.
+  void deleteDevices(const http::Requester& who, const std::vector<std::string>& device_ids,
+                     const json::Value* auth);
+
+  http::Requester authenticate(const std::string& access_token) override;
+
+ private:
+  std::string canonicalLocalpart(const std::string& username) const;
+  void checkPasswordStrength(const std::string& password) const;
+  // Mints tokens for a session; `tokens` receives the hashes to store.
+  LoginResult mintTokens(const std::string& user_id, const std::string& device_id,
+                         bool with_refresh, SessionTokens& tokens) const;
+  int64_t keepUntil() const;
+
+  const config::Config& config_;
+  AccountStore& store_;
+  core::Random& random_;
+  const core::Clock& clock_;
+  PasswordHasher hasher_;
+  Uia uia_;
+  services::RateLimiter login_per_ip_;
+  services::RateLimiter login_per_account_;
+  services::RateLimiter register_per_ip_;
+};
+
+}  // namespace hs::accounts

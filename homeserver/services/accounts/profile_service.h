@@ -1,0 +1,31 @@
+#pragma once
+// Display names and avatars of local users.
+#include <optional>
+#include <string>
+
+#include "homeserver/core/ids.h"
+#include "homeserver/services/accounts/account_store.h"
+
+namespace hs::accounts {
+
+struct Profile {
+  std::optional<std::string> displayname;
+  std::optional<std::string> avatar_url;
+};
+
+class ProfileService {
+ public:
+  ProfileService(AccountStore& store, std::string server_name)
+      : store_(store), server_name_(std::move(server_name)) {}
+  // M_NOT_FOUND for unknown (or remote, until federation) users.
+  Profile get(const core::UserId& user);
+  // field is "displayname" or "avatar_url"; only the user may change their own profile.
+  void set(const core::UserId& requester, const core::UserId& target, const std::string& field,
+           const std::optional<std::string>& value);
+
+ private:
+  AccountStore& store_;
+  std::string server_name_;
+};
+
+}  // namespace hs::accounts

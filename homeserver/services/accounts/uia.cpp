@@ -1,0 +1,158 @@
+#include "homeserver/services/accounts/uia.h"
+
+#include <algorithm>
+
+#include "homeserver/core/digest.h"
+#include "homeserver/core/ids.h"
+#include "homeserver/core/matrix_error.h"
+
+namespace hs::accounts {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+constexpr int64_t kSessionLifetimeMs = 30 * 60 * 1000;
+
+bool flowDone(const std::vector<std::string>& flow, const std::vector<std::string>& completed) {
+  return std::all_of(flow.begin(), flow.end(), [&](const std::string& stage) {
+    return std::find(completed.begin(), completed.end(), stage) != completed.end();
+  });
+}
+
+bool anyFlowDone(const Flows& flows, const std::vector<std::string>& completed) {
+  return std::any_of(flows.begin(), flows.end(),
+                     [&](const auto& flow) { return flowDone(flow, completed); });
+}
+
+bool stageOffered(const Flows& flows, const std::string& stage) {
+  return std::any_of(flows.begin(), flows.end(), [&](const auto& flow) {
+    return std::find(flow.begin(), flow.end(), stage) != flow.end();
+  });
+}
+
+// The user named by an m.login.password stage: identifier.user or the legacy `user`.
+std::optional<std::string> passwordStageUser(const json::Value& auth) {
+  if (const json::Value* id = json::optObject(auth, "identifier")) {
+    if (json::optString(*id, "type").value_or("") != "m.id.user") {
+      return std::nullopt;
+    }
+    return json::optString(*id, "user");
+  }
+  return json::optString(auth, "user");
+}
+}  // namespace
+
+void Uia::challenge(const Flows& flows, const UiaSession& session, const char* errcode,
+                    const std::string& error) {
+  json::Writer w;
+  w.startObject().key("flows").startArray();
+  for (const auto& flow : flows) {
+    w.startObject().key("stages").startArray();
+    for (const auto& stage : flow) {
+      w.string(stage);
+    }
+    w.endArray().endObject();
+  }
+  w.endArray().key("params").startObject().endObject();
+  w.key("session").string(session.session_id);
+  if (!session.completed.empty()) {
+    w.key("completed").startArray();
+    for (const auto& stage : session.completed) {
+      w.string(stage);
+    }
+    w.endArray();
+  }
+  if (errcode != nullptr) {
+    w.key("errcode").string(errcode).key("error").string(error);
+  }
+  w.endObject();
+  throw MatrixError(ErrCode::Unauthorized, error.empty() ? "Authentication required" : error, 401)
+      .withBody(w.take());
+}
+
+bool Uia::isRegistrationTokenValid(const std::string& token) const {
+  return std::any_of(registration_tokens_.begin(), registration_tokens_.end(),
+                     [&](const std::string& t) { return core::constantTimeEquals(t, token); });
+}
+
+std::optional<std::string> Uia::checkStage(const std::string& stage, const json::Value& auth,
+                                          const std::optional<std::string>& user_id) {
+  if (stage == "m.login.dummy") {
+    return std::nullopt;
+  }
+  if (stage == "m.login.registration_token") {
+    const auto token = json::optString(auth, "token");
+    if (!token || !isRegistrationTokenValid(*token)) {
+      return "Invalid registration token";
+    }
+    return std::nullopt;
+  }
+  if (stage == "m.login.password") {
+    const auto named = passwordStageUser(auth);
+    const auto password = json::optString(auth, "password");
+    std::optional<UserRecord> user;
+    if (user_id && named && password) {
+      // Either the full id or the localpart of the authenticated user.
+      const core::UserId me = core::UserId::parse(*user_id);
+      if (*named == *user_id || *named == me.localpart()) {
+        user = store_.findUser(*user_id);
+      }
+    }
+    if (!user || !user->password_hash || !hasher_.verify(*password, *user->password_hash)) {
+      return "Invalid password";
+    }
+    return std::nullopt;
+  }
+  return "Unsupported authentication stage";
+}
+
+void Uia::require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+                  const std::optional<std::string>& user_id) {
+  const int64_t now = clock_.nowMs();
+  UiaSession session;
+  const auto session_id = auth ? json::optString(*auth, "session") : std::nullopt;
+  if (session_id) {
+    auto found = store_.getUiaSession(*session_id);
+    if (!found || found->purpose != purpose || found->user_id != user_id ||
+        found->created_at + kSessionLifetimeMs < now) {
+      throw MatrixError(ErrCode::Unauthorized, "Unknown or expired UIA session", 401);
+    }
+    session = std::move(*found);
+  } else {
+    session = UiaSession{random_.alnum(24), purpose, user_id, {}, now};
+    // A first request that already completes a flow (m.login.dummy alone, as matrix-nio
+    // sends) needs no stored session; every other case does.
+    if (auth == nullptr) {
+      store_.createUiaSession(session);
+      challenge(flows, session);
+    }
+  }
+  const auto type = json::optString(*auth, "type");
+  const auto failure = !type || !stageOffered(flows, *type)
+                           ? std::optional<std::string>("Unknown or missing auth type")
+                           : checkStage(*type, *auth, user_id);
+  if (failure) {
+    if (!session_id) {
+      store_.createUiaSession(session);  // so the client can retry within it
+    }
+    challenge(flows, session, "M_FORBIDDEN", *failure);
+  }
+  if (std::find(session.completed.begin(), session.completed.end(), *type) == session.completed.end()) {
+    session.completed.push_back(*type);
+  }
+  if (anyFlowDone(flows, session.completed)) {
+    if (session_id) {
+      store_.deleteUiaSession(session.session_id);
+    }
+    return;
+  }
+  if (session_id) {
+    store_.addUiaCompleted(session.session_id, *type);
+  } else {
+    store_.createUiaSession(session);
+  }
+  challenge(flows, session);
+}
+
+}  // namespace hs::accounts

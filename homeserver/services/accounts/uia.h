@@ -1,0 +1,45 @@
+#pragma once
+// User-interactive authentication (ALGORITHMS §24): sessions, stages and the 401 body.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/core/clock.h"
+#include "homeserver/core/json.h"
+#include "homeserver/core/random.h"
+#include "homeserver/services/accounts/account_store.h"
+#include "homeserver/services/accounts/password_hasher.h"
+
+namespace hs::accounts {
+
+using Flows = std::vector<std::vector<std::string>>;
+
+class Uia {
+ public:
+  Uia(AccountStore& store, core::Random& random, const core::Clock& clock,
+      const PasswordHasher& hasher, std::vector<std::string> registration_tokens)
+      : store_(store), random_(random), clock_(clock), hasher_(hasher),
+        registration_tokens_(std::move(registration_tokens)) {}
+
+  // Returns when the request's `auth` completes one of `flows`; otherwise throws the 401
+  // that tells the client what is left. `user_id` binds the session to an account (for
+  // m.login.password); it is empty for registration.
+  void require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+               const std::optional<std::string>& user_id);
+  bool isRegistrationTokenValid(const std::string& token) const;
+
+ private:
+  // Checks one stage's credentials; the failure message, or nullopt when it passed.
+  std::optional<std::string> checkStage(const std::string& stage, const json::Value& auth,
+                                        const std::optional<std::string>& user_id);
+  [[noreturn]] void challenge(const Flows& flows, const UiaSession& session,
+                              const char* errcode = nullptr, const std::string& error = "");
+
+  AccountStore& store_;
+  core::Random& random_;
+  const core::Clock& clock_;
+  const PasswordHasher& hasher_;
+  std::vector<std::string> registration_tokens_;
+};
+
+}  // namespace hs::accounts
