@@ -10,7 +10,7 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
-constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
 rapidjson::Value::ConstMemberIterator find(const Value& obj, std::string_view key) {
   return obj.FindMember(Value(rapidjson::StringRef(key.data(), key.size())));

@@ -48,9 +48,43 @@ Request toRequest(const Ph::Request& pr) {
   return req;
 }
 
+// Pistache 0.0.5 serializes only typed headers (raw ones are dropped on the way out), so
+// every header we set goes through this one typed class with a runtime name.
+class NamedHeader final : public Ph::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return 0; }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+// HTTP/1.1 connections persist unless the client says otherwise; Pistache 0.0.5 answers
+// "Connection: Close" to every request without a Connection header, which would make each
+// client reconnect (and pay a TCP handshake) for every request.
+void keepAliveUnlessClosed(Ph::ResponseWriter& w, bool keep_alive) {
+  if (keep_alive) {
+    w.headers().remove<Ph::Header::Connection>();
+    w.headers().add<Ph::Header::Connection>(Ph::ConnectionControl::KeepAlive);
+  }
+}
+
+bool wantsKeepAlive(const Ph::Request& pr) {
+  const auto conn = pr.headers().tryGet<Ph::Header::Connection>();
+  if (conn) {
+    return conn->control() == Ph::ConnectionControl::KeepAlive;
+  }
+  return pr.version() == Ph::Version::Http11;
+}
+
 void writeResponse(Ph::ResponseWriter& w, const Response& res) {
   for (const auto& [name, value] : res.headers) {
-    w.headers().addRaw(Ph::Header::Raw(name, value));
+    w.headers().add(std::make_shared<NamedHeader>(name, value));
   }
   const auto mime = Ph::Mime::MediaType::fromString(res.content_type);
   if (!res.file_path.empty()) {
@@ -130,6 +164,7 @@ struct HttpServer::Impl {
 
 void HttpServer::Impl::onRequest(const Ph::Request& pr, Ph::ResponseWriter writer) {
   auto req = std::make_shared<Request>(toRequest(pr));
+  keepAliveUnlessClosed(writer, wantsKeepAlive(pr));
   Request meta;
   meta.method = req->method;
   meta.request_id = req->request_id;

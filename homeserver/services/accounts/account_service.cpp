@@ -154,11 +154,12 @@ LoginResult AccountService::login(const LoginParams& p) {
     // An impossible user name is answered like a wrong password: no account enumeration.
   }
   login_per_account_.check(user ? user->user_id : p.user);
+  // Deactivation erased the password hash, so this is said before any password check.
+  if (user && user->deactivated) {
+    throw MatrixError(ErrCode::UserDeactivated, "This account has been deactivated");
+  }
   if (!user || !user->password_hash || !hasher_.verify(p.password, *user->password_hash)) {
     throw MatrixError(ErrCode::Forbidden, "Invalid username or password");
-  }
-  if (user->deactivated) {
-    throw MatrixError(ErrCode::UserDeactivated, "This account has been deactivated");
   }
   NewSession session{p.device_id.value_or(random_.alnum(10)), p.initial_device_display_name, {}, p.ip};
   LoginResult r = mintTokens(user->user_id, session.device_id, p.refresh_token, session.tokens);

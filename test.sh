@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The same set-up as ./run.sh, then every test: unit tests, integration tests against a
+# private PostgreSQL started on a free port in a temporary folder (removed afterwards), and
+# the conformance scenarios driven by real client libraries against the real binary.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+
+ensure_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_TEST_PACKAGES[@]}"
+start=$(date +%s)
+log "building"
+build build parley parley_unit_tests parley_integration_tests
+log "build took $(( $(date +%s) - start ))s"
+
+work=$(mktemp -d /tmp/parley-test.XXXXXX)
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  pg_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+pg_port=$(free_port)
+log "starting PostgreSQL on 127.0.0.1:$pg_port in $work/pg"
+pg_start "$work/pg" "$pg_port" 127.0.0.1
+export PARLEY_TEST_PG_PORT=$pg_port
+
+suites_passed=0
+suites_failed=0
+tests_passed=0
+tests_failed=0
+# run_gtest NAME BINARY: runs a GoogleTest binary and adds its counts to the totals.
+run_gtest() {
+  log "$1"
+  local out="$work/$1.log" rc
+  set +e
+  "$2" --gtest_color=no > "$out" 2>&1
+  rc=$?
+  set -e
+  grep -E '^\[  (FAILED|PASSED) |^\[==========\]' "$out" || true
+  local p f
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+  tests_passed=$((tests_passed + ${p:-0}))
+  tests_failed=$((tests_failed + ${f:-0}))
+  if [ "$rc" -eq 0 ]; then suites_passed=$((suites_passed + 1)); else
+    suites_failed=$((suites_failed + 1))
+    [ -z "$f" ] && tests_failed=$((tests_failed + 1))  # crashed before its summary
+    grep -B2 -A12 'Failure$' "$out" | head -80
+  fi
+}
+
+run_gtest unit ./build/tests/parley_unit_tests
+run_gtest integration ./build/tests/parley_integration_tests
+
+log "conformance: real client libraries against the real binary"
+pg_create_db 127.0.0.1 "$pg_port" conformance
+hs_port=$(free_port)
+./build/parley --generate-config --server-name localhost --port "$hs_port" \
+  --database-url "postgresql://postgres@127.0.0.1:$pg_port/conformance" \
+  --config "$work/homeserver.yaml" >/dev/null
+PARLEY_RATE_LIMITS=off ./build/parley --config "$work/homeserver.yaml" > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$hs_port/health" >/dev/null && break
+  sleep 0.1
+done
+conf_out="$work/conformance.log"
+if conformance/run.sh "http://127.0.0.1:$hs_port" > "$conf_out" 2>&1; then
+  suites_passed=$((suites_passed + 1))
+else
+  suites_failed=$((suites_failed + 1))
+  tail -30 "$work/server.log"
+fi
+cat "$conf_out"
+tests_passed=$((tests_passed + $(grep -c '^PASS ' "$conf_out" || true)))
+tests_failed=$((tests_failed + $(grep -c '^FAIL \|^expected step did not pass' "$conf_out" || true)))
+
+log "total time $(( $(date +%s) - start ))s; suites: $suites_passed passed, $suites_failed failed"
+echo "$tests_passed passed, $tests_failed failed"
+[ "$suites_failed" -eq 0 ]

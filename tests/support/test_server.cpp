@@ -1,0 +1,173 @@
+#include "tests/support/test_server.h"
+
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "homeserver/core/random.h"
+#include "homeserver/core/signing.h"
+
+namespace hs::test {
+
+namespace {
+std::string adminUrl(const std::string& db) {
+  const char* port = std::getenv("PARLEY_TEST_PG_PORT");
+  if (port == nullptr) {
+    throw std::runtime_error("PARLEY_TEST_PG_PORT is not set: run the tests through ./test.sh");
+  }
+  return std::string("postgresql://postgres@127.0.0.1:") + port + "/" + db;
+}
+
+size_t onBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t onHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    value.erase(value.find_last_not_of("\r\n") + 1);
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+  }
+  return size * n;
+}
+}  // namespace
+
+json::Document HttpResult::json() const {
+  auto doc = json::tryParse(body);
+  EXPECT_TRUE(doc.has_value()) << "not JSON: " << body;
+  return doc ? std::move(*doc) : json::Document();
+}
+
+HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body,
+                       const std::vector<std::string>& headers) {
+  HttpResult result;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) {
+    list = curl_slist_append(list, h.c_str());
+  }
+  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, onHeader);
+  curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &result.headers);
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 30L);
+  const CURLcode rc = curl_easy_perform(curl.get());
+  curl_slist_free_all(list);
+  EXPECT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc) << " for " << method << " " << url;
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &result.status);
+  return result;
+}
+
+TestDatabase::TestDatabase() {
+  core::SodiumRandom random;
+  std::string suffix = random.alnum(10);
+  for (auto& c : suffix) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  name_ = "parley_test_" + suffix;
+  pqxx::connection admin(adminUrl("postgres"));
+  pqxx::nontransaction tx(admin);
+  tx.exec("CREATE DATABASE " + name_);
+  url_ = adminUrl(name_);
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection admin(adminUrl("postgres"));
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // The whole cluster is removed by ./test.sh afterwards.
+  }
+}
+
+TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
+  db_ = std::make_unique<TestDatabase>();
+  core::SodiumRandom random;
+  dir_ = (std::filesystem::temp_directory_path() / ("parley-test-" + random.alnum(10))).string();
+  std::filesystem::create_directories(dir_);
+  config::Config c;
+  c.server_name = "localhost";
+  c.public_baseurl = "http://127.0.0.1/";
+  c.client_listener.port = 0;
+  c.database.url = db_->url();
+  c.database.pool_size = 8;
+  c.signing_key_path = dir_ + "/signing.key";
+  c.media.store_path = dir_ + "/media";
+  c.auth.password_ops_limit = 1;  // the cheapest argon2id: tests hash many passwords
+  c.auth.password_mem_limit_kib = 8;
+  c.rate_limits.enabled = false;
+  c.http.worker_threads = 8;
+  c.logging.level = "warn";
+  if (tweak) {
+    tweak(c);
+  }
+  core::SigningKey::generate().writeFile(c.signing_key_path);
+  app_ = std::make_unique<App>(c);
+  app_->start();
+}
+
+TestServer::~TestServer() {
+  app_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+std::string TestServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(app_->clientPort()) + path;
+}
+
+HttpResult TestServer::call(const std::string& method, const std::string& path,
+                            const std::string& body, const std::string& token) {
+  std::vector<std::string> headers = {"Content-Type: application/json"};
+  if (!token.empty()) {
+    headers.push_back("Authorization: Bearer " + token);
+  }
+  return httpRequest(method, url(path), body, headers);
+}
+
+HttpResult TestServer::get(const std::string& path, const std::string& token) {
+  return call("GET", path, "", token);
+}
+HttpResult TestServer::post(const std::string& path, const std::string& body, const std::string& token) {
+  return call("POST", path, body, token);
+}
+HttpResult TestServer::put(const std::string& path, const std::string& body, const std::string& token) {
+  return call("PUT", path, body, token);
+}
+HttpResult TestServer::del(const std::string& path, const std::string& body, const std::string& token) {
+  return call("DELETE", path, body, token);
+}
+
+std::string TestServer::registerUser(const std::string& localpart, const std::string& password,
+                                     const std::string& device_id) {
+  std::string body = R"({"username":")" + localpart + R"(","password":")" + password +
+                     R"(","auth":{"type":"m.login.dummy"})";
+  if (!device_id.empty()) {
+    body += R"(,"device_id":")" + device_id + "\"";
+  }
+  body += "}";
+  const auto r = post("/_matrix/client/v3/register", body);
+  EXPECT_EQ(r.status, 200) << r.body;
+  const auto doc = r.json();
+  return doc.IsObject() && doc.HasMember("access_token") ? doc["access_token"].GetString() : "";
+}
+
+}  // namespace hs::test
