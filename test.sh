@@ -67,6 +67,9 @@ for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$hs_port/health" >/dev/null && break
   sleep 0.1
 done
+# An account for the restart check below.
+curl -sf -XPOST "http://127.0.0.1:$hs_port/_matrix/client/v3/register" \
+  -d '{"username":"restart_check","password":"password123","auth":{"type":"m.login.dummy"}}' >/dev/null
 conf_out="$work/conformance.log"
 if conformance/run.sh "http://127.0.0.1:$hs_port" > "$conf_out" 2>&1; then
   suites_passed=$((suites_passed + 1))
@@ -75,6 +78,30 @@ else
   tail -30 "$work/server.log"
 fi
 cat "$conf_out"
+
+log "graceful shutdown and restart"
+restart_ok=1
+kill -TERM "$server_pid" && wait "$server_pid" || restart_ok=0
+server_pid=""
+grep -q "stopped" "$work/server.log" || restart_ok=0
+./build/parley --config "$work/homeserver.yaml" > "$work/server2.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$hs_port/health" >/dev/null && break
+  sleep 0.1
+done
+# A second start applies no migration, and accounts made before the restart still log in.
+grep -q "applied migration" "$work/server2.log" && restart_ok=0
+curl -sf -XPOST "http://127.0.0.1:$hs_port/_matrix/client/v3/login" \
+  -d '{"type":"m.login.password","identifier":{"type":"m.id.user","user":"restart_check"},"password":"password123"}' \
+  >/dev/null || restart_ok=0
+if [ "$restart_ok" = 1 ]; then
+  echo "PASS shutdown on SIGTERM, restart applies no migration, data survives"
+  tests_passed=$((tests_passed + 1)); suites_passed=$((suites_passed + 1))
+else
+  echo "FAIL shutdown/restart"; tail -20 "$work/server.log" "$work/server2.log"
+  tests_failed=$((tests_failed + 1)); suites_failed=$((suites_failed + 1))
+fi
 tests_passed=$((tests_passed + $(grep -c '^PASS ' "$conf_out" || true)))
 tests_failed=$((tests_failed + $(grep -c '^FAIL \|^expected step did not pass' "$conf_out" || true)))
 
