@@ -3,6 +3,8 @@
 #include "homeserver/config/config.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/streams/notifier.h"
+#include "homeserver/services/streams/stream_tracker.h"
 
 namespace hs::client {
 
@@ -10,6 +12,9 @@ struct ClientContext {
   const config::Config& config;
   accounts::AccountService& accounts;
   accounts::ProfileService& profiles;
+  streams::StreamTracker& stream;
+  streams::Notifier& notifier;
+  // New services are added below this line, one reference each, in the order App builds them.
 };
 
 }  // namespace hs::client

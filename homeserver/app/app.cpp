@@ -6,6 +6,7 @@
 #include "client_api/routes.h"
 #include "db/migrations.h"
 #include "db/pg_account_store.h"
+#include "db/pg_streams.h"
 #include "db/pool.h"
 #include "homeserver/app/ops_routes.h"
 #include "homeserver/core/clock.h"
@@ -15,6 +16,8 @@
 #include "homeserver/http/server.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/streams/notifier.h"
+#include "homeserver/services/streams/stream_tracker.h"
 
 namespace hs {
 
@@ -31,10 +34,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   for (const auto& name : db::applyMigrations(*pool_, db::embeddedMigrations())) {
     spdlog::info("applied migration {}", name);
   }
+  stream_ = std::make_unique<streams::StreamTracker>(db::maxPersistedStreamPosition(*pool_));
+  notifier_ = std::make_unique<streams::Notifier>();
   account_store_ = std::make_unique<db::PgAccountStore>(*pool_);
   accounts_ = std::make_unique<accounts::AccountService>(config_, *account_store_, *random_, *clock_);
   profiles_ = std::make_unique<accounts::ProfileService>(*account_store_, config_.server_name);
-  client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_});
+  client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
@@ -63,6 +68,9 @@ void App::start() {
 int App::clientPort() const { return server_ ? server_->port() : 0; }
 
 void App::stop() {
+  if (notifier_) {
+    notifier_->stop();  // parked /sync requests answer now instead of holding up shutdown
+  }
   if (server_) {
     server_->stop(std::chrono::seconds(10));
     server_.reset();

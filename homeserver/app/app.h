@@ -27,6 +27,10 @@ class ProfileService;
 namespace hs::client {
 struct ClientContext;
 }
+namespace hs::streams {
+class StreamTracker;
+class Notifier;
+}  // namespace hs::streams
 
 namespace hs {
 
@@ -47,6 +51,8 @@ class App {
   std::unique_ptr<core::Random> random_;
   std::unique_ptr<core::SigningKey> signing_key_;
   std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<streams::StreamTracker> stream_;
+  std::unique_ptr<streams::Notifier> notifier_;
   std::unique_ptr<db::PgAccountStore> account_store_;
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<accounts::ProfileService> profiles_;
