@@ -3,6 +3,8 @@
 #include "homeserver/config/config.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/rooms/room_reader.h"
+#include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
 
@@ -14,6 +16,9 @@ struct ClientContext {
   accounts::ProfileService& profiles;
   streams::StreamTracker& stream;
   streams::Notifier& notifier;
+  rooms::RoomService& rooms;
+  rooms::RoomReader& reader;
+  const core::Clock& clock;
   // New services are added below this line, one reference each, in the order App builds them.
 };
 

@@ -1,6 +1,7 @@
 #include "client_api/routes.h"
 
 #include "client_api/handlers/handlers.h"
+#include "client_api/handlers/room_handlers.h"
 
 namespace hs::client {
 
@@ -40,6 +41,8 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Put, "/devices/:deviceId", Auth::AccessToken, h(putDevice));
   t.addClient(Method::Delete, "/devices/:deviceId", Auth::AccessToken, h(deleteDevice));
   t.addClient(Method::Post, "/delete_devices", Auth::AccessToken, h(postDeleteDevices));
+
+  addRoomRoutes(t, ctx);
 }
 
 }  // namespace hs::client

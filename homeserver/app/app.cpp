@@ -6,6 +6,7 @@
 #include "client_api/routes.h"
 #include "db/migrations.h"
 #include "db/pg_account_store.h"
+#include "db/pg_room_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
 #include "homeserver/app/ops_routes.h"
@@ -16,6 +17,8 @@
 #include "homeserver/http/server.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/rooms/room_reader.h"
+#include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
 
@@ -39,7 +42,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   account_store_ = std::make_unique<db::PgAccountStore>(*pool_);
   accounts_ = std::make_unique<accounts::AccountService>(config_, *account_store_, *random_, *clock_);
   profiles_ = std::make_unique<accounts::ProfileService>(*account_store_, config_.server_name);
-  client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_});
+  room_store_ = std::make_unique<db::PgRoomStore>(*pool_);
+  rooms_ = std::make_unique<rooms::RoomService>(config_, *room_store_, *account_store_, *stream_,
+                                                *notifier_, *signing_key_, *clock_, *random_);
+  reader_ = std::make_unique<rooms::RoomReader>(*room_store_, *stream_);
+  client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
+                                              *rooms_, *reader_, *clock_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);

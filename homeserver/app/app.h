@@ -24,6 +24,13 @@ namespace hs::accounts {
 class AccountService;
 class ProfileService;
 }  // namespace hs::accounts
+namespace hs::rooms {
+class RoomService;
+class RoomReader;
+}  // namespace hs::rooms
+namespace hs::db {
+class PgRoomStore;
+}
 namespace hs::client {
 struct ClientContext;
 }
@@ -56,6 +63,9 @@ class App {
   std::unique_ptr<db::PgAccountStore> account_store_;
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<accounts::ProfileService> profiles_;
+  std::unique_ptr<db::PgRoomStore> room_store_;
+  std::unique_ptr<rooms::RoomService> rooms_;
+  std::unique_ptr<rooms::RoomReader> reader_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

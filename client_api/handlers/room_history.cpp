@@ -1,0 +1,124 @@
+// History: /messages, /context, /event and /relations.
+#include "client_api/handlers/room_handlers.h"
+#include "client_api/handlers/room_params.h"
+#include "homeserver/core/json.h"
+#include "homeserver/core/matrix_error.h"
+#include "homeserver/services/streams/tokens.h"
+
+namespace hs::client {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+std::optional<int64_t> tokenParam(const Request& req, const char* name) {
+  const auto text = req.queryParam(name);
+  if (!text || text->empty()) {
+    return std::nullopt;
+  }
+  auto pos = streams::parsePaginationToken(*text);
+  if (!pos) {
+    throw MatrixError(ErrCode::InvalidParam, std::string("Invalid '") + name + "' token");
+  }
+  return pos;
+}
+
+// lazy_load_members from a /messages filter (inline JSON only).
+bool lazyMembers(const Request& req) {
+  const auto filter = req.queryParam("filter");
+  if (!filter) {
+    return false;
+  }
+  const auto doc = json::tryParse(*filter);
+  if (!doc || !doc->IsObject()) {
+    throw MatrixError(ErrCode::InvalidParam, "filter must be a JSON object");
+  }
+  const json::Value* lazy = json::member(*doc, "lazy_load_members");
+  return lazy && lazy->IsBool() && lazy->GetBool();
+}
+
+void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::StoredEvent>& events,
+                 const rooms::RenderContext& rc) {
+  w.key(key).startArray();
+  for (const auto& e : events) {
+    rooms::renderEvent(w, e, rc);
+  }
+  w.endArray();
+}
+
+rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx,
+                                      const std::vector<rooms::StoredEvent>& events) {
+  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}};
+  rooms::loadRenderExtras(ctx.rooms.store(), events, rc);
+  return rc;
+}
+}  // namespace
+
+// GET /_matrix/client/v3/rooms/{roomId}/messages?from=&to=&dir=&limit=&filter=
+Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
+  const std::string dir = req.queryParam("dir").value_or("b");
+  if (dir != "b" && dir != "f") {
+    throw MatrixError(ErrCode::InvalidParam, "dir must be b or f");
+  }
+  const auto page = ctx.reader.messages(who.userId().str(), checkRoomId(req.pathParam("roomId")),
+                                        tokenParam(req, "from"), tokenParam(req, "to"), dir == "b",
+                                        limitParam(req, 10, 1000), lazyMembers(req));
+  const auto rc = renderContextFor(who, ctx, page.chunk);
+  json::Writer w;
+  w.startObject().key("start").string(streams::renderPaginationToken(page.start));
+  if (page.end) {
+    w.key("end").string(streams::renderPaginationToken(*page.end));
+  }
+  writeEvents(w, "chunk", page.chunk, rc);
+  if (!page.state.empty()) {
+    writeEvents(w, "state", page.state, rc);
+  }
+  w.endObject();
+  return Response::json(200, w.take());
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=
+Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
+  const auto r = ctx.reader.context(who.userId().str(), checkRoomId(req.pathParam("roomId")),
+                                    req.pathParam("eventId"), limitParam(req, 10, 1000));
+  std::vector<rooms::StoredEvent> all = r.before;
+  all.insert(all.end(), r.after.begin(), r.after.end());
+  all.push_back(r.event);
+  const auto rc = renderContextFor(who, ctx, all);
+  json::Writer w;
+  w.startObject().key("event");
+  rooms::renderEvent(w, r.event, rc);
+  writeEvents(w, "events_before", r.before, rc);
+  writeEvents(w, "events_after", r.after, rc);
+  writeEvents(w, "state", r.state, rc);
+  w.key("start").string(streams::renderPaginationToken(r.start));
+  w.key("end").string(streams::renderPaginationToken(r.end)).endObject();
+  return Response::json(200, w.take());
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}
+Response getRoomEvent(Request& req, const Requester& who, ClientContext& ctx) {
+  const auto e = ctx.reader.event(who.userId().str(), checkRoomId(req.pathParam("roomId")),
+                                  req.pathParam("eventId"));
+  return Response::json(200, rooms::renderEvent(e, renderContextFor(who, ctx, {e})));
+}
+
+// GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]
+Response getRelations(Request& req, const Requester& who, ClientContext& ctx) {
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto parent = ctx.reader.event(who.userId().str(), room_id, req.pathParam("eventId"));
+  const std::optional<std::string> rel_type =
+      req.path_params.count("relType") ? std::optional(req.pathParam("relType")) : std::nullopt;
+  auto chunk = ctx.rooms.store().relations(parent.event_id, rel_type, limitParam(req, 50, 1000));
+  if (req.path_params.count("eventType")) {
+    std::erase_if(chunk, [&](const auto& e) { return e.type != req.pathParam("eventType"); });
+  }
+  const auto rc = renderContextFor(who, ctx, chunk);
+  json::Writer w;
+  w.startObject();
+  writeEvents(w, "chunk", chunk, rc);
+  w.endObject();
+  return Response::json(200, w.take());
+}
+
+}  // namespace hs::client

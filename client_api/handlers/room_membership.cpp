@@ -1,0 +1,132 @@
+// createRoom, membership and room listings.
+#include "client_api/handlers/room_handlers.h"
+#include "client_api/handlers/room_params.h"
+#include "homeserver/core/json.h"
+#include "homeserver/core/matrix_error.h"
+
+#include <map>
+
+namespace hs::client {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+std::optional<std::string> reasonOf(const json::Value& body) { return json::optString(body, "reason"); }
+
+Response roomIdResponse(const std::string& room_id) {
+  json::Writer w;
+  w.startObject().key("room_id").string(room_id).endObject();
+  return Response::json(200, w.take());
+}
+}  // namespace
+
+// POST /_matrix/client/v3/createRoom
+Response postCreateRoom(Request& req, const Requester& who, ClientContext& ctx) {
+  const json::Document body = json::parseObject(req.body, true);
+  return roomIdResponse(ctx.rooms.createRoom(who.userId(), parseCreateRoom(body)));
+}
+
+// POST /_matrix/client/v3/join/{roomIdOrAlias} and /rooms/{roomId}/join
+Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
+  const json::Document body = json::parseObject(req.body, true);
+  const std::string room_id = roomIdFromParam(req.pathParam("roomId"), ctx.rooms);
+  ctx.rooms.join(who.userId(), room_id, reasonOf(body));
+  return roomIdResponse(room_id);
+}
+
+// POST /_matrix/client/v3/rooms/{roomId}/invite
+Response postInvite(Request& req, const Requester& who, ClientContext& ctx) {
+  const json::Document body = json::parseObject(req.body);
+  if (json::member(body, "medium")) {
+    throw MatrixError(ErrCode::Forbidden, "Third-party invites are not supported");
+  }
+  const auto target = core::UserId::parse(json::requireString(body, "user_id"));
+  ctx.rooms.invite(who.userId(), checkRoomId(req.pathParam("roomId")), target, reasonOf(body));
+  return Response::json(200, "{}");
+}
+
+// POST /_matrix/client/v3/rooms/{roomId}/leave
+Response postLeave(Request& req, const Requester& who, ClientContext& ctx) {
+  const json::Document body = json::parseObject(req.body, true);
+  ctx.rooms.leave(who.userId(), checkRoomId(req.pathParam("roomId")), reasonOf(body));
+  return Response::json(200, "{}");
+}
+
+// POST /_matrix/client/v3/rooms/{roomId}/forget
+Response postForget(Request& req, const Requester& who, ClientContext& ctx) {
+  ctx.rooms.forget(who.userId(), checkRoomId(req.pathParam("roomId")));
+  return Response::json(200, "{}");
+}
+
+// POST /_matrix/client/v3/rooms/{roomId}/{kick,ban,unban}
+Response postMembershipChange(Request& req, const Requester& who, ClientContext& ctx,
+                              const std::string& membership) {
+  const json::Document body = json::parseObject(req.body);
+  const auto target = core::UserId::parse(json::requireString(body, "user_id"));
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  if (membership == "unban") {
+    const auto current = ctx.rooms.store().membership(room_id, target.str());
+    if (!current || current->membership != "ban") {
+      throw MatrixError(ErrCode::Forbidden, target.str() + " is not banned");
+    }
+  }
+  ctx.rooms.setMembership(who.userId(), room_id, target, membership == "ban" ? "ban" : "leave",
+                          reasonOf(body));
+  return Response::json(200, "{}");
+}
+
+// GET /_matrix/client/v3/joined_rooms
+Response getJoinedRooms(Request&, const Requester& who, ClientContext& ctx) {
+  json::Writer w;
+  w.startObject().key("joined_rooms").startArray();
+  for (const auto& id : ctx.reader.joinedRooms(who.userId().str())) {
+    w.string(id);
+  }
+  w.endArray().endObject();
+  return Response::json(200, w.take());
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/joined_members
+Response getJoinedMembers(Request& req, const Requester& who, ClientContext& ctx) {
+  const auto members = ctx.reader.members(who.userId().str(), checkRoomId(req.pathParam("roomId")));
+  json::Writer w;
+  w.startObject().key("joined").startObject();
+  for (const auto& m : members) {
+    if (m.membership == "join") {
+      w.key(m.user_id).startObject().optString("display_name", m.displayname);
+      w.optString("avatar_url", m.avatar_url).endObject();
+    }
+  }
+  w.endObject().endObject();
+  return Response::json(200, w.take());
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/members?membership=&not_membership=&at=
+Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto state = ctx.reader.state(who.userId().str(), room_id);
+  const auto only = req.queryParam("membership");
+  const auto except = req.queryParam("not_membership");
+  std::map<std::string, std::string> membership_of;
+  for (const auto& m : ctx.rooms.store().members(room_id)) {
+    membership_of[m.user_id] = m.membership;
+  }
+  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}};
+  json::Writer w;
+  w.startObject().key("chunk").startArray();
+  for (const auto& e : state) {
+    if (e.type != "m.room.member") {
+      continue;
+    }
+    const std::string& membership = membership_of[*e.state_key];
+    if ((only && membership != *only) || (except && membership == *except)) {
+      continue;
+    }
+    rooms::renderEvent(w, e, rc);
+  }
+  w.endArray().endObject();
+  return Response::json(200, w.take());
+}
+
+}  // namespace hs::client

@@ -1,0 +1,61 @@
+#pragma once
+// Row mapping shared by the room store's reader and writer.
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "db/pg_util.h"
+#include "homeserver/services/rooms/room_store.h"
+
+namespace hs::db {
+
+// The columns every StoredEvent query selects, in this order (table alias e).
+inline constexpr const char* kStoredEventColumns =
+    "e.event_id, e.room_id, e.type, e.state_key, e.sender, e.stream_pos, e.origin_server_ts, "
+    "e.client_json, e.prev_content, e.prev_sender, e.redacted_by, e.txn_device, e.txn_id";
+
+inline rooms::StoredEvent storedEventFromRow(const pqxx::row& r) {
+  rooms::StoredEvent e;
+  e.event_id = r[0].as<std::string>();
+  e.room_id = r[1].as<std::string>();
+  e.type = r[2].as<std::string>();
+  e.state_key = optStr(r[3]);
+  e.sender = r[4].as<std::string>();
+  e.stream_pos = r[5].as<int64_t>();
+  e.origin_server_ts = r[6].as<int64_t>();
+  e.client_json = r[7].as<std::string>();
+  e.prev_content = optStr(r[8]);
+  e.prev_sender = optStr(r[9]);
+  e.redacted_by = optStr(r[10]);
+  e.txn_device = optStr(r[11]);
+  e.txn_id = optStr(r[12]);
+  return e;
+}
+
+inline std::vector<rooms::StoredEvent> storedEvents(const pqxx::result& r) {
+  std::vector<rooms::StoredEvent> out;
+  out.reserve(r.size());
+  for (const auto& row : r) {
+    out.push_back(storedEventFromRow(row));
+  }
+  return out;
+}
+
+// A text[] literal for `= ANY($1)` parameters.
+inline std::string textArray(pqxx::transaction_base& tx, const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string escaped;
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') {
+        escaped += '\\';
+      }
+      escaped += c;
+    }
+    out += (i ? ",\"" : "\"") + escaped + "\"";
+  }
+  (void)tx;
+  return out + "}";
+}
+
+}  // namespace hs::db

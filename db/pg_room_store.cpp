@@ -1,0 +1,198 @@
+#include "db/pg_room_store.h"
+
+#include <pqxx/pqxx>
+
+#include "db/pg_room_rows.h"
+
+namespace hs::db {
+
+using rooms::Member;
+using rooms::StoredEvent;
+
+namespace {
+std::string select(const std::string& rest) {
+  return std::string("SELECT ") + kStoredEventColumns + " FROM events e " + rest;
+}
+
+const std::string kEventById = select("WHERE e.event_id = $1");
+const std::string kCurrentState =
+    select("JOIN room_state s ON s.event_nid = e.event_nid WHERE s.room_id = $1 ORDER BY e.stream_pos");
+const std::string kStateEvent = select(
+    "JOIN room_state s ON s.event_nid = e.event_nid JOIN state_keys k ON k.key_nid = s.key_nid "
+    "WHERE s.room_id = $1 AND k.type = $2 AND k.state_key = $3");
+const std::string kEventsBackwards = select(
+    "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
+    "ORDER BY e.stream_pos DESC LIMIT $4");
+const std::string kEventsForwards = select(
+    "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
+    "ORDER BY e.stream_pos ASC LIMIT $4");
+const std::string kStateChanged = select(
+    "JOIN room_state s ON s.event_nid = e.event_nid "
+    "WHERE s.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 ORDER BY e.stream_pos");
+const std::string kRelations = select(
+    "WHERE e.relates_to = $1 AND ($2::text IS NULL OR e.rel_type = $2) "
+    "ORDER BY e.stream_pos DESC LIMIT $3");
+
+constexpr const char* kRoom =
+    "SELECT room_id, room_version, creator, is_public FROM rooms WHERE room_id = $1";
+constexpr const char* kMembership =
+    "SELECT user_id, membership, displayname, avatar_url, stream_pos FROM room_members "
+    "WHERE room_id = $1 AND user_id = $2";
+constexpr const char* kMembers =
+    "SELECT user_id, membership, displayname, avatar_url, stream_pos FROM room_members "
+    "WHERE room_id = $1 ORDER BY user_id";
+constexpr const char* kRoomsOfUser =
+    "SELECT room_id, membership, stream_pos, forgotten FROM room_members WHERE user_id = $1";
+constexpr const char* kRoomsWithEvents =
+    "SELECT DISTINCT room_id FROM events WHERE room_id = ANY($1::text[]) "
+    "AND stream_pos > $2 AND stream_pos <= $3";
+constexpr const char* kForget =
+    "UPDATE room_members SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2";
+constexpr const char* kHasAnnotation =
+    "SELECT 1 FROM events WHERE relates_to = $1 AND rel_type = 'm.annotation' AND sender = $2 "
+    "AND rel_key = $3 AND redacted_by IS NULL LIMIT 1";
+constexpr const char* kAnnotationCounts =
+    "SELECT relates_to, rel_key, count(*) FROM events WHERE relates_to = ANY($1::text[]) "
+    "AND rel_type = 'm.annotation' AND redacted_by IS NULL AND type = 'm.reaction' "
+    "GROUP BY relates_to, rel_key ORDER BY relates_to, count(*) DESC, rel_key";
+
+Member memberFromRow(const pqxx::row& r) {
+  return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
+                r[4].as<int64_t>()};
+}
+
+std::optional<StoredEvent> first(const pqxx::result& r) {
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return storedEventFromRow(r[0]);
+}
+}  // namespace
+
+std::optional<rooms::RoomInfo> PgRoomStore::room(const std::string& room_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  const auto r = tx.exec_params(kRoom, room_id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return rooms::RoomInfo{r[0][0].as<std::string>(), r[0][1].as<std::string>(),
+                         r[0][2].as<std::string>(), r[0][3].as<bool>()};
+}
+
+std::optional<Member> PgRoomStore::membership(const std::string& room_id, const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  const auto r = tx.exec_params(kMembership, room_id, user_id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return memberFromRow(r[0]);
+}
+
+std::vector<Member> PgRoomStore::members(const std::string& room_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<Member> out;
+  for (const auto& row : tx.exec_params(kMembers, room_id)) {
+    out.push_back(memberFromRow(row));
+  }
+  return out;
+}
+
+std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<rooms::UserRoom> out;
+  for (const auto& row : tx.exec_params(kRoomsOfUser, user_id)) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
+                   row[3].as<bool>()});
+  }
+  return out;
+}
+
+std::vector<StoredEvent> PgRoomStore::currentState(const std::string& room_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return storedEvents(tx.exec_params(kCurrentState, room_id));
+}
+
+std::optional<StoredEvent> PgRoomStore::stateEvent(const std::string& room_id, const std::string& type,
+                                                   const std::string& state_key) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return first(tx.exec_params(kStateEvent, room_id, type, state_key));
+}
+
+std::optional<StoredEvent> PgRoomStore::eventById(const std::string& event_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return first(tx.exec_params(kEventById, event_id));
+}
+
+std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int64_t from_excl,
+                                                 int64_t to_incl, size_t limit, bool backwards) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return storedEvents(tx.exec_params(backwards ? kEventsBackwards : kEventsForwards, room_id,
+                                     from_excl, to_incl, static_cast<int64_t>(limit)));
+}
+
+std::vector<StoredEvent> PgRoomStore::stateChangedBetween(const std::string& room_id,
+                                                          int64_t from_excl, int64_t to_incl) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return storedEvents(tx.exec_params(kStateChanged, room_id, from_excl, to_incl));
+}
+
+std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::string>& room_ids,
+                                                      int64_t from_excl, int64_t to_incl) {
+  if (room_ids.empty()) {
+    return {};
+  }
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_params(kRoomsWithEvents, textArray(tx, room_ids), from_excl, to_incl)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
+void PgRoomStore::setForgotten(const std::string& room_id, const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  tx.exec_params(kForget, room_id, user_id);
+  tx.commit();
+}
+
+std::vector<StoredEvent> PgRoomStore::relations(const std::string& event_id,
+                                                const std::optional<std::string>& rel_type,
+                                                size_t limit) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return storedEvents(tx.exec_params(kRelations, event_id, rel_type, static_cast<int64_t>(limit)));
+}
+
+bool PgRoomStore::hasAnnotation(const std::string& event_id, const std::string& sender,
+                                const std::string& key) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return !tx.exec_params(kHasAnnotation, event_id, sender, key).empty();
+}
+
+std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotationCounts(
+    const std::vector<std::string>& event_ids) {
+  if (event_ids.empty()) {
+    return {};
+  }
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<std::tuple<std::string, std::string, int64_t>> out;
+  for (const auto& row : tx.exec_params(kAnnotationCounts, textArray(tx, event_ids))) {
+    out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>());
+  }
+  return out;
+}
+
+}  // namespace hs::db

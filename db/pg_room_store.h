@@ -1,0 +1,47 @@
+#pragma once
+// PostgreSQL implementation of the room store (reads here, the locked writer in
+// pg_room_writer.cpp).
+#include "db/pool.h"
+#include "homeserver/services/rooms/room_store.h"
+
+namespace hs::db {
+
+class PgRoomStore final : public rooms::RoomStore {
+ public:
+  explicit PgRoomStore(Pool& pool) : pool_(pool) {}
+
+  std::unique_ptr<rooms::RoomWriter> writer(const std::string& room_id) override;
+  std::optional<rooms::RoomInfo> room(const std::string& room_id) override;
+  std::optional<rooms::Member> membership(const std::string& room_id, const std::string& user_id) override;
+  std::vector<rooms::Member> members(const std::string& room_id) override;
+  std::vector<rooms::UserRoom> roomsOfUser(const std::string& user_id) override;
+  std::vector<rooms::StoredEvent> currentState(const std::string& room_id) override;
+  std::optional<rooms::StoredEvent> stateEvent(const std::string& room_id, const std::string& type,
+                                               const std::string& state_key) override;
+  std::optional<rooms::StoredEvent> eventById(const std::string& event_id) override;
+  std::vector<rooms::StoredEvent> roomEvents(const std::string& room_id, int64_t from_excl,
+                                             int64_t to_incl, size_t limit, bool backwards) override;
+  std::vector<rooms::StoredEvent> stateChangedBetween(const std::string& room_id, int64_t from_excl,
+                                                      int64_t to_incl) override;
+  std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
+                                           int64_t from_excl, int64_t to_incl) override;
+  void setForgotten(const std::string& room_id, const std::string& user_id) override;
+  std::vector<rooms::StoredEvent> relations(const std::string& event_id,
+                                            const std::optional<std::string>& rel_type,
+                                            size_t limit) override;
+  bool hasAnnotation(const std::string& event_id, const std::string& sender,
+                     const std::string& key) override;
+  bool insertAlias(const std::string& alias, const std::string& room_id,
+                   const std::string& creator) override;
+  std::optional<std::string> aliasRoom(const std::string& alias) override;
+  std::optional<std::string> aliasCreator(const std::string& alias) override;
+  void deleteAlias(const std::string& alias) override;
+  std::vector<std::string> roomAliases(const std::string& room_id) override;
+  std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
+      const std::vector<std::string>& event_ids) override;
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace hs::db

@@ -1,0 +1,29 @@
+#pragma once
+// Renders stored events for clients: the stored client JSON plus `unsigned` (age,
+// transaction_id for the sending device, prev_content, redacted_because, bundled relations).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "homeserver/core/json.h"
+#include "homeserver/services/rooms/room_store.h"
+
+namespace hs::rooms {
+
+struct RenderContext {
+  std::string viewer_user;
+  std::string viewer_device;
+  int64_t now_ms = 0;
+  // event id -> its annotations [(key, count)], for unsigned.m.relations.
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> annotations;
+  // redaction event id -> its client JSON, for unsigned.redacted_because.
+  std::map<std::string, std::string> redactions;
+};
+
+// Writes one event into `w` (as an array element or a value).
+void renderEvent(json::Writer& w, const StoredEvent& e, const RenderContext& ctx);
+std::string renderEvent(const StoredEvent& e, const RenderContext& ctx);
+// Fills ctx.annotations and ctx.redactions for `events` from the store (two queries at most).
+void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, RenderContext& ctx);
+
+}  // namespace hs::rooms

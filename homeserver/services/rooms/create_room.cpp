@@ -1,0 +1,207 @@
+// RoomService: createRoom, in the order the spec requires (ALGORITHMS §24), and aliases.
+#include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/room_service.h"
+
+namespace hs::rooms {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+struct Preset {
+  const char* join_rule;
+  const char* guest_access;
+  bool invitees_are_admins;
+};
+
+Preset presetFor(const CreateRoomParams& p) {
+  const std::string preset =
+      p.preset.value_or(p.visibility.value_or("private") == "public" ? "public_chat" : "private_chat");
+  if (preset == "public_chat") {
+    return {"public", "forbidden", false};
+  }
+  if (preset == "trusted_private_chat") {
+    return {"invite", "can_join", true};
+  }
+  if (preset == "private_chat") {
+    return {"invite", "can_join", false};
+  }
+  throw MatrixError(ErrCode::InvalidParam, "Unknown preset: " + preset);
+}
+
+json::Document parseObjectOrEmpty(const std::optional<std::string>& text) {
+  json::Document d(rapidjson::kObjectType);
+  if (text) {
+    d.Parse(text->c_str(), text->size());
+  }
+  return d;
+}
+
+// Merges `override` into `base`, top-level keys replacing.
+void mergeTopLevel(json::Document& base, const json::Document& override) {
+  auto& a = base.GetAllocator();
+  for (const auto& m : override.GetObject()) {
+    base.RemoveMember(m.name);
+    base.AddMember(json::Value(m.name, a), json::Value(m.value, a), a);
+  }
+}
+
+std::string powerLevels(const core::UserId& creator, const CreateRoomParams& p, bool invitees_admin) {
+  json::Writer w;
+  w.startObject().key("users").startObject().key(creator.str()).integer(100);
+  if (invitees_admin) {
+    for (const auto& u : p.invite) {
+      if (u != creator.str()) {
+        w.key(u).integer(100);
+      }
+    }
+  }
+  w.endObject();
+  w.key("users_default").integer(0).key("events_default").integer(0).key("state_default").integer(50);
+  w.key("ban").integer(50).key("kick").integer(50).key("redact").integer(50).key("invite").integer(0);
+  w.key("events").startObject();
+  for (const char* t : {"m.room.name", "m.room.avatar", "m.room.canonical_alias", "m.room.topic"}) {
+    w.key(t).integer(50);
+  }
+  for (const char* t : {"m.room.power_levels", "m.room.history_visibility", "m.room.tombstone",
+                        "m.room.server_acl", "m.room.encryption"}) {
+    w.key(t).integer(100);
+  }
+  w.endObject().key("notifications").startObject().key("room").integer(50).endObject().endObject();
+  json::Document doc = parseObjectOrEmpty(w.take());
+  mergeTopLevel(doc, parseObjectOrEmpty(p.power_level_content_override));
+  return json::toString(doc);
+}
+
+std::string createContent(const core::UserId& creator, const CreateRoomParams& p,
+                          const std::string& version) {
+  json::Document doc = parseObjectOrEmpty(p.creation_content);
+  auto& a = doc.GetAllocator();
+  doc.RemoveMember("room_version");
+  doc.AddMember("room_version", json::Value(version.c_str(), a), a);
+  doc.RemoveMember("creator");
+  if (version == "10") {
+    doc.AddMember("creator", json::Value(creator.str().c_str(), a), a);  // v11 uses the sender
+  }
+  return json::toString(doc);
+}
+
+std::string stringContent(const char* key, const std::string& value) {
+  json::Writer w;
+  w.startObject().key(key).string(value).endObject();
+  return w.take();
+}
+}  // namespace
+
+void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+                                     const CreateRoomParams& params,
+                                     const std::optional<std::string>& alias) {
+  const Preset preset = presetFor(params);
+  const std::string c = creator.str();
+  auto state = [&](const std::string& type, const std::string& key, std::string content) {
+    persistDraft(p, room, EventDraft{c, type, key, std::move(content), std::nullopt});
+  };
+  state(std::string(kCreate), "", createContent(creator, params, room.room_version));
+  state(std::string(kMember), c, memberContent(creator, "join", std::nullopt, false, true));
+  state(std::string(kPowerLevels), "", powerLevels(creator, params, preset.invitees_are_admins));
+  if (alias) {
+    state("m.room.canonical_alias", "", stringContent("alias", *alias));
+  }
+  state(std::string(kJoinRules), "", stringContent("join_rule", preset.join_rule));
+  state("m.room.history_visibility", "", stringContent("history_visibility", "shared"));
+  state("m.room.guest_access", "", stringContent("guest_access", preset.guest_access));
+  for (const auto& s : params.initial_state) {
+    state(s.type, s.state_key, s.content_json);
+  }
+  if (params.name) {
+    state("m.room.name", "", stringContent("name", *params.name));
+  }
+  if (params.topic) {
+    state("m.room.topic", "", stringContent("topic", *params.topic));
+  }
+}
+
+std::string RoomService::createRoom(const core::UserId& creator, const CreateRoomParams& params) {
+  const std::string version = params.room_version.value_or("11");
+  if (!findRoomVersion(version)) {
+    throw MatrixError(ErrCode::UnsupportedRoomVersion, "Room version " + version + " is not supported");
+  }
+  presetFor(params);  // reject an unknown preset before anything is written
+  std::optional<std::string> alias;
+  if (params.room_alias_name) {
+    alias = "#" + *params.room_alias_name + ":" + config_.server_name;
+    if (params.room_alias_name->empty() || params.room_alias_name->find_first_of(":# ") != std::string::npos) {
+      throw MatrixError(ErrCode::InvalidParam, "Invalid room_alias_name");
+    }
+    if (store_.aliasRoom(*alias)) {
+      throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
+    }
+  }
+  std::vector<std::pair<core::UserId, std::string>> invites;
+  for (const auto& u : params.invite) {
+    const core::UserId target = core::UserId::parse(u);
+    if (target.server() != config_.server_name || !accounts_.findUser(target.str())) {
+      throw MatrixError(ErrCode::NotFound, "Cannot invite " + u);
+    }
+    invites.emplace_back(target, memberContent(target, "invite", std::nullopt, params.is_direct, true));
+  }
+  const RoomInfo room{"!" + random_.alnum(18) + ":" + config_.server_name, version, creator.str(),
+                      params.visibility.value_or("private") == "public"};
+  {
+    Pending p;
+    p.w = store_.writer(room.room_id);
+    p.w->insertRoom(room, clock_.nowMs());
+    p.w->lockRoom();
+    sendCreationEvents(p, room, creator, params, alias);
+    for (const auto& [target, content] : invites) {
+      persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
+    }
+    p.commit();
+  }
+  if (alias) {
+    store_.insertAlias(*alias, room.room_id, creator.str());
+  }
+  std::vector<std::string> notify = {creator.str()};
+  for (const auto& [target, content] : invites) {
+    notify.push_back(target.str());
+  }
+  notifier_.notifyUsers(notify);
+  return room.room_id;
+}
+
+void RoomService::createAlias(const core::UserId& user, const std::string& alias,
+                              const std::string& room_id) {
+  if (alias.size() < 4 || alias[0] != '#' || alias.find(':') == std::string::npos) {
+    throw MatrixError(ErrCode::InvalidParam, "Invalid room alias");
+  }
+  if (alias.substr(alias.find(':') + 1) != config_.server_name) {
+    throw MatrixError(ErrCode::InvalidParam, "Room alias must be on this server");
+  }
+  if (!store_.room(room_id)) {
+    throw MatrixError(ErrCode::NotFound, "Unknown room");
+  }
+  if (!store_.insertAlias(alias, room_id, user.str())) {
+    throw MatrixError(ErrCode::Unknown, "Room alias already exists", 409);
+  }
+}
+
+std::string RoomService::resolveAlias(const std::string& alias) {
+  auto room = store_.aliasRoom(alias);
+  if (!room) {
+    throw MatrixError(ErrCode::NotFound, "Room alias not found");
+  }
+  return *room;
+}
+
+void RoomService::deleteAlias(const core::UserId& user, const std::string& alias) {
+  const auto creator = store_.aliasCreator(alias);
+  if (!creator) {
+    throw MatrixError(ErrCode::NotFound, "Room alias not found");
+  }
+  if (*creator != user.str()) {
+    throw MatrixError(ErrCode::Forbidden, "Only the alias's creator may delete it");
+  }
+  store_.deleteAlias(alias);
+}
+
+}  // namespace hs::rooms

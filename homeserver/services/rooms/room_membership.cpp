@@ -1,0 +1,108 @@
+// RoomService: joining, inviting, leaving, kicking, banning, forgetting.
+#include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/room_service.h"
+
+namespace hs::rooms {
+
+using core::ErrCode;
+using core::MatrixError;
+
+std::string RoomService::memberContent(const core::UserId& user, const std::string& membership,
+                                       const std::optional<std::string>& reason, bool is_direct,
+                                       bool with_profile) {
+  json::Writer w;
+  w.startObject().key("membership").string(membership);
+  if (with_profile && user.server() == config_.server_name) {
+    if (auto record = accounts_.findUser(user.str())) {
+      w.optString("displayname", record->displayname).optString("avatar_url", record->avatar_url);
+    }
+  }
+  if (reason) {
+    w.key("reason").string(*reason);
+  }
+  if (is_direct) {
+    w.key("is_direct").boolean(true);
+  }
+  w.endObject();
+  return w.take();
+}
+
+void RoomService::join(const core::UserId& user, const std::string& room_id,
+                       const std::optional<std::string>& reason) {
+  const auto before = store_.membership(room_id, user.str());
+  send(room_id, EventDraft{user.str(), std::string(kMember), user.str(),
+                           memberContent(user, "join", reason, false, true), std::nullopt});
+  // Joining a direct room's invite (is_direct) records the room in both users' m.direct.
+  if (!direct_hook_ || !before || before->membership != "invite") {
+    return;
+  }
+  const auto joined = store_.stateEvent(room_id, std::string(kMember), user.str());
+  if (!joined || !joined->prev_content || !joined->prev_sender) {
+    return;
+  }
+  const auto invite = json::tryParse(*joined->prev_content);
+  if (invite && invite->IsObject() && json::member(*invite, "is_direct") &&
+      (*invite)["is_direct"].IsBool() && (*invite)["is_direct"].GetBool()) {
+    direct_hook_(user.str(), *joined->prev_sender, room_id);
+    direct_hook_(*joined->prev_sender, user.str(), room_id);
+  }
+}
+
+void RoomService::invite(const core::UserId& sender, const std::string& room_id,
+                         const core::UserId& target, const std::optional<std::string>& reason,
+                         bool is_direct) {
+  if (target.server() == config_.server_name && !accounts_.findUser(target.str())) {
+    throw MatrixError(ErrCode::NotFound, "Unknown user " + target.str());
+  }
+  if (target.server() != config_.server_name) {
+    throw MatrixError(ErrCode::Forbidden, "Inviting users of other servers needs federation, which is not available yet");
+  }
+  const auto current = store_.membership(room_id, target.str());
+  if (current && current->membership == "join") {
+    throw MatrixError(ErrCode::Forbidden, target.str() + " is already in the room");
+  }
+  send(room_id, EventDraft{sender.str(), std::string(kMember), target.str(),
+                           memberContent(target, "invite", reason, is_direct, true), std::nullopt});
+}
+
+void RoomService::leave(const core::UserId& user, const std::string& room_id,
+                        const std::optional<std::string>& reason) {
+  const auto current = store_.membership(room_id, user.str());
+  if (!current || current->membership == "leave" || current->membership == "ban") {
+    if (!store_.room(room_id)) {
+      throw MatrixError(ErrCode::NotFound, "Unknown room");
+    }
+    if (current && current->membership == "leave") {
+      return;  // leaving twice is not an error
+    }
+    throw MatrixError(ErrCode::Forbidden, "You are not in this room");
+  }
+  send(room_id, EventDraft{user.str(), std::string(kMember), user.str(),
+                           memberContent(user, "leave", reason, false, false), std::nullopt});
+}
+
+void RoomService::setMembership(const core::UserId& sender, const std::string& room_id,
+                                const core::UserId& target, const std::string& membership,
+                                const std::optional<std::string>& reason) {
+  if (membership == "leave") {
+    const auto current = store_.membership(room_id, target.str());
+    if (!current || current->membership == "leave") {
+      throw MatrixError(ErrCode::Forbidden, target.str() + " is not in the room");
+    }
+  }
+  send(room_id, EventDraft{sender.str(), std::string(kMember), target.str(),
+                           memberContent(target, membership, reason, false, false), std::nullopt});
+}
+
+void RoomService::forget(const core::UserId& user, const std::string& room_id) {
+  const auto current = store_.membership(room_id, user.str());
+  if (!current) {
+    throw MatrixError(ErrCode::NotFound, "You were never in this room");
+  }
+  if (current->membership == "join" || current->membership == "invite") {
+    throw MatrixError(ErrCode::Unknown, "You must leave the room before forgetting it", 400);
+  }
+  store_.setForgotten(room_id, user.str());
+}
+
+}  // namespace hs::rooms

@@ -1,0 +1,162 @@
+#include "homeserver/services/rooms/room_reader.h"
+
+#include <algorithm>
+#include <set>
+
+#include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/event.h"
+
+namespace hs::rooms {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+constexpr size_t kMaxPage = 1000;
+
+std::string historyVisibility(RoomStore& store, const std::string& room_id) {
+  const auto e = store.stateEvent(room_id, "m.room.history_visibility", "");
+  if (!e) {
+    return "shared";
+  }
+  const auto doc = json::tryParse(e->client_json);
+  if (!doc || !doc->IsObject()) {
+    return "shared";
+  }
+  const json::Value* content = json::member(*doc, "content");
+  const json::Value* v = content ? json::member(*content, "history_visibility") : nullptr;
+  return v && v->IsString() ? v->GetString() : "shared";
+}
+}  // namespace
+
+VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::string& room_id) {
+  const auto m = store_.membership(room_id, user_id);
+  const std::string visibility = historyVisibility(store_, room_id);
+  const int64_t now = stream_.safePosition();
+  if (!m && !store_.room(room_id)) {
+    throw MatrixError(ErrCode::NotFound, "Unknown room");
+  }
+  if (visibility == "world_readable") {
+    return {0, now};
+  }
+  if (!m || (m->membership != "join" && m->membership != "leave" && m->membership != "ban")) {
+    throw MatrixError(ErrCode::Forbidden, "You are not in this room");
+  }
+  // A member who left sees history up to the moment they left.
+  const int64_t to = m->membership == "join" ? now : m->stream_pos;
+  // "joined"/"invited": history from the user's (latest) membership change on; members
+  // whose latest change was leaving keep what they could see while joined only under "shared".
+  if (visibility == "joined" || visibility == "invited") {
+    return {m->membership == "join" ? m->stream_pos - 1 : to, to};
+  }
+  return {0, to};
+}
+
+std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id) {
+  const VisibleRange range = visibleRange(user_id, room_id);
+  auto all = store_.currentState(room_id);
+  if (range.to_incl < stream_.safePosition()) {
+    // A former member sees the state as it was when they left.
+    std::erase_if(all, [&](const StoredEvent& e) { return e.stream_pos > range.to_incl; });
+  }
+  return all;
+}
+
+StoredEvent RoomReader::stateEvent(const std::string& user_id, const std::string& room_id,
+                                   const std::string& type, const std::string& state_key) {
+  const VisibleRange range = visibleRange(user_id, room_id);
+  auto e = store_.stateEvent(room_id, type, state_key);
+  if (!e || e->stream_pos > range.to_incl) {
+    throw MatrixError(ErrCode::NotFound, "No such state event");
+  }
+  return std::move(*e);
+}
+
+StoredEvent RoomReader::event(const std::string& user_id, const std::string& room_id,
+                              const std::string& event_id) {
+  const VisibleRange range = visibleRange(user_id, room_id);
+  auto e = store_.eventById(event_id);
+  if (!e || e->room_id != room_id || e->stream_pos <= range.from_excl || e->stream_pos > range.to_incl) {
+    throw MatrixError(ErrCode::NotFound, "Event not found");
+  }
+  return std::move(*e);
+}
+
+std::vector<StoredEvent> RoomReader::memberEventsOf(const std::string& room_id,
+                                                    const std::vector<std::string>& senders) {
+  std::vector<StoredEvent> out;
+  std::set<std::string> seen;
+  for (const auto& s : senders) {
+    if (seen.insert(s).second) {
+      if (auto e = store_.stateEvent(room_id, std::string(kMember), s)) {
+        out.push_back(std::move(*e));
+      }
+    }
+  }
+  return out;
+}
+
+MessagesPage RoomReader::messages(const std::string& user_id, const std::string& room_id,
+                                  std::optional<int64_t> from, std::optional<int64_t> to,
+                                  bool backwards, size_t limit, bool lazy_members) {
+  const VisibleRange range = visibleRange(user_id, room_id);
+  limit = std::clamp<size_t>(limit, 1, kMaxPage);
+  MessagesPage page;
+  if (backwards) {
+    const int64_t hi = std::min(from.value_or(range.to_incl), range.to_incl);
+    const int64_t lo = std::max(to.value_or(range.from_excl), range.from_excl);
+    page.start = hi;
+    page.chunk = store_.roomEvents(room_id, lo, hi, limit, true);
+    if (page.chunk.size() == limit) {
+      page.end = page.chunk.back().stream_pos - 1;
+    }
+  } else {
+    const int64_t lo = std::max(from.value_or(range.from_excl), range.from_excl);
+    const int64_t hi = std::min(to.value_or(range.to_incl), range.to_incl);
+    page.start = lo;
+    page.chunk = store_.roomEvents(room_id, lo, hi, limit, false);
+    if (page.chunk.size() == limit) {
+      page.end = page.chunk.back().stream_pos;
+    }
+  }
+  if (lazy_members) {
+    std::vector<std::string> senders;
+    for (const auto& e : page.chunk) {
+      senders.push_back(e.sender);
+    }
+    page.state = memberEventsOf(room_id, senders);
+  }
+  return page;
+}
+
+ContextResult RoomReader::context(const std::string& user_id, const std::string& room_id,
+                                  const std::string& event_id, size_t limit) {
+  ContextResult r{event(user_id, room_id, event_id), {}, {}, {}, 0, 0};
+  const VisibleRange range = visibleRange(user_id, room_id);
+  limit = std::min(limit, kMaxPage);
+  const size_t before_n = limit / 2;
+  const size_t after_n = limit - before_n;
+  r.before = store_.roomEvents(room_id, range.from_excl, r.event.stream_pos - 1, before_n, true);
+  r.after = store_.roomEvents(room_id, r.event.stream_pos, range.to_incl, after_n, false);
+  r.start = r.before.empty() ? r.event.stream_pos - 1 : r.before.back().stream_pos - 1;
+  r.end = r.after.empty() ? r.event.stream_pos : r.after.back().stream_pos;
+  r.state = state(user_id, room_id);
+  return r;
+}
+
+std::vector<Member> RoomReader::members(const std::string& user_id, const std::string& room_id) {
+  visibleRange(user_id, room_id);
+  return store_.members(room_id);
+}
+
+std::vector<std::string> RoomReader::joinedRooms(const std::string& user_id) {
+  std::vector<std::string> out;
+  for (const auto& r : store_.roomsOfUser(user_id)) {
+    if (r.membership == "join") {
+      out.push_back(r.room_id);
+    }
+  }
+  return out;
+}
+
+}  // namespace hs::rooms

@@ -1,0 +1,63 @@
+#pragma once
+// The read side of rooms, with authorization on every read: a user sees a room's events
+// only within the stretch of history its m.room.history_visibility and the user's
+// membership allow.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/streams/stream_tracker.h"
+
+namespace hs::rooms {
+
+// The stream positions of a room a user may read: (from_excl, to_incl].
+struct VisibleRange {
+  int64_t from_excl = 0;
+  int64_t to_incl = 0;
+};
+
+struct MessagesPage {
+  std::vector<StoredEvent> chunk;
+  int64_t start = 0;
+  std::optional<int64_t> end;  // absent when there is nothing further
+  std::vector<StoredEvent> state;  // member events of the chunk's senders (lazy loading)
+};
+
+struct ContextResult {
+  StoredEvent event;
+  std::vector<StoredEvent> before;  // newest first
+  std::vector<StoredEvent> after;   // oldest first
+  std::vector<StoredEvent> state;
+  int64_t start = 0;
+  int64_t end = 0;
+};
+
+class RoomReader {
+ public:
+  RoomReader(RoomStore& store, streams::StreamTracker& stream) : store_(store), stream_(stream) {}
+
+  // Throws M_FORBIDDEN when the user may read nothing of the room, M_NOT_FOUND when it
+  // does not exist.
+  VisibleRange visibleRange(const std::string& user_id, const std::string& room_id);
+  std::vector<StoredEvent> state(const std::string& user_id, const std::string& room_id);
+  StoredEvent stateEvent(const std::string& user_id, const std::string& room_id,
+                         const std::string& type, const std::string& state_key);
+  StoredEvent event(const std::string& user_id, const std::string& room_id, const std::string& event_id);
+  // dir 'b' from `from` (inclusive position) backwards, or 'f' forwards (exclusive).
+  MessagesPage messages(const std::string& user_id, const std::string& room_id,
+                        std::optional<int64_t> from, std::optional<int64_t> to, bool backwards,
+                        size_t limit, bool lazy_members);
+  ContextResult context(const std::string& user_id, const std::string& room_id,
+                        const std::string& event_id, size_t limit);
+  std::vector<Member> members(const std::string& user_id, const std::string& room_id);
+  std::vector<std::string> joinedRooms(const std::string& user_id);
+  // Member events of `senders` in the room's current state.
+  std::vector<StoredEvent> memberEventsOf(const std::string& room_id, const std::vector<std::string>& senders);
+
+ private:
+  RoomStore& store_;
+  streams::StreamTracker& stream_;
+};
+
+}  // namespace hs::rooms

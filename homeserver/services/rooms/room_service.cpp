@@ -1,0 +1,147 @@
+#include "homeserver/services/rooms/room_service.h"
+
+#include "homeserver/core/matrix_error.h"
+#include "homeserver/core/redaction.h"
+#include "homeserver/services/rooms/auth_rules.h"
+#include "homeserver/services/rooms/power_levels.h"
+
+namespace hs::rooms {
+
+using core::ErrCode;
+using core::MatrixError;
+
+namespace {
+constexpr size_t kMaxPduBytes = 65536;
+
+StateLookup lookupInList(const std::vector<Event>& events) {
+  return [&events](const std::string& type, const std::string& key) -> const Event* {
+    for (const auto& e : events) {
+      if (e.type == type && e.state_key == key) {
+        return &e;
+      }
+    }
+    return nullptr;
+  };
+}
+}  // namespace
+
+RoomService::RoomService(const config::Config& config, RoomStore& store,
+                         accounts::AccountStore& accounts, streams::StreamTracker& stream,
+                         streams::Notifier& notifier, const core::SigningKey& key,
+                         const core::Clock& clock, core::Random& random)
+    : config_(config), store_(store), accounts_(accounts), stream_(stream), notifier_(notifier),
+      key_(key), clock_(clock), random_(random) {}
+
+std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const EventDraft& draft,
+                                      const std::optional<std::string>& txn_user,
+                                      const std::optional<TxnRef>& txn) {
+  RoomWriter& w = *p.w;
+  json::Document content;
+  content.Parse(draft.content_json.c_str(), draft.content_json.size());
+  if (content.HasParseError() || !content.IsObject()) {
+    throw MatrixError(ErrCode::BadJson, "Event content must be a JSON object");
+  }
+  const auto keys = authKeysFor(draft.type, draft.state_key, draft.sender, content);
+  const std::vector<Event> auth_state = w.stateEvents(keys);
+  const auto extremities = w.extremities();
+  NewEvent n = buildEvent(draft, BuildContext{room, auth_state, extremities, config_.server_name,
+                                              key_, clock_.nowMs()});
+  if (n.pdu_json.size() > kMaxPduBytes) {
+    throw MatrixError(ErrCode::TooLarge, "Event is larger than 65536 bytes");
+  }
+  const AuthResult auth = authCheck(n.event, lookupInList(auth_state), room.room_version);
+  if (!auth.allowed) {
+    throw MatrixError(ErrCode::Forbidden, auth.reason);
+  }
+  if (txn && txn_user) {
+    n.txn_user = *txn_user;
+    n.txn_device = txn->device_id;
+    n.txn_id = txn->txn_id;
+  }
+  p.positions.push_back(std::make_unique<streams::StreamTracker::Reservation>(stream_));
+  w.persist(n, p.positions.back()->position());
+  if (draft.redacts) {
+    if (auto target = w.event(*draft.redacts)) {
+      auto redacted = core::redactEvent(*target->json, room.room_version);
+      redacted.AddMember("event_id", json::Value(target->event_id.c_str(), redacted.GetAllocator()),
+                         redacted.GetAllocator());
+      w.markRedacted(target->event_id, n.event.event_id, clientJsonOf(redacted));
+    }
+  }
+  return n.event.event_id;
+}
+
+std::string RoomService::send(const std::string& room_id, const EventDraft& draft,
+                              const std::optional<std::string>& txn_user,
+                              const std::optional<TxnRef>& txn) {
+  std::string event_id;
+  {
+    Pending p;
+    p.w = store_.writer(room_id);
+    RoomWriter* w = p.w.get();
+    const auto room = w->lockRoom();
+    if (!room) {
+      throw MatrixError(ErrCode::NotFound, "Unknown room");
+    }
+    if (txn && txn_user) {
+      if (auto existing = w->eventForTxn(*txn_user, txn->device_id, txn->txn_id)) {
+        return *existing;  // a retried request gets the first answer
+      }
+    }
+    if (draft.redacts) {
+      checkRedactionAllowed(*w, *room, core::UserId::parse(draft.sender), *draft.redacts);
+    }
+    event_id = persistDraft(p, *room, draft, txn_user, txn);
+    p.commit();
+  }
+  notifyRoom(room_id, draft);
+  return event_id;
+}
+
+void RoomService::checkRedactionAllowed(RoomWriter& w, const RoomInfo& room,
+                                        const core::UserId& sender, const std::string& target_id) {
+  const auto target = w.event(target_id);
+  if (!target || target->room_id != room.room_id) {
+    throw MatrixError(ErrCode::NotFound, "Event not found in this room");
+  }
+  if (target->sender == sender.str()) {
+    return;
+  }
+  const auto* rules = findRoomVersion(room.room_version);
+  const auto state = w.stateEvents({{std::string(kCreate), ""}, {std::string(kPowerLevels), ""}});
+  const Event* create = nullptr;
+  const Event* pl = nullptr;
+  for (const auto& e : state) {
+    (e.type == kCreate ? create : pl) = &e;
+  }
+  const PowerLevels levels = PowerLevels::fromState(pl, create, *rules);
+  if (levels.userLevel(sender.str()) < levels.redact()) {
+    throw MatrixError(ErrCode::Forbidden, "You may only redact your own events");
+  }
+}
+
+std::string RoomService::redact(const core::UserId& sender, const std::string& room_id,
+                                const std::string& event_id, const std::optional<std::string>& reason,
+                                const std::optional<TxnRef>& txn) {
+  json::Writer c;
+  c.startObject().key("redacts").string(event_id);  // v11 reads it here; v10 copies it to the top
+  if (reason) {
+    c.key("reason").string(*reason);
+  }
+  c.endObject();
+  EventDraft d{sender.str(), std::string(kRedaction), std::nullopt, c.take(), event_id};
+  return send(room_id, d, sender.str(), txn);
+}
+
+void RoomService::notifyRoom(const std::string& room_id, const EventDraft& draft) {
+  std::vector<std::string> users;
+  for (const auto& m : store_.members(room_id)) {
+    if (m.membership == "join" || m.membership == "invite" ||
+        (draft.state_key && *draft.state_key == m.user_id)) {
+      users.push_back(m.user_id);
+    }
+  }
+  notifier_.notifyUsers(users);
+}
+
+}  // namespace hs::rooms

@@ -1,0 +1,118 @@
+#pragma once
+// Rooms as local users see them: creating rooms, membership, sending events, redactions.
+// Every event goes through one pipeline (send): lock the room, build a real PDU, check it
+// against the v10/v11 auth rules, persist it at a stream position, wake the /syncs of the
+// room's members.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/config/config.h"
+#include "homeserver/core/clock.h"
+#include "homeserver/core/ids.h"
+#include "homeserver/core/random.h"
+#include "homeserver/core/signing.h"
+#include "homeserver/services/accounts/account_store.h"
+#include "homeserver/services/rooms/event_builder.h"
+#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/streams/notifier.h"
+#include "homeserver/services/streams/stream_tracker.h"
+
+namespace hs::rooms {
+
+struct TxnRef {
+  std::string device_id;
+  std::string txn_id;
+};
+
+struct InitialStateEvent {
+  std::string type;
+  std::string state_key;
+  std::string content_json;
+};
+
+struct CreateRoomParams {
+  std::optional<std::string> preset;
+  std::optional<std::string> visibility;
+  bool is_direct = false;
+  std::vector<std::string> invite;
+  std::vector<InitialStateEvent> initial_state;
+  std::optional<std::string> name;
+  std::optional<std::string> topic;
+  std::optional<std::string> room_alias_name;
+  std::optional<std::string> power_level_content_override;  // JSON object text
+  std::optional<std::string> creation_content;              // JSON object text
+  std::optional<std::string> room_version;
+};
+
+// Called after a user joins a room created with is_direct (m.direct account data).
+using DirectRoomHook = std::function<void(const std::string& user_id, const std::string& other_user,
+                                          const std::string& room_id)>;
+
+class RoomService {
+ public:
+  RoomService(const config::Config& config, RoomStore& store, accounts::AccountStore& accounts,
+              streams::StreamTracker& stream, streams::Notifier& notifier,
+              const core::SigningKey& key, const core::Clock& clock, core::Random& random);
+
+  std::string createRoom(const core::UserId& creator, const CreateRoomParams& params);
+  // Room aliases (#name:server): create, resolve, delete, list.
+  void createAlias(const core::UserId& user, const std::string& alias, const std::string& room_id);
+  std::string resolveAlias(const std::string& alias);
+  void deleteAlias(const core::UserId& user, const std::string& alias);
+  // Sends one event as `sender`; idempotent per (device, txn) when `txn` is given.
+  std::string send(const std::string& room_id, const EventDraft& draft,
+                   const std::optional<std::string>& txn_user = {},
+                   const std::optional<TxnRef>& txn = {});
+  std::string redact(const core::UserId& sender, const std::string& room_id,
+                     const std::string& event_id, const std::optional<std::string>& reason,
+                     const std::optional<TxnRef>& txn);
+
+  void join(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
+  void invite(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
+              const std::optional<std::string>& reason, bool is_direct = false);
+  void leave(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
+  // kick (membership leave), ban, unban (ban -> leave) of `target` by `sender`.
+  void setMembership(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
+                     const std::string& membership, const std::optional<std::string>& reason);
+  void forget(const core::UserId& user, const std::string& room_id);
+
+  void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
+  RoomStore& store() { return store_; }
+  const std::string& serverName() const { return config_.server_name; }
+
+ private:
+  std::string memberContent(const core::UserId& user, const std::string& membership,
+                            const std::optional<std::string>& reason, bool is_direct,
+                            bool with_profile);
+  void checkRedactionAllowed(RoomWriter& w, const RoomInfo& room, const core::UserId& sender,
+                             const std::string& target_id);
+  void notifyRoom(const std::string& room_id, const EventDraft& draft);
+  // A room's open write transaction and the stream positions it holds; the positions are
+  // released only after commit, so /sync never reads past an uncommitted event.
+  struct Pending {
+    std::vector<std::unique_ptr<streams::StreamTracker::Reservation>> positions;
+    std::unique_ptr<RoomWriter> w;
+    void commit() {
+      w->commit();
+      positions.clear();
+    }
+  };
+  std::string persistDraft(Pending& p, const RoomInfo& room, const EventDraft& draft,
+                           const std::optional<std::string>& txn_user = {},
+                           const std::optional<TxnRef>& txn = {});
+  void sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+                          const CreateRoomParams& params, const std::optional<std::string>& alias);
+
+  const config::Config& config_;
+  RoomStore& store_;
+  accounts::AccountStore& accounts_;
+  streams::StreamTracker& stream_;
+  streams::Notifier& notifier_;
+  const core::SigningKey& key_;
+  const core::Clock& clock_;
+  core::Random& random_;
+  DirectRoomHook direct_hook_;
+};
+
+}  // namespace hs::rooms

@@ -1,0 +1,132 @@
+#pragma once
+// What the room services need from storage. db/pg_room_store implements it.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/services/rooms/event.h"
+
+namespace hs::rooms {
+
+struct RoomInfo {
+  std::string room_id;
+  std::string room_version;
+  std::string creator;
+  bool is_public = false;
+};
+
+// An event as stored, with what rendering needs besides the PDU.
+struct StoredEvent {
+  std::string event_id;
+  std::string room_id;
+  std::string type;
+  std::optional<std::string> state_key;
+  std::string sender;
+  int64_t stream_pos = 0;
+  int64_t origin_server_ts = 0;
+  std::string client_json;  // client format without `unsigned`
+  std::optional<std::string> prev_content;
+  std::optional<std::string> prev_sender;
+  std::optional<std::string> redacted_by;
+  std::optional<std::string> txn_device;
+  std::optional<std::string> txn_id;
+};
+
+// A built, signed and authorized event ready to be written.
+struct NewEvent {
+  Event event;
+  std::string pdu_json;
+  std::string client_json;
+  std::optional<std::string> relates_to;
+  std::optional<std::string> rel_type;
+  std::optional<std::string> rel_key;
+  std::optional<std::string> txn_user;
+  std::optional<std::string> txn_device;
+  std::optional<std::string> txn_id;
+};
+
+struct Member {
+  std::string user_id;
+  std::string membership;
+  std::optional<std::string> displayname;
+  std::optional<std::string> avatar_url;
+  int64_t stream_pos = 0;  // of the membership event
+};
+
+struct UserRoom {
+  std::string room_id;
+  std::string membership;
+  int64_t stream_pos = 0;  // of the user's membership event
+  bool forgotten = false;
+};
+
+// One transaction holding the room's write lock until commit or destruction (rollback):
+// events of one room are appended one at a time, so prev_events are always the room's
+// forward extremities.
+class RoomWriter {
+ public:
+  virtual ~RoomWriter() = default;
+  // Locks the room; nullopt when it does not exist.
+  virtual std::optional<RoomInfo> lockRoom() = 0;
+  virtual void insertRoom(const RoomInfo& room, int64_t now) = 0;
+  virtual std::vector<std::pair<std::string, int64_t>> extremities() = 0;  // event id, depth
+  // The current state events at these keys (missing keys are absent).
+  virtual std::vector<Event> stateEvents(const std::vector<StateKey>& keys) = 0;
+  virtual std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
+                                                 const std::string& txn_id) = 0;
+  virtual std::optional<Event> event(const std::string& event_id) = 0;
+  // Writes the event at `stream_pos`, moving the extremities, the state (groups, current
+  // state, memberships) and the transaction-id record along.
+  virtual void persist(const NewEvent& e, int64_t stream_pos) = 0;
+  // Replaces a redacted event's client rendering and records the redaction.
+  virtual void markRedacted(const std::string& event_id, const std::string& redaction_id,
+                            const std::string& redacted_client_json) = 0;
+  virtual void commit() = 0;
+};
+
+class RoomStore {
+ public:
+  virtual ~RoomStore() = default;
+  virtual std::unique_ptr<RoomWriter> writer(const std::string& room_id) = 0;
+  virtual std::optional<RoomInfo> room(const std::string& room_id) = 0;
+  virtual std::optional<Member> membership(const std::string& room_id, const std::string& user_id) = 0;
+  virtual std::vector<Member> members(const std::string& room_id) = 0;
+  virtual std::vector<UserRoom> roomsOfUser(const std::string& user_id) = 0;
+  virtual std::vector<StoredEvent> currentState(const std::string& room_id) = 0;
+  virtual std::optional<StoredEvent> stateEvent(const std::string& room_id, const std::string& type,
+                                                const std::string& state_key) = 0;
+  virtual std::optional<StoredEvent> eventById(const std::string& event_id) = 0;
+  // Events with from_excl < stream_pos <= to_incl; newest first when `backwards`, at most
+  // `limit`.
+  virtual std::vector<StoredEvent> roomEvents(const std::string& room_id, int64_t from_excl,
+                                              int64_t to_incl, size_t limit, bool backwards) = 0;
+  // Current-state events whose stream position is in (from_excl, to_incl].
+  virtual std::vector<StoredEvent> stateChangedBetween(const std::string& room_id, int64_t from_excl,
+                                                       int64_t to_incl) = 0;
+  // Rooms among `room_ids` that have events in (from_excl, to_incl].
+  virtual std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
+                                                   int64_t from_excl, int64_t to_incl) = 0;
+  virtual void setForgotten(const std::string& room_id, const std::string& user_id) = 0;
+  // Child events relating to `event_id` (reactions, edits, threads).
+  virtual std::vector<StoredEvent> relations(const std::string& event_id,
+                                             const std::optional<std::string>& rel_type,
+                                             size_t limit) = 0;
+  // Whether `sender` already annotated `event_id` with `key` (duplicate reactions).
+  virtual bool hasAnnotation(const std::string& event_id, const std::string& sender,
+                             const std::string& key) = 0;
+  // Room aliases. insertAlias is false when the alias is taken; deleteAlias returns the
+  // creator of the alias it removed.
+  virtual bool insertAlias(const std::string& alias, const std::string& room_id,
+                           const std::string& creator) = 0;
+  virtual std::optional<std::string> aliasRoom(const std::string& alias) = 0;
+  virtual std::optional<std::string> aliasCreator(const std::string& alias) = 0;
+  virtual void deleteAlias(const std::string& alias) = 0;
+  virtual std::vector<std::string> roomAliases(const std::string& room_id) = 0;
+  // Aggregated annotations of each event: event id -> [(key, count)].
+  virtual std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
+      const std::vector<std::string>& event_ids) = 0;
+};
+
+}  // namespace hs::rooms
