@@ -1,9 +1,16 @@
 #pragma once
 // What the client API handlers reach: the configuration and the services. Owned by App.
 #include "homeserver/config/config.h"
+#include "homeserver/services/account_data/account_data_service.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/filters/filter_service.h"
+#include "homeserver/services/presence/presence_service.h"
+#include "homeserver/services/push_rules/push_rule_service.h"
+#include "homeserver/core/thread_pool.h"
+#include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/rooms/room_reader.h"
+#include "homeserver/services/sync/sync_service.h"
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
@@ -20,6 +27,13 @@ struct ClientContext {
   rooms::RoomReader& reader;
   const core::Clock& clock;
   // New services are added below this line, one reference each, in the order App builds them.
+  push_rules::PushRuleService& push_rules;
+  account_data::AccountDataService& account_data;
+  filters::FilterService& filters;
+  presence::PresenceService& presence;
+  ephemeral::EphemeralService& ephemeral;
+  sync::SyncService& sync;
+  core::ThreadPool& workers;  // deferred work, e.g. a parked /sync resuming
 };
 
 }  // namespace hs::client

@@ -2,6 +2,7 @@
 
 #include "client_api/handlers/handlers.h"
 #include "client_api/handlers/room_handlers.h"
+#include "client_api/handlers/sync_handlers.h"
 
 namespace hs::client {
 
@@ -43,6 +44,8 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/delete_devices", Auth::AccessToken, h(postDeleteDevices));
 
   addRoomRoutes(t, ctx);
+  addSyncRoutes(t, ctx);
+  addUserDataRoutes(t, ctx);
 }
 
 }  // namespace hs::client

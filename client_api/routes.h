@@ -6,5 +6,7 @@ namespace hs::client {
 
 // Adds every /_matrix/client/* and /.well-known/matrix/client route.
 void addClientRoutes(http::RouteTable& t, ClientContext& ctx);
+// Account data, tags, filters, push rules and presence (routes_user_data.cpp).
+void addUserDataRoutes(http::RouteTable& t, ClientContext& ctx);
 
 }  // namespace hs::client

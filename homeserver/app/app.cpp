@@ -5,7 +5,12 @@
 #include "client_api/client_context.h"
 #include "client_api/routes.h"
 #include "db/migrations.h"
+#include "db/pg_account_data_store.h"
 #include "db/pg_account_store.h"
+#include "db/pg_filter_store.h"
+#include "db/pg_presence_store.h"
+#include "db/pg_push_rule_store.h"
+#include "db/pg_receipt_store.h"
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
@@ -15,9 +20,15 @@
 #include "homeserver/core/signing.h"
 #include "homeserver/core/thread_pool.h"
 #include "homeserver/http/server.h"
+#include "homeserver/services/account_data/account_data_service.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/filters/filter_service.h"
+#include "homeserver/services/presence/presence_service.h"
+#include "homeserver/services/push_rules/push_rule_service.h"
+#include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/rooms/room_reader.h"
+#include "homeserver/services/sync/sync_service.h"
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
@@ -46,16 +57,33 @@ App::App(config::Config config) : config_(std::move(config)) {
   rooms_ = std::make_unique<rooms::RoomService>(config_, *room_store_, *account_store_, *stream_,
                                                 *notifier_, *signing_key_, *clock_, *random_);
   reader_ = std::make_unique<rooms::RoomReader>(*room_store_, *stream_);
+  push_rule_store_ = std::make_unique<db::PgPushRuleStore>(*pool_);
+  push_rules_ = std::make_unique<push_rules::PushRuleService>(*push_rule_store_, *stream_, *notifier_);
+  account_data_store_ = std::make_unique<db::PgAccountDataStore>(*pool_);
+  account_data_ = std::make_unique<account_data::AccountDataService>(*account_data_store_, *push_rules_,
+                                                                    *stream_, *notifier_);
+  filter_store_ = std::make_unique<db::PgFilterStore>(*pool_);
+  filters_ = std::make_unique<filters::FilterService>(*filter_store_);
+  presence_store_ = std::make_unique<db::PgPresenceStore>(*pool_);
+  presence_ = std::make_unique<presence::PresenceService>(*presence_store_, *account_store_, *clock_,
+                                                         *stream_, *notifier_, config_.server_name);
+  receipt_store_ = std::make_unique<db::PgReceiptStore>(*pool_);
+  typing_ = std::make_unique<ephemeral::TypingTracker>(*clock_);
+  ephemeral_ = std::make_unique<ephemeral::EphemeralService>(*room_store_, *receipt_store_, *typing_,
+                                                             *stream_, *notifier_, *clock_);
+  sync_ = std::make_unique<sync::SyncService>(*room_store_, *receipt_store_, *typing_, *stream_, *clock_);
+  workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
+                                                kMaxQueuedRequests);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
-                                              *rooms_, *reader_, *clock_});
+                                              *rooms_, *reader_, *clock_, *push_rules_,
+                                              *account_data_, *filters_, *presence_, *ephemeral_,
+                                              *sync_, *workers_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
-  workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
-                                                kMaxQueuedRequests);
 }
 
 App::~App() { stop(); }

@@ -31,8 +31,36 @@ class RoomReader;
 namespace hs::db {
 class PgRoomStore;
 }
+namespace hs::ephemeral {
+class TypingTracker;
+class EphemeralService;
+}  // namespace hs::ephemeral
+namespace hs::sync {
+class SyncService;
+}
+namespace hs::db {
+class PgReceiptStore;
+}
 namespace hs::client {
 struct ClientContext;
+}
+namespace hs::db {
+class PgPushRuleStore;
+class PgAccountDataStore;
+class PgFilterStore;
+class PgPresenceStore;
+}  // namespace hs::db
+namespace hs::push_rules {
+class PushRuleService;
+}
+namespace hs::account_data {
+class AccountDataService;
+}
+namespace hs::filters {
+class FilterService;
+}
+namespace hs::presence {
+class PresenceService;
 }
 namespace hs::streams {
 class StreamTracker;
@@ -66,6 +94,18 @@ class App {
   std::unique_ptr<db::PgRoomStore> room_store_;
   std::unique_ptr<rooms::RoomService> rooms_;
   std::unique_ptr<rooms::RoomReader> reader_;
+  std::unique_ptr<db::PgPushRuleStore> push_rule_store_;
+  std::unique_ptr<push_rules::PushRuleService> push_rules_;
+  std::unique_ptr<db::PgAccountDataStore> account_data_store_;
+  std::unique_ptr<account_data::AccountDataService> account_data_;
+  std::unique_ptr<db::PgFilterStore> filter_store_;
+  std::unique_ptr<filters::FilterService> filters_;
+  std::unique_ptr<db::PgPresenceStore> presence_store_;
+  std::unique_ptr<presence::PresenceService> presence_;
+  std::unique_ptr<db::PgReceiptStore> receipt_store_;
+  std::unique_ptr<ephemeral::TypingTracker> typing_;
+  std::unique_ptr<ephemeral::EphemeralService> ephemeral_;
+  std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

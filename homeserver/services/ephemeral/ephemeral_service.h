@@ -1,0 +1,42 @@
+#pragma once
+// Typing notices and read receipts: checked against membership, stored (receipts) or kept in
+// memory (typing), and pushed to the room's members' /syncs.
+#include <optional>
+#include <string>
+
+#include "homeserver/core/clock.h"
+#include "homeserver/services/ephemeral/receipt_store.h"
+#include "homeserver/services/ephemeral/typing.h"
+#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/streams/notifier.h"
+#include "homeserver/services/streams/stream_tracker.h"
+
+namespace hs::ephemeral {
+
+class EphemeralService {
+ public:
+  EphemeralService(rooms::RoomStore& rooms, ReceiptStore& receipts, TypingTracker& typing,
+                   streams::StreamTracker& stream, streams::Notifier& notifier, const core::Clock& clock)
+      : rooms_(rooms), receipts_(receipts), typing_(typing), stream_(stream), notifier_(notifier),
+        clock_(clock) {}
+
+  void setTyping(const std::string& user_id, const std::string& room_id, bool typing, int64_t timeout_ms);
+  // receipt_type: m.read or m.read.private.
+  void sendReceipt(const std::string& user_id, const std::string& room_id, const std::string& receipt_type,
+                   const std::string& event_id, const std::string& thread_id);
+  TypingTracker& typing() { return typing_; }
+  ReceiptStore& receipts() { return receipts_; }
+
+ private:
+  void requireJoined(const std::string& user_id, const std::string& room_id);
+  void notifyMembers(const std::string& room_id);
+
+  rooms::RoomStore& rooms_;
+  ReceiptStore& receipts_;
+  TypingTracker& typing_;
+  streams::StreamTracker& stream_;
+  streams::Notifier& notifier_;
+  const core::Clock& clock_;
+};
+
+}  // namespace hs::ephemeral

@@ -1,0 +1,204 @@
+// SyncService: the per-room sections of a /sync response.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "homeserver/services/rooms/event.h"
+#include "homeserver/services/sync/sync_service.h"
+
+namespace hs::sync {
+
+namespace {
+constexpr size_t kMaxHeroes = 5;
+constexpr size_t kMaxTimeline = 100;
+
+void writeEvents(json::Writer& w, const std::vector<rooms::StoredEvent>& events,
+                 const rooms::RenderContext& rc) {
+  w.startArray();
+  for (const auto& e : events) {
+    rooms::renderEvent(w, e, rc);
+  }
+  w.endArray();
+}
+
+// Stripped state (ALGORITHMS §20): type, state_key, content and sender only.
+void writeStripped(json::Writer& w, const rooms::StoredEvent& e) {
+  const auto doc = json::tryParse(e.client_json);
+  w.startObject().key("type").string(e.type).key("state_key").string(e.state_key.value_or(""));
+  w.key("sender").string(e.sender).key("content").value((*doc)["content"]).endObject();
+}
+
+bool strippedType(const std::string& type) {
+  static const std::set<std::string> kTypes = {"m.room.create", "m.room.name", "m.room.avatar",
+                                               "m.room.join_rules", "m.room.canonical_alias",
+                                               "m.room.encryption", "m.room.topic"};
+  return kTypes.count(type) != 0;
+}
+}  // namespace
+
+void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined,
+                              int64_t from, int64_t to, const std::vector<AccountDataItem>& account_data,
+                              RoomsOut& out) {
+  std::vector<std::string> ids;
+  for (const auto& r : joined) {
+    ids.push_back(r.room_id);
+  }
+  std::set<std::string> with_events;
+  const bool initial = !req.since || req.full_state;
+  if (!initial) {
+    for (auto& id : rooms_.roomsWithEvents(ids, from, to)) {
+      with_events.insert(std::move(id));
+    }
+  }
+  std::map<std::string, std::vector<ephemeral::Receipt>> receipts;
+  for (auto& r : receipts_.between(ids, initial ? 0 : from, to)) {
+    receipts[r.room_id].push_back(std::move(r));
+  }
+  const int64_t since_typing = req.since ? req.since->typing : -1;
+  for (const auto& r : joined) {
+    const bool fresh = initial || r.stream_pos > from;
+    const bool typing_changed = typing_.roomSerial(r.room_id) > since_typing;
+    const bool room_data = std::any_of(account_data.begin(), account_data.end(),
+                                       [&](const auto& i) { return i.room_id == r.room_id; });
+    auto it = receipts.find(r.room_id);
+    if (!fresh && !with_events.count(r.room_id) && it == receipts.end() && !typing_changed && !room_data) {
+      continue;
+    }
+    JoinedInput in{r, from, to, fresh, it == receipts.end() ? std::vector<ephemeral::Receipt>{} : it->second,
+                   typing_changed};
+    joinedRoom(req, in, account_data, out);
+  }
+}
+
+void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
+                                 const std::vector<ephemeral::Receipt>& receipts, bool typing_changed) {
+  w.key("ephemeral").startObject().key("events").startArray();
+  if (typing_changed) {
+    w.startObject().key("type").string("m.typing").key("content").startObject().key("user_ids").startArray();
+    for (const auto& u : typing_.typing(room_id)) {
+      w.string(u);
+    }
+    w.endArray().endObject().endObject();
+  }
+  // event id -> receipt type -> user -> receipt
+  std::map<std::string, std::map<std::string, std::map<std::string, const ephemeral::Receipt*>>> by_event;
+  for (const auto& r : receipts) {
+    if (r.receipt_type == "m.read.private" && r.user_id != req.user_id) {
+      continue;  // private receipts are never shown to other users
+    }
+    by_event[r.event_id][r.receipt_type][r.user_id] = &r;
+  }
+  if (!by_event.empty()) {
+    w.startObject().key("type").string("m.receipt").key("content").startObject();
+    for (const auto& [event_id, types] : by_event) {
+      w.key(event_id).startObject();
+      for (const auto& [type, users] : types) {
+        w.key(type).startObject();
+        for (const auto& [user, r] : users) {
+          w.key(user).startObject().key("ts").integer(r->ts);
+          if (!r->thread_id.empty()) {
+            w.key("thread_id").string(r->thread_id);
+          }
+          w.endObject();
+        }
+        w.endObject();
+      }
+      w.endObject();
+    }
+    w.endObject().endObject();
+  }
+  w.endArray().endObject();
+}
+
+void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
+                             const std::vector<AccountDataItem>& account_data, RoomsOut& out) {
+  const std::string& room_id = in.room.room_id;
+  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
+  auto timeline = rooms_.roomEvents(room_id, in.fresh ? 0 : in.from, in.to, limit + 1, true);
+  const bool limited = timeline.size() > limit;
+  if (limited) {
+    timeline.pop_back();
+  }
+  std::reverse(timeline.begin(), timeline.end());
+  const int64_t timeline_start = timeline.empty() ? in.to : timeline.front().stream_pos;
+  std::vector<rooms::StoredEvent> state;
+  if (in.fresh) {
+    state = rooms_.currentState(room_id);
+  } else if (limited) {
+    state = rooms_.stateChangedBetween(room_id, in.from, timeline_start - 1);
+  }
+  std::set<std::string> senders = {req.user_id};
+  for (const auto& e : timeline) {
+    senders.insert(e.sender);
+  }
+  std::erase_if(state, [&](const rooms::StoredEvent& e) {
+    return e.stream_pos >= timeline_start ||
+           (req.filter.lazy_load_members && e.type == rooms::kMember && !senders.count(*e.state_key));
+  });
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  rooms::loadRenderExtras(rooms_, timeline, rc);
+  json::Writer w;
+  w.startObject().key("timeline").startObject().key("events");
+  writeEvents(w, timeline, rc);
+  w.key("limited").boolean(limited);
+  w.key("prev_batch").string(streams::renderPaginationToken(timeline_start - 1)).endObject();
+  w.key("state").startObject().key("events");
+  writeEvents(w, state, rc);
+  w.endObject();
+  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.fresh);
+  writeAccountData(w, account_data, room_id);
+  const auto members = rooms_.members(room_id);
+  int64_t joined_n = 0, invited_n = 0;
+  std::vector<std::string> heroes;
+  for (const auto& m : members) {
+    joined_n += m.membership == "join";
+    invited_n += m.membership == "invite";
+    if ((m.membership == "join" || m.membership == "invite") && m.user_id != req.user_id &&
+        heroes.size() < kMaxHeroes) {
+      heroes.push_back(m.user_id);
+    }
+  }
+  w.key("summary").startObject().key("m.heroes").startArray();
+  for (const auto& h : heroes) {
+    w.string(h);
+  }
+  w.endArray().key("m.joined_member_count").integer(joined_n);
+  w.key("m.invited_member_count").integer(invited_n).endObject();
+  const auto unread = receipts_.unreadCounts(req.user_id, {{room_id, in.room.stream_pos}});
+  w.key("unread_notifications").startObject().key("notification_count").integer(unread.front().second);
+  w.key("highlight_count").integer(0).endObject().endObject();
+  out.join.emplace_back(room_id, w.take());
+}
+
+void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
+  json::Writer w;
+  w.startObject().key("invite_state").startObject().key("events").startArray();
+  for (const auto& e : rooms_.currentState(r.room_id)) {
+    if (strippedType(e.type) || (e.type == rooms::kMember && e.stream_pos == r.stream_pos)) {
+      writeStripped(w, e);
+    }
+  }
+  w.endArray().endObject().endObject();
+  out.invite.emplace_back(r.room_id, w.take());
+}
+
+void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out) {
+  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
+  auto timeline = rooms_.roomEvents(r.room_id, from, r.stream_pos, limit + 1, true);
+  const bool limited = timeline.size() > limit;
+  if (limited) {
+    timeline.pop_back();
+  }
+  std::reverse(timeline.begin(), timeline.end());
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  json::Writer w;
+  w.startObject().key("timeline").startObject().key("events");
+  writeEvents(w, timeline, rc);
+  const int64_t start = timeline.empty() ? r.stream_pos : timeline.front().stream_pos;
+  w.key("limited").boolean(limited).key("prev_batch").string(streams::renderPaginationToken(start - 1));
+  w.endObject().key("state").startObject().key("events").startArray().endArray().endObject();
+  w.key("account_data").startObject().key("events").startArray().endArray().endObject().endObject();
+  out.leave.emplace_back(r.room_id, w.take());
+}
+
+}  // namespace hs::sync

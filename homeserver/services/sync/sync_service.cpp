@@ -1,0 +1,83 @@
+#include "homeserver/services/sync/sync_service.h"
+
+#include <algorithm>
+#include <map>
+
+namespace hs::sync {
+
+namespace {
+bool wanted(const SyncFilter& f, const std::string& room_id) {
+  if (f.rooms && std::find(f.rooms->begin(), f.rooms->end(), room_id) == f.rooms->end()) {
+    return false;
+  }
+  return std::find(f.not_rooms.begin(), f.not_rooms.end(), room_id) == f.not_rooms.end();
+}
+}  // namespace
+
+void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items,
+                      const std::string& room_id) {
+  w.key("account_data").startObject().key("events").startArray();
+  for (const auto& i : items) {
+    if (i.room_id == room_id) {
+      w.startObject().key("type").string(i.type).key("content").raw(i.content_json).endObject();
+    }
+  }
+  w.endArray().endObject();
+}
+
+streams::SyncToken SyncService::currentToken() const {
+  return streams::SyncToken{stream_.safePosition(), typing_.serial()};
+}
+
+SyncResult SyncService::sync(const SyncRequest& req) {
+  const streams::SyncToken next = currentToken();
+  const int64_t from = req.since ? std::min(req.since->position, next.position) : 0;
+  const int64_t to = next.position;
+  const int64_t since_typing = req.since ? req.since->typing : -1;
+  std::vector<AccountDataItem> account_data;
+  if (account_data_) {
+    account_data = account_data_(req.user_id, from, to);
+  }
+  RoomsOut out;
+  std::vector<rooms::UserRoom> joined;
+  for (const auto& r : rooms_.roomsOfUser(req.user_id)) {
+    if (!wanted(req.filter, r.room_id) || r.forgotten) {
+      continue;
+    }
+    if (r.membership == "join") {
+      joined.push_back(r);
+    } else if (r.membership == "invite" && r.stream_pos > from && r.stream_pos <= to) {
+      invitedRoom(r, out);
+    } else if ((r.membership == "leave" || r.membership == "ban") && r.stream_pos <= to &&
+               (req.since ? r.stream_pos > from : req.filter.include_leave)) {
+      leftRoom(req, r, from, out);
+    }
+  }
+  (void)since_typing;
+  joinedRooms(req, joined, from, to, account_data, out);
+  json::Writer w;
+  w.startObject().key("next_batch").string(streams::renderSyncToken(next));
+  w.key("rooms").startObject();
+  for (const auto& [name, list] : {std::pair{"join", &out.join}, {"invite", &out.invite}, {"leave", &out.leave}}) {
+    w.key(name).startObject();
+    for (const auto& [id, body] : *list) {
+      w.key(id).raw(body);
+    }
+    w.endObject();
+  }
+  w.endObject();
+  writeAccountData(w, account_data, "");
+  w.key("presence").startObject().key("events").startArray().endArray().endObject();
+  w.key("to_device").startObject().key("events").startArray().endArray().endObject();
+  w.key("device_lists").startObject().key("changed").startArray().endArray();
+  w.key("left").startArray().endArray().endObject();
+  w.key("device_one_time_keys_count").startObject().endObject();
+  w.key("device_unused_fallback_key_types").startArray().endArray();
+  w.endObject();
+  const bool global_data = std::any_of(account_data.begin(), account_data.end(),
+                                       [](const auto& i) { return i.room_id.empty(); });
+  const bool changes = !out.join.empty() || !out.invite.empty() || !out.leave.empty() || global_data;
+  return SyncResult{w.take(), next, changes};
+}
+
+}  // namespace hs::sync

@@ -1,0 +1,95 @@
+#pragma once
+// Builds /sync responses (ALGORITHMS §22) from the stream: rooms joined, invited and left,
+// their timelines, state, ephemeral events and account data, between two stream positions.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "homeserver/core/clock.h"
+#include "homeserver/core/json.h"
+#include "homeserver/services/ephemeral/receipt_store.h"
+#include "homeserver/services/ephemeral/typing.h"
+#include "homeserver/services/rooms/client_render.h"
+#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/streams/stream_tracker.h"
+#include "homeserver/services/streams/tokens.h"
+
+namespace hs::sync {
+
+struct SyncFilter {
+  size_t timeline_limit = 10;
+  bool lazy_load_members = false;
+  bool include_leave = false;
+  std::optional<std::vector<std::string>> rooms;
+  std::vector<std::string> not_rooms;
+};
+
+struct SyncRequest {
+  std::string user_id;
+  std::string device_id;
+  std::optional<streams::SyncToken> since;
+  bool full_state = false;
+  SyncFilter filter;
+};
+
+struct SyncResult {
+  std::string body;
+  streams::SyncToken next;
+  bool has_changes = false;
+};
+
+// Account data for sync: (room id or "" for global, type, content JSON).
+struct AccountDataItem {
+  std::string room_id;
+  std::string type;
+  std::string content_json;
+};
+using AccountDataSource =
+    std::function<std::vector<AccountDataItem>(const std::string& user_id, int64_t from_excl, int64_t to_incl)>;
+
+// Writes "account_data":{"events":[...]} with the items of `room_id` ("" for global).
+void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items,
+                      const std::string& room_id);
+
+class SyncService {
+ public:
+  SyncService(rooms::RoomStore& rooms, ephemeral::ReceiptStore& receipts, ephemeral::TypingTracker& typing,
+              streams::StreamTracker& stream, const core::Clock& clock)
+      : rooms_(rooms), receipts_(receipts), typing_(typing), stream_(stream), clock_(clock) {}
+
+  SyncResult sync(const SyncRequest& req);
+  void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
+  // The current position, for a sync that has nothing new (its next_batch).
+  streams::SyncToken currentToken() const;
+
+ private:
+  struct RoomsOut {
+    std::vector<std::pair<std::string, std::string>> join, invite, leave;  // room id, JSON
+  };
+  struct JoinedInput {
+    const rooms::UserRoom& room;
+    int64_t from;
+    int64_t to;
+    bool fresh;  // initial sync, full_state, or joined since `from`
+    std::vector<ephemeral::Receipt> receipts;
+    bool typing_changed;
+  };
+  void joinedRoom(const SyncRequest& req, const JoinedInput& in,
+                  const std::vector<AccountDataItem>& account_data, RoomsOut& out);
+  void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
+                   int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
+  void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
+  void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
+  void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
+                      const std::vector<ephemeral::Receipt>& receipts, bool typing_changed);
+
+  rooms::RoomStore& rooms_;
+  ephemeral::ReceiptStore& receipts_;
+  ephemeral::TypingTracker& typing_;
+  streams::StreamTracker& stream_;
+  const core::Clock& clock_;
+  AccountDataSource account_data_;
+};
+
+}  // namespace hs::sync
