@@ -8,6 +8,7 @@
 #include "homeserver/services/presence/presence_service.h"
 #include "homeserver/services/push_rules/push_rule_service.h"
 #include "homeserver/core/thread_pool.h"
+#include "homeserver/services/directory/directory.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/sync/sync_service.h"
@@ -33,7 +34,8 @@ struct ClientContext {
   presence::PresenceService& presence;
   ephemeral::EphemeralService& ephemeral;
   sync::SyncService& sync;
-  core::ThreadPool& workers;  // deferred work, e.g. a parked /sync resuming
+  core::ThreadPool& workers;
+  directory::DirectoryService& directory;  // deferred work, e.g. a parked /sync resuming
 };
 
 }  // namespace hs::client

@@ -45,6 +45,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
 
   addRoomRoutes(t, ctx);
   addSyncRoutes(t, ctx);
+  addDirectoryRoutes(t, ctx);
   addUserDataRoutes(t, ctx);
 }
 

@@ -7,7 +7,7 @@ namespace hs::client {
 // GET /_matrix/client/versions
 Response getVersions(Request&, const Requester&, ClientContext&) {
   // Only versions whose client features are implemented; widened as features land.
-  return Response::json(200, R"({"versions":["r0.6.1","v1.1"],"unstable_features":{}})");
+  return Response::json(200, R"({"versions":["r0.5.0","r0.6.0","r0.6.1","v1.1","v1.2","v1.3","v1.4","v1.5"],"unstable_features":{}})");
 }
 
 // GET /.well-known/matrix/client

@@ -5,6 +5,7 @@
 #include "client_api/handlers/sync_handlers.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/filters/filter.h"
 #include "homeserver/http/dispatch.h"
 
 namespace hs::client {
@@ -71,29 +72,21 @@ void parkSync(ClientContext& ctx, const sync::SyncRequest& sr, std::shared_ptr<h
   }
 }
 
-sync::SyncFilter filterParam(const Request& req) {
+// The filter param: inline JSON or a stored filter id (FilterService), reduced to what
+// SyncService applies.
+sync::SyncFilter filterParam(const Request& req, const Requester& who, ClientContext& ctx) {
   sync::SyncFilter f;
   const auto text = req.queryParam("filter");
-  if (!text || text->empty() || (*text)[0] != '{') {
-    return f;  // stored filters: defaults until filters are wired
-  }
-  const auto doc = json::tryParse(*text);
-  if (!doc || !doc->IsObject()) {
-    throw MatrixError(ErrCode::InvalidParam, "filter is not valid JSON");
-  }
-  const json::Value* room = json::optObject(*doc, "room");
-  if (room == nullptr) {
+  if (!text || text->empty()) {
     return f;
   }
-  if (const json::Value* timeline = json::optObject(*room, "timeline")) {
-    f.timeline_limit = static_cast<size_t>(std::max<int64_t>(1, json::optInt(*timeline, "limit").value_or(10)));
-  }
-  if (const json::Value* state = json::optObject(*room, "state")) {
-    f.lazy_load_members = json::optBool(*state, "lazy_load_members").value_or(false);
-  }
-  f.include_leave = json::optBool(*room, "include_leave").value_or(false);
-  f.rooms = json::optStringArray(*room, "rooms");
-  f.not_rooms = json::optStringArray(*room, "not_rooms").value_or(std::vector<std::string>{});
+  const filters::Filter parsed = ctx.filters.parseFilterParam(*text, who.userId());
+  f.timeline_limit = static_cast<size_t>(std::max<int64_t>(
+      1, parsed.room.timeline.limitOr(filters::kDefaultTimelineLimit)));
+  f.lazy_load_members = parsed.room.state.lazy_load_members || parsed.room.timeline.lazy_load_members;
+  f.include_leave = parsed.room.include_leave;
+  f.rooms = parsed.room.rooms;
+  f.not_rooms = parsed.room.not_rooms;
   return f;
 }
 }  // namespace
@@ -110,7 +103,7 @@ Response getSync(Request& req, const Requester& who, ClientContext& ctx) {
     }
   }
   sr.full_state = req.queryParam("full_state").value_or("false") == "true";
-  sr.filter = filterParam(req);
+  sr.filter = filterParam(req, who, ctx);
   const int64_t timeout = timeoutParam(req);
   auto result = ctx.sync.sync(sr);
   if (!sr.since || result.has_changes || timeout == 0 || !req.responder) {

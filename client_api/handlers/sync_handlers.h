@@ -15,5 +15,7 @@ Response postReceipt(Request& req, const Requester& who, ClientContext& ctx);
 Response postReadMarkers(Request& req, const Requester& who, ClientContext& ctx);
 
 void addSyncRoutes(http::RouteTable& t, ClientContext& ctx);
+// directory.cpp: publicRooms, directory/list/room, user_directory/search.
+void addDirectoryRoutes(http::RouteTable& t, ClientContext& ctx);
 
 }  // namespace hs::client

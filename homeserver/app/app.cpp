@@ -10,6 +10,7 @@
 #include "db/pg_filter_store.h"
 #include "db/pg_presence_store.h"
 #include "db/pg_push_rule_store.h"
+#include "db/pg_directory_store.h"
 #include "db/pg_receipt_store.h"
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
@@ -72,18 +73,38 @@ App::App(config::Config config) : config_(std::move(config)) {
   ephemeral_ = std::make_unique<ephemeral::EphemeralService>(*room_store_, *receipt_store_, *typing_,
                                                              *stream_, *notifier_, *clock_);
   sync_ = std::make_unique<sync::SyncService>(*room_store_, *receipt_store_, *typing_, *stream_, *clock_);
+  directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
+  directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
+  connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
                                               *rooms_, *reader_, *clock_, *push_rules_,
                                               *account_data_, *filters_, *presence_, *ephemeral_,
-                                              *sync_, *workers_});
+                                              *sync_, *workers_, *directory_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
+}
+
+// Hooks between services that must not depend on each other directly.
+void App::connectServices() {
+  sync_->setAccountDataSource([this](const std::string& user, int64_t from, int64_t to) {
+    std::vector<sync::AccountDataItem> items;
+    for (auto& e : account_data_->changedSince(user, from, to)) {
+      items.push_back({std::move(e.room_id), std::move(e.type), std::move(e.content)});
+    }
+    return items;
+  });
+  // Joining a direct room adds it to both users' m.direct ({user: [room ids]}).
+  rooms_->setDirectRoomHook([this](const std::string& user, const std::string& other,
+                                   const std::string& room_id) {
+    account_data_->set(user, "", "m.direct",
+                       rooms::addDirectRoom(account_data_->get(user, "", "m.direct"), other, room_id));
+  });
 }
 
 App::~App() { stop(); }

@@ -40,6 +40,10 @@ class SyncService;
 }
 namespace hs::db {
 class PgReceiptStore;
+class PgDirectoryStore;
+}  // namespace hs::db
+namespace hs::directory {
+class DirectoryService;
 }
 namespace hs::client {
 struct ClientContext;
@@ -81,6 +85,7 @@ class App {
   const config::Config& config() const { return config_; }
 
  private:
+  void connectServices();
   config::Config config_;
   std::unique_ptr<core::Clock> clock_;
   std::unique_ptr<core::Random> random_;
@@ -106,6 +111,8 @@ class App {
   std::unique_ptr<ephemeral::TypingTracker> typing_;
   std::unique_ptr<ephemeral::EphemeralService> ephemeral_;
   std::unique_ptr<sync::SyncService> sync_;
+  std::unique_ptr<db::PgDirectoryStore> directory_store_;
+  std::unique_ptr<directory::DirectoryService> directory_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

@@ -106,3 +106,31 @@ void RoomService::forget(const core::UserId& user, const std::string& room_id) {
 }
 
 }  // namespace hs::rooms
+
+namespace hs::rooms {
+
+std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
+                          const std::string& room_id) {
+  json::Document doc(rapidjson::kObjectType);
+  if (m_direct) {
+    doc.Parse(m_direct->c_str(), m_direct->size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+      doc.SetObject();
+    }
+  }
+  auto& a = doc.GetAllocator();
+  if (!doc.HasMember(other_user.c_str()) || !doc[other_user.c_str()].IsArray()) {
+    doc.RemoveMember(other_user.c_str());
+    doc.AddMember(json::Value(other_user.c_str(), a), json::Value(rapidjson::kArrayType), a);
+  }
+  json::Value& rooms = doc[other_user.c_str()];
+  for (const auto& r : rooms.GetArray()) {
+    if (r.IsString() && room_id == r.GetString()) {
+      return json::toString(doc);
+    }
+  }
+  rooms.PushBack(json::Value(room_id.c_str(), a), a);
+  return json::toString(doc);
+}
+
+}  // namespace hs::rooms

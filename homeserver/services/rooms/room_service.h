@@ -49,6 +49,10 @@ struct CreateRoomParams {
 using DirectRoomHook = std::function<void(const std::string& user_id, const std::string& other_user,
                                           const std::string& room_id)>;
 
+// m.direct content with room_id added under other_user (creating the list if needed).
+std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
+                          const std::string& room_id);
+
 class RoomService {
  public:
   RoomService(const config::Config& config, RoomStore& store, accounts::AccountStore& accounts,
