@@ -99,6 +99,7 @@ void App::connectServices() {
     }
     return items;
   });
+  profiles_->setChangeHook([this](const core::UserId& user) { rooms_->refreshProfile(user); });
   // Joining a direct room adds it to both users' m.direct ({user: [room ids]}).
   rooms_->setDirectRoomHook([this](const std::string& user, const std::string& other,
                                    const std::string& room_id) {

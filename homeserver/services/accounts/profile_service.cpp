@@ -38,6 +38,9 @@ void ProfileService::set(const core::UserId& requester, const core::UserId& targ
   }
   // An empty string clears the field.
   store_.setProfileField(target.str(), field, value && value->empty() ? std::nullopt : value);
+  if (on_change_) {
+    on_change_(target);
+  }
 }
 
 }  // namespace hs::accounts

@@ -1,5 +1,6 @@
 #pragma once
 // Display names and avatars of local users.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,10 +23,13 @@ class ProfileService {
   // field is "displayname" or "avatar_url"; only the user may change their own profile.
   void set(const core::UserId& requester, const core::UserId& target, const std::string& field,
            const std::optional<std::string>& value);
+  // Called after a profile change (rooms re-send the user's member events).
+  void setChangeHook(std::function<void(const core::UserId&)> hook) { on_change_ = std::move(hook); }
 
  private:
   AccountStore& store_;
   std::string server_name_;
+  std::function<void(const core::UserId&)> on_change_;
 };
 
 }  // namespace hs::accounts

@@ -94,6 +94,15 @@ void RoomService::setMembership(const core::UserId& sender, const std::string& r
                            memberContent(target, membership, reason, false, false), std::nullopt});
 }
 
+void RoomService::refreshProfile(const core::UserId& user) {
+  const std::string content = memberContent(user, "join", std::nullopt, false, true);
+  for (const auto& r : store_.roomsOfUser(user.str())) {
+    if (r.membership == "join") {
+      send(r.room_id, EventDraft{user.str(), std::string(kMember), user.str(), content, std::nullopt});
+    }
+  }
+}
+
 void RoomService::forget(const core::UserId& user, const std::string& room_id) {
   const auto current = store_.membership(room_id, user.str());
   if (!current) {

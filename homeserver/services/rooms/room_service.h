@@ -80,6 +80,8 @@ class RoomService {
   void setMembership(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
                      const std::string& membership, const std::optional<std::string>& reason);
   void forget(const core::UserId& user, const std::string& room_id);
+  // Re-sends the user's join event, with their current profile, in every joined room.
+  void refreshProfile(const core::UserId& user);
 
   void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
   RoomStore& store() { return store_; }
