@@ -10,8 +10,7 @@
 #
 # Only the steps in expected.txt decide the exit status. A failing step that is not listed
 # there yet is shown as "not yet expected: FAIL <step> ..." (so that test.sh does not count
-# it); expected_rooms.txt lists the rooms milestone's steps, to be merged into expected.txt
-# once the server has rooms. A scenario that cannot run (node or npm missing, npm ci failing)
+# it): a new scenario's steps are added to expected.txt once the server passes them. A scenario that cannot run (node or npm missing, npm ci failing)
 # or that does not finish is a FAIL of its own and fails the run.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -105,5 +104,4 @@ done < expected.txt
 echo "--- conformance summary"
 for line in "${summary[@]}"; do echo "  $line"; done
 echo "  expected.txt: $(count_listed expected.txt) steps passed (these decide the exit status)"
-echo "  expected_rooms.txt (rooms milestone, not gating yet): $(count_listed expected_rooms.txt) steps passed"
 exit $status

@@ -71,6 +71,16 @@ std::string clientJsonOf(const json::Value& pdu) {
       w.key(key).value(*v);
     }
   }
+  // Room v11 moved `redacts` into content; clients written for earlier versions (matrix-nio,
+  // matrix-js-sdk) still read the top-level key, so the client format carries both.
+  const json::Value* content = json::member(pdu, "content");
+  const json::Value* redacts = content ? json::member(*content, "redacts") : nullptr;
+  if (!json::member(pdu, "redacts") && redacts && redacts->IsString()) {
+    const json::Value* type = json::member(pdu, "type");
+    if (type && type->IsString() && std::string_view(type->GetString()) == kRedaction) {
+      w.key("redacts").value(*redacts);
+    }
+  }
   w.endObject();
   return w.take();
 }

@@ -173,8 +173,18 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
 void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
   json::Writer w;
   w.startObject().key("invite_state").startObject().key("events").startArray();
-  for (const auto& e : rooms_.currentState(r.room_id)) {
-    if (strippedType(e.type) || (e.type == rooms::kMember && e.stream_pos == r.stream_pos)) {
+  const auto state = rooms_.currentState(r.room_id);
+  std::string inviter;
+  for (const auto& e : state) {
+    if (e.type == rooms::kMember && e.stream_pos == r.stream_pos) {
+      inviter = e.sender;
+    }
+  }
+  // The room's identity, the invite itself and the inviter's own member event (clients show
+  // "X invited you" from it).
+  for (const auto& e : state) {
+    if (strippedType(e.type) || (e.type == rooms::kMember && (e.stream_pos == r.stream_pos ||
+                                                               e.state_key == inviter))) {
       writeStripped(w, e);
     }
   }
