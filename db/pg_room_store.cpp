@@ -17,6 +17,17 @@ std::string select(const std::string& rest) {
 const std::string kEventById = select("WHERE e.event_id = $1");
 const std::string kCurrentState =
     select("JOIN room_state s ON s.event_nid = e.event_nid WHERE s.room_id = $1 ORDER BY e.stream_pos");
+// The state group of the room's last event at or before $2, resolved through its parents: for
+// each key, the entry of the nearest layer wins.
+const std::string kStateAt =
+    "WITH RECURSIVE chain (group_id, depth) AS ("
+    "  (SELECT state_group, 0 FROM events WHERE room_id = $1 AND stream_pos <= $2 "
+    "   ORDER BY stream_pos DESC LIMIT 1) "
+    "  UNION ALL SELECT g.parent, c.depth + 1 FROM chain c "
+    "  JOIN state_groups g ON g.group_id = c.group_id WHERE g.parent IS NOT NULL), "
+    "entries AS (SELECT DISTINCT ON (x.key_nid) x.event_nid FROM chain c "
+    "  JOIN state_group_entries x ON x.group_id = c.group_id ORDER BY x.key_nid, c.depth) " +
+    select("JOIN entries s ON s.event_nid = e.event_nid ORDER BY e.stream_pos");
 const std::string kStateEvent = select(
     "JOIN room_state s ON s.event_nid = e.event_nid JOIN state_keys k ON k.key_nid = s.key_nid "
     "WHERE s.room_id = $1 AND k.type = $2 AND k.state_key = $3");
@@ -29,9 +40,18 @@ const std::string kEventsForwards = select(
 const std::string kStateChanged = select(
     "JOIN room_state s ON s.event_nid = e.event_nid "
     "WHERE s.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 ORDER BY e.stream_pos");
-const std::string kRelations = select(
+// Relations count only within the parent's room: anyone can point m.relates_to of an event in
+// their own room at any event id.
+constexpr const char* kSameRoomAsParent =
+    "e.room_id = (SELECT p.room_id FROM events p WHERE p.event_id = e.relates_to)";
+const std::string kRelationsWhere =
     "WHERE e.relates_to = $1 AND ($2::text IS NULL OR e.rel_type = $2) "
-    "ORDER BY e.stream_pos DESC LIMIT $3");
+    "AND ($3::text IS NULL OR e.type = $3) AND e.stream_pos > $4 AND e.stream_pos <= $5 AND " +
+    std::string(kSameRoomAsParent);
+const std::string kRelationsBackwards =
+    select(kRelationsWhere + " ORDER BY e.stream_pos DESC LIMIT $6");
+const std::string kRelationsForwards =
+    select(kRelationsWhere + " ORDER BY e.stream_pos ASC LIMIT $6");
 
 constexpr const char* kRoom =
     "SELECT room_id, room_version, creator, is_public FROM rooms WHERE room_id = $1";
@@ -46,15 +66,19 @@ constexpr const char* kRoomsOfUser =
 constexpr const char* kRoomsWithEvents =
     "SELECT DISTINCT room_id FROM events WHERE room_id = ANY($1::text[]) "
     "AND stream_pos > $2 AND stream_pos <= $3";
+constexpr const char* kSharing =
+    "SELECT DISTINCT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+    "WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership = 'join'";
 constexpr const char* kForget =
     "UPDATE room_members SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2";
 constexpr const char* kHasAnnotation =
-    "SELECT 1 FROM events WHERE relates_to = $1 AND rel_type = 'm.annotation' AND sender = $2 "
-    "AND rel_key = $3 AND redacted_by IS NULL LIMIT 1";
-constexpr const char* kAnnotationCounts =
-    "SELECT relates_to, rel_key, count(*) FROM events WHERE relates_to = ANY($1::text[]) "
-    "AND rel_type = 'm.annotation' AND redacted_by IS NULL AND type = 'm.reaction' "
-    "GROUP BY relates_to, rel_key ORDER BY relates_to, count(*) DESC, rel_key";
+    "SELECT 1 FROM events WHERE room_id = $1 AND relates_to = $2 AND rel_type = 'm.annotation' "
+    "AND sender = $3 AND rel_key = $4 AND redacted_by IS NULL LIMIT 1";
+const std::string kAnnotationCounts =
+    "SELECT e.relates_to, e.rel_key, count(*) FROM events e WHERE e.relates_to = ANY($1::text[]) "
+    "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' AND " +
+    std::string(kSameRoomAsParent) +
+    " GROUP BY e.relates_to, e.rel_key ORDER BY e.relates_to, count(*) DESC, e.rel_key";
 
 Member memberFromRow(const pqxx::row& r) {
   return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
@@ -117,6 +141,12 @@ std::vector<StoredEvent> PgRoomStore::currentState(const std::string& room_id) {
   return storedEvents(tx.exec_params(kCurrentState, room_id));
 }
 
+std::vector<StoredEvent> PgRoomStore::stateAt(const std::string& room_id, int64_t stream_pos) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  return storedEvents(tx.exec_params(kStateAt, room_id, stream_pos));
+}
+
 std::optional<StoredEvent> PgRoomStore::stateEvent(const std::string& room_id, const std::string& type,
                                                    const std::string& state_key) {
   auto lease = pool_.acquire();
@@ -159,6 +189,16 @@ std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::str
   return out;
 }
 
+std::vector<std::string> PgRoomStore::usersSharingRoomWith(const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_params(kSharing, user_id)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
 void PgRoomStore::setForgotten(const std::string& room_id, const std::string& user_id) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
@@ -166,19 +206,19 @@ void PgRoomStore::setForgotten(const std::string& room_id, const std::string& us
   tx.commit();
 }
 
-std::vector<StoredEvent> PgRoomStore::relations(const std::string& event_id,
-                                                const std::optional<std::string>& rel_type,
-                                                size_t limit) {
+std::vector<StoredEvent> PgRoomStore::relations(const rooms::RelationsQuery& q) {
   auto lease = pool_.acquire();
   pqxx::read_transaction tx(lease.get());
-  return storedEvents(tx.exec_params(kRelations, event_id, rel_type, static_cast<int64_t>(limit)));
+  return storedEvents(tx.exec_params(q.backwards ? kRelationsBackwards : kRelationsForwards,
+                                     q.event_id, q.rel_type, q.event_type, q.from_excl, q.to_incl,
+                                     static_cast<int64_t>(q.limit)));
 }
 
-bool PgRoomStore::hasAnnotation(const std::string& event_id, const std::string& sender,
-                                const std::string& key) {
+bool PgRoomStore::hasAnnotation(const std::string& room_id, const std::string& event_id,
+                                const std::string& sender, const std::string& key) {
   auto lease = pool_.acquire();
   pqxx::read_transaction tx(lease.get());
-  return !tx.exec_params(kHasAnnotation, event_id, sender, key).empty();
+  return !tx.exec_params(kHasAnnotation, room_id, event_id, sender, key).empty();
 }
 
 std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotationCounts(

@@ -16,6 +16,7 @@ class PgRoomStore final : public rooms::RoomStore {
   std::vector<rooms::Member> members(const std::string& room_id) override;
   std::vector<rooms::UserRoom> roomsOfUser(const std::string& user_id) override;
   std::vector<rooms::StoredEvent> currentState(const std::string& room_id) override;
+  std::vector<rooms::StoredEvent> stateAt(const std::string& room_id, int64_t stream_pos) override;
   std::optional<rooms::StoredEvent> stateEvent(const std::string& room_id, const std::string& type,
                                                const std::string& state_key) override;
   std::optional<rooms::StoredEvent> eventById(const std::string& event_id) override;
@@ -25,12 +26,11 @@ class PgRoomStore final : public rooms::RoomStore {
                                                       int64_t to_incl) override;
   std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
                                            int64_t from_excl, int64_t to_incl) override;
+  std::vector<std::string> usersSharingRoomWith(const std::string& user_id) override;
   void setForgotten(const std::string& room_id, const std::string& user_id) override;
-  std::vector<rooms::StoredEvent> relations(const std::string& event_id,
-                                            const std::optional<std::string>& rel_type,
-                                            size_t limit) override;
-  bool hasAnnotation(const std::string& event_id, const std::string& sender,
-                     const std::string& key) override;
+  std::vector<rooms::StoredEvent> relations(const rooms::RelationsQuery& q) override;
+  bool hasAnnotation(const std::string& room_id, const std::string& event_id,
+                     const std::string& sender, const std::string& key) override;
   bool insertAlias(const std::string& alias, const std::string& room_id,
                    const std::string& creator) override;
   std::optional<std::string> aliasRoom(const std::string& alias) override;

@@ -28,6 +28,9 @@ constexpr const char* kInternKey =
     "WITH ins AS (INSERT INTO state_keys (type, state_key) VALUES ($1, $2) "
     "  ON CONFLICT (type, state_key) DO NOTHING RETURNING key_nid) "
     "SELECT key_nid FROM ins UNION ALL SELECT key_nid FROM state_keys WHERE type = $1 AND state_key = $2";
+constexpr const char* kSelectKey = "SELECT key_nid FROM state_keys WHERE type = $1 AND state_key = $2";
+constexpr const char* kInsertAlias =
+    "INSERT INTO room_aliases (alias, room_id, creator) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
 constexpr const char* kRoomGroup =
     "SELECT r.state_group, g.chain_length FROM rooms r LEFT JOIN state_groups g "
     "ON g.group_id = r.state_group WHERE r.room_id = $1";
@@ -112,8 +115,8 @@ class PgRoomWriter final : public rooms::RoomWriter {
   }
 
   std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
-                                         const std::string& txn_id) override {
-    const auto r = tx_.exec_params(kTxn, user, device, txn_id);
+                                         const std::string& txn_key) override {
+    const auto r = tx_.exec_params(kTxn, user, device, txn_key);
     return r.empty() ? std::nullopt : std::optional(r[0][0].as<std::string>());
   }
 
@@ -133,6 +136,10 @@ class PgRoomWriter final : public rooms::RoomWriter {
     tx_.exec_params(kMarkRedacted, event_id, redaction_id, redacted_client_json);
   }
 
+  bool insertAlias(const std::string& alias, const std::string& creator) override {
+    return tx_.exec_params(kInsertAlias, alias, room_id_, creator).affected_rows() == 1;
+  }
+
   void commit() override { tx_.commit(); }
 
  private:
@@ -143,6 +150,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
     }
     return version_;
   }
+  int internKey(const std::string& type, const std::string& state_key);
   int64_t stateGroupFor(const rooms::Event& e, int64_t event_nid, std::optional<int>& key_nid);
   void updateMembership(const rooms::Event& e, int64_t event_nid, int64_t stream_pos);
 
@@ -151,6 +159,17 @@ class PgRoomWriter final : public rooms::RoomWriter {
   std::string room_id_;
   std::string version_;
 };
+
+// The key's nid, inserting it if new. When another transaction inserts the same new key at
+// the same time, kInternKey's ON CONFLICT waits for it to commit and returns nothing (its
+// snapshot predates that commit); a second statement, with a fresh snapshot, finds the row.
+int PgRoomWriter::internKey(const std::string& type, const std::string& state_key) {
+  auto r = tx_.exec_params(kInternKey, type, state_key);
+  if (r.empty()) {
+    r = tx_.exec_params(kSelectKey, type, state_key);
+  }
+  return r.at(0)[0].as<int>();
+}
 
 // The group holding the state after `e`: the room's current group for a message event, a
 // new layer on top of it for a state event.
@@ -162,7 +181,7 @@ int64_t PgRoomWriter::stateGroupFor(const rooms::Event& e, int64_t event_nid,
     return has_group ? cur[0][0].as<int64_t>() : 0;
   }
   if (!key_nid) {
-    key_nid = tx_.exec_params1(kInternKey, e.type, *e.state_key)[0].as<int>();
+    key_nid = internKey(e.type, *e.state_key);
   }
   const int chain = has_group ? cur[0][1].as<int>() : 0;
   int64_t group;
@@ -190,7 +209,7 @@ void PgRoomWriter::persist(const rooms::NewEvent& n, int64_t stream_pos) {
   std::optional<int> key_nid;
   std::optional<std::string> prev_content, prev_sender;
   if (e.isState()) {
-    key_nid = tx_.exec_params1(kInternKey, e.type, *e.state_key)[0].as<int>();
+    key_nid = internKey(e.type, *e.state_key);
     const auto prev = tx_.exec_params(kPrevState, room_id_, *key_nid);
     if (!prev.empty()) {
       prev_content = prev[0][0].as<std::string>();
@@ -210,8 +229,9 @@ void PgRoomWriter::persist(const rooms::NewEvent& n, int64_t stream_pos) {
   }
   tx_.exec_params(kDropExtremities, room_id_, textArray(tx_, e.prev_events));
   tx_.exec_params(kAddExtremity, room_id_, e.event_id, e.depth);
-  if (n.txn_user && n.txn_device && n.txn_id) {
-    tx_.exec_params(kInsertTxn, *n.txn_user, *n.txn_device, *n.txn_id, e.event_id);
+  if (n.txn_user && n.txn_device && n.txn_key) {
+    // event_txns.txn_id holds the scoped key (room, endpoint, txn id), not the bare txn id.
+    tx_.exec_params(kInsertTxn, *n.txn_user, *n.txn_device, *n.txn_key, e.event_id);
   }
 }
 

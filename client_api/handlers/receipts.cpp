@@ -9,6 +9,19 @@ namespace hs::client {
 using core::ErrCode;
 using core::MatrixError;
 
+namespace {
+// The fully-read marker: room account data m.fully_read {event_id} (spec: /read_markers, and
+// /receipt with m.fully_read "calls /read_markers internally"). The event must be one the user
+// can see, which also refuses rooms the user was never in.
+void setFullyRead(ClientContext& ctx, const Requester& who, const std::string& room_id,
+                  const std::string& event_id) {
+  ctx.reader.event(who.userId().str(), room_id, event_id);
+  json::Writer w;
+  w.startObject().key("event_id").string(event_id).endObject();
+  ctx.account_data.set(who.userId().str(), room_id, "m.fully_read", w.take());
+}
+}  // namespace
+
 // PUT /_matrix/client/v3/rooms/{roomId}/typing/{userId}
 Response putTyping(Request& req, const Requester& who, ClientContext& ctx) {
   if (req.pathParam("userId") != who.userId().str()) {
@@ -30,8 +43,8 @@ Response postReceipt(Request& req, const Requester& who, ClientContext& ctx) {
   const std::string& type = req.pathParam("receiptType");
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
   if (type == "m.fully_read") {
-    ctx.reader.event(who.userId().str(), room_id, req.pathParam("eventId"));
-    return Response::json(200, "{}");  // a read marker: kept by the client's account data
+    setFullyRead(ctx, who, room_id, req.pathParam("eventId"));
+    return Response::json(200, "{}");
   }
   ctx.ephemeral.sendReceipt(who.userId().str(), room_id, type, req.pathParam("eventId"),
                             json::optString(body, "thread_id").value_or(""));
@@ -42,6 +55,9 @@ Response postReceipt(Request& req, const Requester& who, ClientContext& ctx) {
 Response postReadMarkers(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body);
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  if (const auto fully_read = json::optString(body, "m.fully_read")) {
+    setFullyRead(ctx, who, room_id, *fully_read);
+  }
   for (const char* type : {"m.read", "m.read.private"}) {
     if (const auto event_id = json::optString(body, type)) {
       ctx.ephemeral.sendReceipt(who.userId().str(), room_id, type, *event_id, "");

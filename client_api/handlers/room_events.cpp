@@ -25,25 +25,6 @@ void checkTxnId(const std::string& txn) {
     throw MatrixError(ErrCode::InvalidParam, "Invalid transaction id");
   }
 }
-
-// Reactions are unique per (sender, target, key): the spec's M_DUPLICATE_ANNOTATION.
-void checkDuplicateReaction(const std::string& type, const std::string& content_json,
-                            const Requester& who, ClientContext& ctx) {
-  if (type != "m.reaction") {
-    return;
-  }
-  const auto doc = json::tryParse(content_json);
-  const json::Value* rel = doc ? json::member(*doc, "m.relates_to") : nullptr;
-  if (rel == nullptr || !rel->IsObject()) {
-    return;
-  }
-  const auto target = json::optString(*rel, "event_id");
-  const auto key = json::optString(*rel, "key");
-  if (target && key && json::optString(*rel, "rel_type").value_or("") == "m.annotation" &&
-      ctx.rooms.store().hasAnnotation(*target, who.userId().str(), *key)) {
-    throw MatrixError(ErrCode::DuplicateAnnotation, "You already reacted with this key");
-  }
-}
 }  // namespace
 
 // GET /_matrix/client/v3/rooms/{roomId}/state
@@ -89,7 +70,6 @@ Response putSendEvent(Request& req, const Requester& who, ClientContext& ctx) {
   if (type == "m.room.redaction") {
     throw MatrixError(ErrCode::Forbidden, "Use the /redact endpoint to redact events");
   }
-  checkDuplicateReaction(type, content, who, ctx);
   rooms::EventDraft d{who.userId().str(), type, std::nullopt, content, std::nullopt};
   return eventIdResponse(ctx.rooms.send(checkRoomId(req.pathParam("roomId")), d, who.userId().str(),
                                         rooms::TxnRef{who.device_id, txn}));

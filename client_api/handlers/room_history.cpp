@@ -104,19 +104,35 @@ Response getRoomEvent(Request& req, const Requester& who, ClientContext& ctx) {
 }
 
 // GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]
+//     ?from=&to=&limit=&dir=
 Response getRelations(Request& req, const Requester& who, ClientContext& ctx) {
-  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  const auto parent = ctx.reader.event(who.userId().str(), room_id, req.pathParam("eventId"));
-  const std::optional<std::string> rel_type =
-      req.path_params.count("relType") ? std::optional(req.pathParam("relType")) : std::nullopt;
-  auto chunk = ctx.rooms.store().relations(parent.event_id, rel_type, limitParam(req, 50, 1000));
-  if (req.path_params.count("eventType")) {
-    std::erase_if(chunk, [&](const auto& e) { return e.type != req.pathParam("eventType"); });
+  const std::string dir = req.queryParam("dir").value_or("b");
+  if (dir != "b" && dir != "f") {
+    throw MatrixError(ErrCode::InvalidParam, "dir must be b or f");
   }
-  const auto rc = renderContextFor(who, ctx, chunk);
+  rooms::RelationsQuery q;
+  q.event_id = req.pathParam("eventId");
+  if (req.path_params.count("relType")) {
+    q.rel_type = req.pathParam("relType");
+  }
+  if (req.path_params.count("eventType")) {
+    q.event_type = req.pathParam("eventType");
+  }
+  q.limit = limitParam(req, 50, 1000);
+  q.backwards = dir == "b";
+  const auto from = tokenParam(req, "from");
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto page = ctx.reader.relations(who.userId().str(), room_id, q, from, tokenParam(req, "to"));
+  const auto rc = renderContextFor(who, ctx, page.chunk);
   json::Writer w;
   w.startObject();
-  writeEvents(w, "chunk", chunk, rc);
+  writeEvents(w, "chunk", page.chunk, rc);
+  if (page.next) {
+    w.key("next_batch").string(streams::renderPaginationToken(*page.next));
+  }
+  if (from) {
+    w.key("prev_batch").string(streams::renderPaginationToken(*from));  // absent on the first page
+  }
   w.endObject();
   return Response::json(200, w.take());
 }

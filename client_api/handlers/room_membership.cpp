@@ -4,7 +4,7 @@
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 
-#include <map>
+#include <algorithm>
 
 namespace hs::client {
 
@@ -90,6 +90,13 @@ Response getJoinedRooms(Request&, const Requester& who, ClientContext& ctx) {
 // GET /_matrix/client/v3/rooms/{roomId}/joined_members
 Response getJoinedMembers(Request& req, const Requester& who, ClientContext& ctx) {
   const auto members = ctx.reader.members(who.userId().str(), checkRoomId(req.pathParam("roomId")));
+  // The spec: "The current user must be in the room for it to work" (former members too get 403).
+  const bool joined = std::any_of(members.begin(), members.end(), [&](const rooms::Member& m) {
+    return m.user_id == who.userId().str() && m.membership == "join";
+  });
+  if (!joined) {
+    throw MatrixError(ErrCode::Forbidden, "You are not in this room");
+  }
   json::Writer w;
   w.startObject().key("joined").startObject();
   for (const auto& m : members) {
@@ -108,10 +115,14 @@ Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
   const auto state = ctx.reader.state(who.userId().str(), room_id);
   const auto only = req.queryParam("membership");
   const auto except = req.queryParam("not_membership");
-  std::map<std::string, std::string> membership_of;
-  for (const auto& m : ctx.rooms.store().members(room_id)) {
-    membership_of[m.user_id] = m.membership;
-  }
+  // The spec: given together, the two filters are an 'or' (the membership is `membership`, or
+  // is not `not_membership`); alone, each filters as its name says.
+  const auto keep = [&](const std::string& membership) {
+    if (only && except) {
+      return membership == *only || membership != *except;
+    }
+    return (!only || membership == *only) && (!except || membership != *except);
+  };
   rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}};
   json::Writer w;
   w.startObject().key("chunk").startArray();
@@ -119,8 +130,12 @@ Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
     if (e.type != "m.room.member") {
       continue;
     }
-    const std::string& membership = membership_of[*e.state_key];
-    if ((only && membership != *only) || (except && membership == *except)) {
+    // Filter on the listed event's own membership (a former member sees the state as it
+    // was when they left, not today's memberships).
+    const auto doc = json::tryParse(e.client_json);
+    const json::Value* content = doc ? json::member(*doc, "content") : nullptr;
+    const json::Value* m = content ? json::member(*content, "membership") : nullptr;
+    if (!keep(m && m->IsString() ? m->GetString() : "")) {
       continue;
     }
     rooms::renderEvent(w, e, rc);

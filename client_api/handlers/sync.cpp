@@ -105,6 +105,12 @@ Response getSync(Request& req, const Requester& who, ClientContext& ctx) {
   sr.full_state = req.queryParam("full_state").value_or("false") == "true";
   sr.filter = filterParam(req, who, ctx);
   const int64_t timeout = timeoutParam(req);
+  // Syncing marks the user online unless the client says otherwise (spec default).
+  const std::string presence = req.queryParam("set_presence").value_or("online");
+  if (presence != "online" && presence != "offline" && presence != "unavailable") {
+    throw MatrixError(ErrCode::InvalidParam, "set_presence must be online, offline or unavailable");
+  }
+  ctx.presence.touch(sr.user_id, presence);
   auto result = ctx.sync.sync(sr);
   if (!sr.since || result.has_changes || timeout == 0 || !req.responder) {
     return Response::json(200, std::move(result.body));

@@ -11,6 +11,7 @@
 #include "db/pg_presence_store.h"
 #include "db/pg_push_rule_store.h"
 #include "db/pg_directory_store.h"
+#include "db/pg_media_store.h"
 #include "db/pg_receipt_store.h"
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
@@ -33,11 +34,14 @@
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
+#include "media/media_context.h"
+#include "media/routes.h"
 
 namespace hs {
 
 namespace {
 constexpr size_t kMaxQueuedRequests = 4096;
+constexpr size_t kMaxQueuedThumbnails = 256;
 constexpr int64_t kHeadersAllowance = 64 * 1024;
 }  // namespace
 
@@ -75,6 +79,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   sync_ = std::make_unique<sync::SyncService>(*room_store_, *receipt_store_, *typing_, *stream_, *clock_);
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
+  buildMedia();
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
@@ -85,19 +90,46 @@ App::App(config::Config config) : config_(std::move(config)) {
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
+  media_ctx_.reset(new media::MediaContext{config_, *media_, *thumbnails_, *media_uploads_, *workers_});
+  media::addMediaRoutes(*routes_, *media_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
 }
 
+// The media repository: rows in PostgreSQL, bytes on disk, thumbnails on their own pool.
+void App::buildMedia() {
+  media_store_ = std::make_unique<db::PgMediaStore>(*pool_);
+  content_store_ = std::make_unique<media::ContentStore>(config_.media.store_path);
+  thumbnailer_ = std::make_unique<media::Thumbnailer>(config_.media.max_image_pixels);
+  thumbnail_pool_ = std::make_unique<core::ThreadPool>("thumbnailer", config_.media.thumbnail_threads,
+                                                       kMaxQueuedThumbnails);
+  media_uploads_ = std::make_unique<streams::Notifier>();
+  media_ = std::make_unique<media::MediaService>(config_, *media_store_, *content_store_,
+                                                 *media_uploads_, *random_, *clock_);
+  thumbnails_ = std::make_unique<media::ThumbnailService>(*content_store_, *thumbnailer_,
+                                                         *thumbnail_pool_);
+}
+
 // Hooks between services that must not depend on each other directly.
 void App::connectServices() {
+  rooms_->setEventSentHook([this](const std::string& event_id, const std::string& room_id,
+                                  const std::string& content) {
+    media_->linkEvent(event_id, room_id, content);
+  });
   sync_->setAccountDataSource([this](const std::string& user, int64_t from, int64_t to) {
     std::vector<sync::AccountDataItem> items;
     for (auto& e : account_data_->changedSince(user, from, to)) {
       items.push_back({std::move(e.room_id), std::move(e.type), std::move(e.content)});
     }
     return items;
+  });
+  sync_->setPresenceSource([this](int64_t from, int64_t to) {
+    std::vector<std::pair<std::string, std::string>> events;
+    for (const auto& record : presence_->changedSince(from, to)) {
+      events.emplace_back(record.user_id, presence_->eventJson(record));
+    }
+    return events;
   });
   profiles_->setChangeHook([this](const core::UserId& user) { rooms_->refreshProfile(user); });
   // Joining a direct room adds it to both users' m.direct ({user: [room ids]}).
@@ -128,6 +160,14 @@ int App::clientPort() const { return server_ ? server_->port() : 0; }
 void App::stop() {
   if (notifier_) {
     notifier_->stop();  // parked /sync requests answer now instead of holding up shutdown
+  }
+  if (media_uploads_) {
+    media_uploads_->stop();  // parked downloads answer 504 now
+  }
+  if (thumbnail_pool_) {
+    // Before the listener closes: a running thumbnail still answers its client; queued ones
+    // are dropped with their connections.
+    thumbnail_pool_->stop();
   }
   if (server_) {
     server_->stop(std::chrono::seconds(10));

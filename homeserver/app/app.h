@@ -70,6 +70,16 @@ namespace hs::streams {
 class StreamTracker;
 class Notifier;
 }  // namespace hs::streams
+namespace hs::db {
+class PgMediaStore;
+}
+namespace hs::media {
+class ContentStore;
+class Thumbnailer;
+class MediaService;
+class ThumbnailService;
+struct MediaContext;
+}  // namespace hs::media
 
 namespace hs {
 
@@ -86,6 +96,7 @@ class App {
 
  private:
   void connectServices();
+  void buildMedia();
   config::Config config_;
   std::unique_ptr<core::Clock> clock_;
   std::unique_ptr<core::Random> random_;
@@ -113,7 +124,15 @@ class App {
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<db::PgDirectoryStore> directory_store_;
   std::unique_ptr<directory::DirectoryService> directory_;
+  std::unique_ptr<db::PgMediaStore> media_store_;
+  std::unique_ptr<media::ContentStore> content_store_;
+  std::unique_ptr<media::Thumbnailer> thumbnailer_;
+  std::unique_ptr<core::ThreadPool> thumbnail_pool_;
+  std::unique_ptr<streams::Notifier> media_uploads_;  // downloads waiting for a /create upload
+  std::unique_ptr<media::MediaService> media_;
+  std::unique_ptr<media::ThumbnailService> thumbnails_;
   std::unique_ptr<client::ClientContext> client_ctx_;
+  std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Dispatcher> dispatcher_;

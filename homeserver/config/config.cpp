@@ -72,6 +72,8 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(media, "store_path", c.media.store_path, errors, "media.");
   read(media, "max_upload_size", c.media.max_upload_size, errors, "media.");
   read(media, "freeze_unauthenticated", c.media.freeze_unauthenticated, errors, "media.");
+  read(media, "max_image_pixels", c.media.max_image_pixels, errors, "media.");
+  read(media, "thumbnail_threads", c.media.thumbnail_threads, errors, "media.");
   const auto reg = root["registration"];
   read(reg, "enabled", c.registration.enabled, errors, "registration.");
   read(reg, "require_registration_token", c.registration.require_registration_token, errors, "registration.");
@@ -89,6 +91,8 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   c.rate_limits.login_per_account = readRateLimit(rl, "login_per_account", c.rate_limits.login_per_account, errors);
   c.rate_limits.register_per_ip = readRateLimit(rl, "register_per_ip", c.rate_limits.register_per_ip, errors);
   c.rate_limits.messages_per_user = readRateLimit(rl, "messages_per_user", c.rate_limits.messages_per_user, errors);
+  c.rate_limits.media_upload_per_user =
+      readRateLimit(rl, "media_upload_per_user", c.rate_limits.media_upload_per_user, errors);
   const auto smtp = root["smtp"];
   read(smtp, "host", c.smtp.host, errors, "smtp.");
   read(smtp, "port", c.smtp.port, errors, "smtp.");
@@ -164,6 +168,9 @@ std::vector<std::string> validate(const Config& c) {
   }
   if (c.media.max_upload_size < 1) {
     errors.push_back("media.max_upload_size: must be positive");
+  }
+  if (c.media.max_image_pixels < 1 || c.media.thumbnail_threads < 1) {
+    errors.push_back("media: max_image_pixels and thumbnail_threads must be positive");
   }
   if (c.http.worker_threads < 1 || c.http.reactor_threads < 1) {
     errors.push_back("http: worker_threads and reactor_threads must be at least 1");

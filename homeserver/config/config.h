@@ -24,6 +24,9 @@ struct Media {
   std::string store_path = "media_store";
   int64_t max_upload_size = 50 * 1024 * 1024;
   bool freeze_unauthenticated = false;  // legacy /_matrix/media/*/download refuses new uploads
+  // Images with more pixels (all frames counted) are never decoded: decompression bombs.
+  int64_t max_image_pixels = 32 * 1000 * 1000;
+  int thumbnail_threads = 2;  // the thumbnailer pool; thumbnails never run on request threads
 };
 
 struct Registration {
@@ -55,6 +58,7 @@ struct RateLimits {
   RateLimit login_per_account{0.2, 5};
   RateLimit register_per_ip{0.2, 5};
   RateLimit messages_per_user{10, 50};
+  RateLimit media_upload_per_user{2, 20};  // POST /upload and POST /create
 };
 
 struct Smtp {

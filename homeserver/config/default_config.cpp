@@ -25,7 +25,9 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "signing_key_path: signing.key\n\n";
   y += "media:\n  store_path: media_store\n  max_upload_size: 52428800  # bytes (50 MiB)\n";
   y += "  # When true, the legacy unauthenticated download endpoints refuse new uploads.\n";
-  y += "  freeze_unauthenticated: false\n\n";
+  y += "  freeze_unauthenticated: false\n";
+  y += "  # Images with more pixels than this (all frames) are never decoded or thumbnailed.\n";
+  y += "  max_image_pixels: 32000000\n  thumbnail_threads: 2\n\n";
   y += "registration:\n  enabled: true\n  require_registration_token: false\n";
   y += "  registration_tokens: []\n  require_email: false\n\n";
   y += "auth:\n  # Access tokens of clients that ask for refresh tokens expire after this; other\n";
@@ -38,7 +40,8 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  login_per_ip: {per_second: 0.5, burst: 10}\n";
   y += "  login_per_account: {per_second: 0.2, burst: 5}\n";
   y += "  register_per_ip: {per_second: 0.2, burst: 5}\n";
-  y += "  messages_per_user: {per_second: 10, burst: 50}\n\n";
+  y += "  messages_per_user: {per_second: 10, burst: 50}\n";
+  y += "  media_upload_per_user: {per_second: 2, burst: 20}\n\n";
   y += "# Outgoing email (verification codes). Empty host: email disabled.\n";
   y += "smtp:\n  host: \"\"\n  port: 25\n  security: none  # none | starttls | tls\n";
   y += "  username: \"\"\n  password: \"\"\n  from: \"Parley <noreply@" + server_name + ">\"\n\n";

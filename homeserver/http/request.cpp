@@ -1,5 +1,7 @@
 #include "homeserver/http/request.h"
 
+#include <algorithm>
+
 namespace hs::http {
 
 namespace {
@@ -39,6 +41,12 @@ std::optional<std::string> percentDecode(const std::string& in) {
   return out;
 }
 
+std::optional<std::string> queryDecode(const std::string& in) {
+  std::string plus_as_space = in;
+  std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
+  return percentDecode(plus_as_space);
+}
+
 std::map<std::string, std::string> parseQueryString(const std::string& raw) {
   std::map<std::string, std::string> out;
   size_t start = 0;
@@ -52,8 +60,8 @@ std::map<std::string, std::string> parseQueryString(const std::string& raw) {
       const size_t eq = pair.find('=');
       std::string key = pair.substr(0, eq);
       std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
-      auto k = percentDecode(key);
-      auto v = percentDecode(value);
+      auto k = queryDecode(key);
+      auto v = queryDecode(value);
       if (k && v) {
         out.emplace(std::move(*k), std::move(*v));  // the first of repeated keys wins
       }

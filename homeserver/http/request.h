@@ -72,8 +72,11 @@ struct Request {
   const std::string& pathParam(const std::string& name) const { return path_params.at(name); }
 };
 
-// Percent-decoding; '+' is kept as is (Matrix paths and query values use %20).
+// Percent-decoding for path segments; '+' is kept as is.
 std::optional<std::string> percentDecode(const std::string& in);
+// Query keys and values are form-encoded: '+' is a space (matrix-nio 0.20 sends
+// ?filename=my+photo.png, as Python's urlencode does), then percent-decoding.
+std::optional<std::string> queryDecode(const std::string& in);
 std::map<std::string, std::string> parseQueryString(const std::string& raw);
 
 }  // namespace hs::http

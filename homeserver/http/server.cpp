@@ -20,8 +20,8 @@ Request toRequest(const Ph::Request& pr) {
   req.method = Ph::methodString(pr.method());
   req.path = pr.resource();
   for (auto it = pr.query().parameters_begin(); it != pr.query().parameters_end(); ++it) {
-    auto k = percentDecode(it->first);
-    auto v = percentDecode(it->second);
+    auto k = queryDecode(it->first);
+    auto v = queryDecode(it->second);
     if (k && v) {
       req.query.emplace(std::move(*k), std::move(*v));
     }
@@ -42,7 +42,9 @@ Request toRequest(const Ph::Request& pr) {
     }
     req.headers[lower] = raw.value();
   }
-  req.body = pr.body();
+  // Pistache resets its parser's Request right after onRequest returns (Http::Handler::onInput),
+  // so the body is moved out rather than copied: an upload is then held once, not twice.
+  req.body = std::move(const_cast<std::string&>(pr.body()));
   req.remote_ip = pr.address().host();
   req.request_id = "req-" + std::to_string(++g_request_counter);
   return req;
@@ -82,11 +84,21 @@ bool wantsKeepAlive(const Ph::Request& pr) {
   return pr.version() == Ph::Version::Http11;
 }
 
+// Pistache throws on media types it does not know (font/woff2, x-foo/bar): those are sent as
+// application/octet-stream rather than failing the response.
+Ph::Mime::MediaType mediaTypeOf(const std::string& content_type) {
+  try {
+    return Ph::Mime::MediaType::fromString(content_type);
+  } catch (const Ph::HttpError&) {
+    return Ph::Mime::MediaType::fromString("application/octet-stream");
+  }
+}
+
 void writeResponse(Ph::ResponseWriter& w, const Response& res) {
   for (const auto& [name, value] : res.headers) {
     w.headers().add(std::make_shared<NamedHeader>(name, value));
   }
-  const auto mime = Ph::Mime::MediaType::fromString(res.content_type);
+  const auto mime = mediaTypeOf(res.content_type);
   if (!res.file_path.empty()) {
     w.setMime(mime);
     Ph::serveFile(w, res.file_path, mime);

@@ -51,13 +51,20 @@ std::vector<std::string> TypingTracker::typing(const std::string& room_id) {
   return out;
 }
 
-int64_t TypingTracker::serial() const {
+int64_t TypingTracker::serial() {
+  const int64_t now = clock_.nowMs();
   std::lock_guard lock(mu_);
+  for (const auto& [room_id, room] : rooms_) {
+    if (!room.until.empty()) {
+      expireLocked(room_id, now);
+    }
+  }
   return serial_;
 }
 
-int64_t TypingTracker::roomSerial(const std::string& room_id) const {
+int64_t TypingTracker::roomSerial(const std::string& room_id) {
   std::lock_guard lock(mu_);
+  expireLocked(room_id, clock_.nowMs());
   auto it = rooms_.find(room_id);
   return it == rooms_.end() ? 0 : it->second.serial;
 }

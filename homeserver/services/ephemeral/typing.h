@@ -18,9 +18,11 @@ class TypingTracker {
   // Returns true when the room's typing set changed.
   bool set(const std::string& room_id, const std::string& user_id, bool typing, int64_t timeout_ms);
   std::vector<std::string> typing(const std::string& room_id);
-  int64_t serial() const;
+  // Both expire lapsed notices first, so that an expiry counts as a change /sync reports
+  // (otherwise others would see the user typing until the next explicit change).
+  int64_t serial();
   // The serial of the room's last change (0 if never).
-  int64_t roomSerial(const std::string& room_id) const;
+  int64_t roomSerial(const std::string& room_id);
 
  private:
   void expireLocked(const std::string& room_id, int64_t now);

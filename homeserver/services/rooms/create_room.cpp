@@ -8,6 +8,8 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
+constexpr size_t kMaxAliasBytes = 255;
+
 struct Preset {
   const char* join_rule;
   const char* guest_access;
@@ -130,7 +132,10 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
   std::optional<std::string> alias;
   if (params.room_alias_name) {
     alias = "#" + *params.room_alias_name + ":" + config_.server_name;
-    if (params.room_alias_name->empty() || params.room_alias_name->find_first_of(":# ") != std::string::npos) {
+    // The spec caps a whole room alias at 255 bytes.
+    if (params.room_alias_name->empty() ||
+        params.room_alias_name->find_first_of(":# ") != std::string::npos ||
+        alias->size() > kMaxAliasBytes) {
       throw MatrixError(ErrCode::InvalidParam, "Invalid room_alias_name");
     }
     if (store_.aliasRoom(*alias)) {
@@ -152,14 +157,16 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
     p.w = store_.writer(room.room_id);
     p.w->insertRoom(room, clock_.nowMs());
     p.w->lockRoom();
+    // Claimed inside the room's transaction: of two concurrent creations with one alias, the
+    // second gets M_ROOM_IN_USE and leaves no room behind (the check above is only a fast path).
+    if (alias && !p.w->insertAlias(*alias, creator.str())) {
+      throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
+    }
     sendCreationEvents(p, room, creator, params, alias);
     for (const auto& [target, content] : invites) {
       persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
     }
     p.commit();
-  }
-  if (alias) {
-    store_.insertAlias(*alias, room.room_id, creator.str());
   }
   std::vector<std::string> notify = {creator.str()};
   for (const auto& [target, content] : invites) {
@@ -171,7 +178,8 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
 
 void RoomService::createAlias(const core::UserId& user, const std::string& alias,
                               const std::string& room_id) {
-  if (alias.size() < 4 || alias[0] != '#' || alias.find(':') == std::string::npos) {
+  if (alias.size() < 4 || alias.size() > kMaxAliasBytes || alias[0] != '#' ||
+      alias.find(':') == std::string::npos) {
     throw MatrixError(ErrCode::InvalidParam, "Invalid room alias");
   }
   if (alias.substr(alias.find(':') + 1) != config_.server_name) {

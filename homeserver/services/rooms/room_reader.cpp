@@ -54,18 +54,27 @@ VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::str
 
 std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id) {
   const VisibleRange range = visibleRange(user_id, room_id);
-  auto all = store_.currentState(room_id);
   if (range.to_incl < stream_.safePosition()) {
-    // A former member sees the state as it was when they left.
-    std::erase_if(all, [&](const StoredEvent& e) { return e.stream_pos > range.to_incl; });
+    // A former member sees the state as it was when they left (the spec), not today's state
+    // minus what changed since: a room renamed after they left still has its old name.
+    return store_.stateAt(room_id, range.to_incl);
   }
-  return all;
+  return store_.currentState(room_id);
 }
 
 StoredEvent RoomReader::stateEvent(const std::string& user_id, const std::string& room_id,
                                    const std::string& type, const std::string& state_key) {
   const VisibleRange range = visibleRange(user_id, room_id);
-  auto e = store_.stateEvent(room_id, type, state_key);
+  std::optional<StoredEvent> e;
+  if (range.to_incl < stream_.safePosition()) {
+    for (auto& s : store_.stateAt(room_id, range.to_incl)) {  // a former member: as they left
+      if (s.type == type && s.state_key == state_key) {
+        e = std::move(s);
+      }
+    }
+  } else {
+    e = store_.stateEvent(room_id, type, state_key);
+  }
   if (!e || e->stream_pos > range.to_incl) {
     throw MatrixError(ErrCode::NotFound, "No such state event");
   }
@@ -142,6 +151,28 @@ ContextResult RoomReader::context(const std::string& user_id, const std::string&
   r.end = r.after.empty() ? r.event.stream_pos : r.after.back().stream_pos;
   r.state = state(user_id, room_id);
   return r;
+}
+
+RelationsPage RoomReader::relations(const std::string& user_id, const std::string& room_id,
+                                    RelationsQuery q, std::optional<int64_t> from,
+                                    std::optional<int64_t> to) {
+  q.event_id = event(user_id, room_id, q.event_id).event_id;  // the parent must be visible
+  const VisibleRange range = visibleRange(user_id, room_id);
+  q.limit = std::clamp<size_t>(q.limit, 1, kMaxPage);
+  // The same token semantics as messages(): backwards from X covers positions <= X, forwards
+  // from X positions > X.
+  if (q.backwards) {
+    q.to_incl = std::min(from.value_or(range.to_incl), range.to_incl);
+    q.from_excl = std::max(to.value_or(range.from_excl), range.from_excl);
+  } else {
+    q.from_excl = std::max(from.value_or(range.from_excl), range.from_excl);
+    q.to_incl = std::min(to.value_or(range.to_incl), range.to_incl);
+  }
+  RelationsPage page{store_.relations(q), std::nullopt};
+  if (page.chunk.size() == q.limit) {
+    page.next = q.backwards ? page.chunk.back().stream_pos - 1 : page.chunk.back().stream_pos;
+  }
+  return page;
 }
 
 std::vector<Member> RoomReader::members(const std::string& user_id, const std::string& room_id) {

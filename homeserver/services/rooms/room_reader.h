@@ -24,6 +24,11 @@ struct MessagesPage {
   std::vector<StoredEvent> state;  // member events of the chunk's senders (lazy loading)
 };
 
+struct RelationsPage {
+  std::vector<StoredEvent> chunk;
+  std::optional<int64_t> next;  // absent on the last page
+};
+
 struct ContextResult {
   StoredEvent event;
   std::vector<StoredEvent> before;  // newest first
@@ -50,6 +55,11 @@ class RoomReader {
                         size_t limit, bool lazy_members);
   ContextResult context(const std::string& user_id, const std::string& room_id,
                         const std::string& event_id, size_t limit);
+  // A page of the parent's relations (q.event_id, q.rel_type, q.event_type, q.limit,
+  // q.backwards), from `from` towards `to` (tokens as in messages()), within what the user may
+  // see; q.from_excl / q.to_incl are computed here.
+  RelationsPage relations(const std::string& user_id, const std::string& room_id, RelationsQuery q,
+                          std::optional<int64_t> from, std::optional<int64_t> to);
   std::vector<Member> members(const std::string& user_id, const std::string& room_id);
   std::vector<std::string> joinedRooms(const std::string& user_id);
   // Member events of `senders` in the room's current state.

@@ -23,6 +23,35 @@ StateLookup lookupInList(const std::vector<Event>& events) {
     return nullptr;
   };
 }
+
+// The spec scopes a transaction id to (device, HTTP endpoint): the same txn id sent to another
+// room, another event type or the /redact endpoint is a different request.
+std::string txnKey(const std::string& room_id, const EventDraft& d, const std::string& txn_id) {
+  const std::string endpoint = d.redacts ? "redact/" + *d.redacts : "send/" + d.type;
+  return room_id + "/" + endpoint + "/" + txn_id;
+}
+
+// Reactions are unique per (sender, target, key): the spec's M_DUPLICATE_ANNOTATION. Checked
+// under the room lock, after the transaction lookup, so that a retried request still gets its
+// first answer.
+void checkDuplicateAnnotation(RoomStore& store, const std::string& room_id, const EventDraft& d) {
+  if (d.type != "m.reaction") {
+    return;
+  }
+  const auto doc = json::tryParse(d.content_json);
+  const json::Value* rel = doc && doc->IsObject() ? json::member(*doc, "m.relates_to") : nullptr;
+  if (rel == nullptr || !rel->IsObject()) {
+    return;
+  }
+  const json::Value* target = json::member(*rel, "event_id");
+  const json::Value* key = json::member(*rel, "key");
+  const json::Value* type = json::member(*rel, "rel_type");
+  if (target && target->IsString() && key && key->IsString() && type && type->IsString() &&
+      std::string_view(type->GetString()) == "m.annotation" &&
+      store.hasAnnotation(room_id, target->GetString(), d.sender, key->GetString())) {
+    throw MatrixError(ErrCode::DuplicateAnnotation, "You already reacted with this key");
+  }
+}
 }  // namespace
 
 RoomService::RoomService(const config::Config& config, RoomStore& store,
@@ -57,6 +86,7 @@ std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const Ev
     n.txn_user = *txn_user;
     n.txn_device = txn->device_id;
     n.txn_id = txn->txn_id;
+    n.txn_key = txnKey(room.room_id, draft, txn->txn_id);
   }
   p.positions.push_back(std::make_unique<streams::StreamTracker::Reservation>(stream_));
   w.persist(n, p.positions.back()->position());
@@ -84,10 +114,12 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
       throw MatrixError(ErrCode::NotFound, "Unknown room");
     }
     if (txn && txn_user) {
-      if (auto existing = w->eventForTxn(*txn_user, txn->device_id, txn->txn_id)) {
+      const std::string key = txnKey(room_id, draft, txn->txn_id);
+      if (auto existing = w->eventForTxn(*txn_user, txn->device_id, key)) {
         return *existing;  // a retried request gets the first answer
       }
     }
+    checkDuplicateAnnotation(store_, room_id, draft);
     if (draft.redacts) {
       checkRedactionAllowed(*w, *room, core::UserId::parse(draft.sender), *draft.redacts);
     }
@@ -95,6 +127,9 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
     p.commit();
   }
   notifyRoom(room_id, draft);
+  if (sent_hook_) {
+    sent_hook_(event_id, room_id, draft.content_json);
+  }
   return event_id;
 }
 

@@ -49,6 +49,11 @@ struct CreateRoomParams {
 using DirectRoomHook = std::function<void(const std::string& user_id, const std::string& other_user,
                                           const std::string& room_id)>;
 
+// Called after an event sent through send() is committed (the media repository links the
+// media an event references). Must not throw.
+using EventSentHook = std::function<void(const std::string& event_id, const std::string& room_id,
+                                         const std::string& content_json)>;
+
 // m.direct content with room_id added under other_user (creating the list if needed).
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
                           const std::string& room_id);
@@ -84,6 +89,7 @@ class RoomService {
   void refreshProfile(const core::UserId& user);
 
   void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
+  void setEventSentHook(EventSentHook hook) { sent_hook_ = std::move(hook); }
   RoomStore& store() { return store_; }
   const std::string& serverName() const { return config_.server_name; }
 
@@ -119,6 +125,7 @@ class RoomService {
   const core::Clock& clock_;
   core::Random& random_;
   DirectRoomHook direct_hook_;
+  EventSentHook sent_hook_;
 };
 
 }  // namespace hs::rooms

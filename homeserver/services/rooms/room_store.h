@@ -44,7 +44,8 @@ struct NewEvent {
   std::optional<std::string> rel_key;
   std::optional<std::string> txn_user;
   std::optional<std::string> txn_device;
-  std::optional<std::string> txn_id;
+  std::optional<std::string> txn_id;   // echoed to the sending device as unsigned.transaction_id
+  std::optional<std::string> txn_key;  // the retry key: room, endpoint and txn id (eventForTxn)
 };
 
 struct Member {
@@ -53,6 +54,19 @@ struct Member {
   std::optional<std::string> displayname;
   std::optional<std::string> avatar_url;
   int64_t stream_pos = 0;  // of the membership event
+};
+
+// One page of the child events relating to `event_id` (reactions, edits, threads), within
+// the parent's room: of `rel_type` / `event_type` when given, with from_excl < stream_pos <=
+// to_incl, newest first when `backwards`, at most `limit`.
+struct RelationsQuery {
+  std::string event_id;
+  std::optional<std::string> rel_type;
+  std::optional<std::string> event_type;
+  int64_t from_excl = 0;
+  int64_t to_incl = 0;
+  size_t limit = 50;
+  bool backwards = true;
 };
 
 struct UserRoom {
@@ -74,8 +88,9 @@ class RoomWriter {
   virtual std::vector<std::pair<std::string, int64_t>> extremities() = 0;  // event id, depth
   // The current state events at these keys (missing keys are absent).
   virtual std::vector<Event> stateEvents(const std::vector<StateKey>& keys) = 0;
+  // The event a request with this NewEvent::txn_key already created.
   virtual std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
-                                                 const std::string& txn_id) = 0;
+                                                 const std::string& txn_key) = 0;
   virtual std::optional<Event> event(const std::string& event_id) = 0;
   // Writes the event at `stream_pos`, moving the extremities, the state (groups, current
   // state, memberships) and the transaction-id record along.
@@ -83,6 +98,9 @@ class RoomWriter {
   // Replaces a redacted event's client rendering and records the redaction.
   virtual void markRedacted(const std::string& event_id, const std::string& redaction_id,
                             const std::string& redacted_client_json) = 0;
+  // Adds an alias of this room in the same transaction (createRoom's room_alias_name); false
+  // when it is taken, including by a concurrent transaction that commits first.
+  virtual bool insertAlias(const std::string& alias, const std::string& creator) = 0;
   virtual void commit() = 0;
 };
 
@@ -94,6 +112,9 @@ class RoomStore {
   virtual std::optional<Member> membership(const std::string& room_id, const std::string& user_id) = 0;
   virtual std::vector<Member> members(const std::string& room_id) = 0;
   virtual std::vector<UserRoom> roomsOfUser(const std::string& user_id) = 0;
+  // The room's state after its last event at or before `stream_pos` (from the state groups):
+  // what a member who left at that position saw.
+  virtual std::vector<StoredEvent> stateAt(const std::string& room_id, int64_t stream_pos) = 0;
   virtual std::vector<StoredEvent> currentState(const std::string& room_id) = 0;
   virtual std::optional<StoredEvent> stateEvent(const std::string& room_id, const std::string& type,
                                                 const std::string& state_key) = 0;
@@ -108,14 +129,13 @@ class RoomStore {
   // Rooms among `room_ids` that have events in (from_excl, to_incl].
   virtual std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
                                                    int64_t from_excl, int64_t to_incl) = 0;
+  // Everyone joined to a room the user is joined to (the user included).
+  virtual std::vector<std::string> usersSharingRoomWith(const std::string& user_id) = 0;
   virtual void setForgotten(const std::string& room_id, const std::string& user_id) = 0;
-  // Child events relating to `event_id` (reactions, edits, threads).
-  virtual std::vector<StoredEvent> relations(const std::string& event_id,
-                                             const std::optional<std::string>& rel_type,
-                                             size_t limit) = 0;
-  // Whether `sender` already annotated `event_id` with `key` (duplicate reactions).
-  virtual bool hasAnnotation(const std::string& event_id, const std::string& sender,
-                             const std::string& key) = 0;
+  virtual std::vector<StoredEvent> relations(const RelationsQuery& q) = 0;
+  // Whether `sender` already annotated `event_id` with `key` in `room_id` (duplicate reactions).
+  virtual bool hasAnnotation(const std::string& room_id, const std::string& event_id,
+                             const std::string& sender, const std::string& key) = 0;
   // Room aliases. insertAlias is false when the alias is taken; deleteAlias returns the
   // creator of the alias it removed.
   virtual bool insertAlias(const std::string& alias, const std::string& room_id,

@@ -25,6 +25,25 @@ void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items
   w.endArray().endObject();
 }
 
+std::vector<std::string> SyncService::visiblePresence(const std::string& user_id, int64_t from,
+                                                     int64_t to) {
+  std::vector<std::string> out;
+  if (!presence_) {
+    return out;
+  }
+  auto changes = presence_(from, to);
+  if (changes.empty()) {
+    return out;
+  }
+  const auto sharing = rooms_.usersSharingRoomWith(user_id);
+  for (auto& [user, event] : changes) {
+    if (user == user_id || std::find(sharing.begin(), sharing.end(), user) != sharing.end()) {
+      out.push_back(std::move(event));
+    }
+  }
+  return out;
+}
+
 streams::SyncToken SyncService::currentToken() const {
   return streams::SyncToken{stream_.safePosition(), typing_.serial()};
 }
@@ -67,7 +86,12 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   }
   w.endObject();
   writeAccountData(w, account_data, "");
-  w.key("presence").startObject().key("events").startArray().endArray().endObject();
+  const auto presence = visiblePresence(req.user_id, from, to);
+  w.key("presence").startObject().key("events").startArray();
+  for (const auto& event : presence) {
+    w.raw(event);
+  }
+  w.endArray().endObject();
   w.key("to_device").startObject().key("events").startArray().endArray().endObject();
   w.key("device_lists").startObject().key("changed").startArray().endArray();
   w.key("left").startArray().endArray().endObject();
@@ -76,7 +100,8 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   w.endObject();
   const bool global_data = std::any_of(account_data.begin(), account_data.end(),
                                        [](const auto& i) { return i.room_id.empty(); });
-  const bool changes = !out.join.empty() || !out.invite.empty() || !out.leave.empty() || global_data;
+  const bool changes = !out.join.empty() || !out.invite.empty() || !out.leave.empty() || global_data ||
+                       !presence.empty();
   return SyncResult{w.take(), next, changes};
 }
 

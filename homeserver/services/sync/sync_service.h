@@ -52,6 +52,10 @@ using AccountDataSource =
 void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items,
                       const std::string& room_id);
 
+// Presence changes for sync: (user id, m.presence event JSON) in (from_excl, to_incl].
+using PresenceSource = std::function<std::vector<std::pair<std::string, std::string>>(
+    int64_t from_excl, int64_t to_incl)>;
+
 class SyncService {
  public:
   SyncService(rooms::RoomStore& rooms, ephemeral::ReceiptStore& receipts, ephemeral::TypingTracker& typing,
@@ -60,6 +64,7 @@ class SyncService {
 
   SyncResult sync(const SyncRequest& req);
   void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
+  void setPresenceSource(PresenceSource source) { presence_ = std::move(source); }
   // The current position, for a sync that has nothing new (its next_batch).
   streams::SyncToken currentToken() const;
 
@@ -90,6 +95,9 @@ class SyncService {
   streams::StreamTracker& stream_;
   const core::Clock& clock_;
   AccountDataSource account_data_;
+  PresenceSource presence_;
+  // Presence of the users sharing a room with the syncing user, changed in the range.
+  std::vector<std::string> visiblePresence(const std::string& user_id, int64_t from, int64_t to);
 };
 
 }  // namespace hs::sync

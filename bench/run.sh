@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Benchmarks against a freshly started server and its own PostgreSQL, each figure beside the
+# ceiling of the layer underneath it measured in the same run (see README, "Benchmarks").
+#   bench/run.sh [--quick | --smoke] [--name NAME] [--only SCENARIO,...] [--keep]
+# Full run < 20 min, --quick < 3 min, --smoke a few seconds (test.sh: checks the harness
+# works end to end, never the numbers). Prints one table and writes bench/results/NAME.json
+# (NAME defaults to the mode). PARLEY_BUILD_DIR picks the build folder (default: build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+mode=full
+name=""
+only=""
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) mode=quick; shift ;;
+    --smoke) mode=smoke; shift ;;
+    --name) name=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "usage: bench/run.sh [--quick|--smoke] [--name NAME] [--only SCENARIO,...] [--keep]" >&2
+       exit 2 ;;
+  esac
+done
+name=${name:-$mode}
+build_dir=${PARLEY_BUILD_DIR:-build}
+
+# Sizes per mode. Full: the sizes of issue 7. Quick: the same shapes, smaller where seeding
+# dominates (the table names the sizes). Smoke: tiny, seconds.
+case "$mode" in
+  full)
+    ceiling_secs=5; ceiling_warmup=1; pgbench_secs=10
+    idle_args=(--users 100)
+    send_args=(--senders 64 --seconds 20 --warmup 2)
+    fanout_args=(--rooms 10 --members 100 --sends 50)
+    sync_args=(--users 300 --rooms 300 --syncers 20 --rounds 2 --incremental 200)
+    history_args=(--events 100000 --pages 300 --page 100)
+    state_args=(--members 10000 --checkpoints 1000,2500,5000,10000) ;;
+  quick)
+    ceiling_secs=2; ceiling_warmup=0.5; pgbench_secs=3
+    idle_args=(--users 100)
+    send_args=(--senders 64 --seconds 5 --warmup 1)
+    fanout_args=(--rooms 10 --members 100 --sends 20)
+    sync_args=(--users 80 --rooms 80 --syncers 20 --rounds 2 --incremental 100)
+    history_args=(--events 5000 --pages 100 --page 100)
+    state_args=(--members 2000 --checkpoints 500,1000,2000) ;;
+  smoke)
+    ceiling_secs=1; ceiling_warmup=0.2; pgbench_secs=1
+    idle_args=(--users 10)
+    send_args=(--senders 4 --seconds 1 --warmup 0.2)
+    fanout_args=(--rooms 2 --members 5 --sends 2 --settle_ms 300)
+    sync_args=(--users 6 --rooms 5 --syncers 2 --rounds 1 --incremental 3)
+    history_args=(--events 300 --pages 5 --page 20)
+    state_args=(--members 30 --checkpoints 10,30) ;;
+esac
+
+ensure_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_BENCH_PACKAGES[@]}"
+log "building parley and loadgen in $build_dir"
+build "$build_dir" parley loadgen >/dev/null
+
+work=$(mktemp -d /tmp/parley-bench.XXXXXX)
+chmod 755 "$work"
+out="$work/results"
+mkdir -p "$out"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  pg_stop
+  if [ "$keep" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+# 1,000 parked long-polls need as many sockets in the server and in the generator.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# PostgreSQL: default settings (fsync and synchronous_commit on) plus max_connections=300
+# from pg_start; unix socket only. The server and pgbench use the same cluster.
+pg_port=$(free_port)
+log "starting PostgreSQL in $work/pg (port $pg_port)"
+pg_start "$work/pg" "$pg_port"
+sock="$work/pg/sock"
+pg_create_db "$sock" "$pg_port" parley
+pg_create_db "$sock" "$pg_port" ceiling
+pg_pid=$(head -1 "$work/pg/postmaster.pid")
+psql_parley=(psql -h "$sock" -p "$pg_port" -U postgres -d parley -tAq)
+
+# The server: generated config with the cheapest argon2id cost libsodium allows (1 pass,
+# 8 KiB) so seeding thousands of users measures the server, not password hashing; rate
+# limits off through the environment. Everything else is the generated default.
+hs_port=$(free_port)
+./"$build_dir"/parley --generate-config --server-name localhost --port "$hs_port" \
+  --database-url "postgresql:///parley?host=$sock&port=$pg_port&user=postgres" \
+  --config "$work/homeserver.yaml" >/dev/null
+sed -i -e 's/^  password_ops_limit: .*/  password_ops_limit: 1/' \
+  -e 's/^  password_mem_limit_kib: .*/  password_mem_limit_kib: 8/' \
+  -e "s|^  store_path: .*|  store_path: $work/media_store|" "$work/homeserver.yaml"
+PARLEY_RATE_LIMITS=off ./"$build_dir"/parley --config "$work/homeserver.yaml" \
+  > "$work/server.log" 2>&1 &
+server_pid=$!
+url="http://127.0.0.1:$hs_port"
+for _ in $(seq 1 100); do
+  curl -sf "$url/health" >/dev/null && break
+  sleep 0.1
+done
+if ! curl -sf "$url/health" >/dev/null; then
+  tail -20 "$work/server.log"
+  echo "server did not start" >&2
+  exit 1
+fi
+log "parley pid $server_pid on $url; PostgreSQL pid $pg_pid"
+
+loadgen=(./"$build_dir"/loadgen --url "$url" --server-pid "$server_pid" --pg-pid "$pg_pid")
+failed=0
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# run_loadgen FILE ARGS...: one loadgen scenario into $out/FILE.json; a failure is recorded
+# in FILE.failed and the run goes on (the table shows it; the exit status reports it).
+run_loadgen() {
+  local file=$1; shift
+  echo "$(loadavg)" > "$out/$file.load"
+  if "${loadgen[@]}" "$@" > "$out/$file.json" 2> "$work/$file.log"; then
+    cat "$work/$file.log" >&2
+    echo "$(loadavg)" >> "$out/$file.load"
+  else
+    cat "$work/$file.log" >&2
+    tail -1 "$work/$file.log" > "$out/$file.failed"
+    rm -f "$out/$file.json"
+    failed=1
+  fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    tail -30 "$work/server.log"
+    echo "the server died" >&2
+    exit 1
+  fi
+}
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+# Idle memory first, while the server is fresh; then the ceilings; then the scenarios.
+wanted idle && { log "idle"; run_loadgen idle idle "${idle_args[@]}"; }
+source bench/ceilings.sh
+ceilings
+wanted send && { log "send"; run_loadgen send send "${send_args[@]}"; }
+wanted fanout && { log "fan-out"; run_loadgen fanout fanout "${fanout_args[@]}"; }
+wanted sync && { log "initial and incremental sync"; run_loadgen sync sync "${sync_args[@]}"; }
+wanted history && { log "history"; run_loadgen history history "${history_args[@]}"; }
+if wanted state; then
+  log "state"
+  # The whole database's total relation size (tables with their indexes and TOAST).
+  cat > "$work/db_size.sh" <<EOF
+#!/bin/sh
+exec ${psql_parley[*]} -c "SELECT sum(pg_total_relation_size(oid)) FROM pg_class \
+  WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+EOF
+  chmod +x "$work/db_size.sh"
+  run_loadgen state state "${state_args[@]}" --db_size_cmd "$work/db_size.sh"
+fi
+# Media belongs to the media endpoints' owner: bench/media.sh URL OUT.json, when it exists,
+# gets the mode and this run's disk ceiling in the environment and writes flat JSON figures
+# (upload_mib_s, download_mib_s, thumbnail_ms, optionally http_ceiling_mib_s).
+if wanted media && [ -x bench/media.sh ]; then
+  log "media (bench/media.sh)"
+  loadavg > "$out/media.load"
+  if ! PARLEY_BENCH_MODE=$mode PARLEY_BENCH_SERVER_PID=$server_pid \
+    PARLEY_BENCH_DISK_WRITE_MIB_S=$(cat "$out/disk_write_mib_s.txt") \
+    bench/media.sh "$url" "$out/media.json" 2> "$work/media.log"; then
+    tail -1 "$work/media.log" > "$out/media.failed"
+    failed=1
+  fi
+fi
+
+cat > "$out/meta.json" <<EOF
+{"mode": "$mode", "name": "$name", "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+ "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "dirty": $( [ -n "$(git status --porcelain 2>/dev/null | head -1)" ] && echo true || echo false ),
+ "nproc": $(nproc), "cpu": "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)",
+ "postgres": "$("$PG_BIN/postgres" --version)",
+ "pool_size": $(sed -n 's/^  pool_size: //p' "$work/homeserver.yaml"),
+ "server_rss_end_bytes": $(awk '/VmRSS/ {print $2 * 1024}' "/proc/$server_pid/status"),
+ "only": "$only", "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
+EOF
+mkdir -p bench/results
+python3 bench/report.py "$out" "bench/results/$name.json" || failed=1
+if [ "$failed" != 0 ]; then
+  echo "bench: some scenarios failed (logs above)" >&2
+  tail -20 "$work/server.log" >&2
+fi
+exit "$failed"

@@ -1,0 +1,19 @@
+#pragma once
+// What the media handlers reach. Owned by App.
+#include "homeserver/config/config.h"
+#include "homeserver/core/thread_pool.h"
+#include "homeserver/services/streams/notifier.h"
+#include "media/media_service.h"
+#include "media/thumbnail_service.h"
+
+namespace hs::media {
+
+struct MediaContext {
+  const config::Config& config;
+  MediaService& media;
+  ThumbnailService& thumbnails;
+  streams::Notifier& uploads;  // downloads parked until a reserved id gets its content
+  core::ThreadPool& workers;   // where a parked download resumes
+};
+
+}  // namespace hs::media

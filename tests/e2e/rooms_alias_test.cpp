@@ -1,0 +1,83 @@
+// Room aliases over real HTTP: PUT/GET/DELETE /directory/room/{alias} and /rooms/{id}/aliases.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/room_helpers.h"
+
+namespace hs::test::rooms_e2e {
+namespace {
+
+class RoomAliases : public RoomSuite<RoomAliases> {
+ protected:
+  static std::string path(const std::string& alias) { return kV3 + "/directory/room/" + enc(alias); }
+  static HttpResult putAlias(const User& u, const std::string& alias, const std::string& room) {
+    return s().put(path(alias), R"({"room_id":")" + room + "\"}", u.token);
+  }
+};
+
+TEST_F(RoomAliases, CreateResolveListDelete) {
+  const User a = newUser("al");
+  const std::string room = createRoom(a);
+  ASSERT_EQ(putAlias(a, "#first:localhost", room).status, 200);
+  ASSERT_EQ(putAlias(a, "#second:localhost", room).status, 200);
+  const auto r = s().get(path("#first:localhost"));  // no token needed
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto doc = r.json();
+  EXPECT_EQ(str(doc, "room_id"), room);
+  ASSERT_TRUE(doc["servers"].IsArray());
+  EXPECT_EQ(doc["servers"].Size(), 1u);
+  EXPECT_STREQ(doc["servers"][0].GetString(), "localhost");
+  const auto list = roomGet(a, room, "/aliases");
+  ASSERT_EQ(list.status, 200) << list.body;
+  std::set<std::string> aliases;
+  const auto list_doc = list.json();  // kept alive: GetArray() only points into it
+  for (const auto& v : list_doc["aliases"].GetArray()) {
+    aliases.insert(v.GetString());
+  }
+  EXPECT_EQ(aliases, (std::set<std::string>{"#first:localhost", "#second:localhost"}));
+  ASSERT_EQ(s().del(path("#first:localhost"), "", a.token).status, 200);
+  EXPECT_MATRIX_ERROR(s().get(path("#first:localhost")), 404, "M_NOT_FOUND");
+  EXPECT_EQ(roomGet(a, room, "/aliases").json()["aliases"].Size(), 1u);
+  // A deleted alias can be taken again.
+  EXPECT_EQ(putAlias(a, "#first:localhost", room).status, 200);
+}
+
+TEST_F(RoomAliases, DuplicateIsConflict) {
+  const User a = newUser("dup");
+  const std::string r1 = createRoom(a);
+  const std::string r2 = createRoom(a);
+  ASSERT_EQ(putAlias(a, "#dup:localhost", r1).status, 200);
+  EXPECT_MATRIX_ERROR(putAlias(a, "#dup:localhost", r2), 409, "M_UNKNOWN");
+  EXPECT_MATRIX_ERROR(putAlias(a, "#dup:localhost", r1), 409, "M_UNKNOWN");
+  EXPECT_EQ(str(s().get(path("#dup:localhost")).json(), "room_id"), r1);
+}
+
+TEST_F(RoomAliases, OnlyTheCreatorDeletes) {
+  const User a = newUser("owner");
+  const User b = newUser("other");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(putAlias(a, "#mine:localhost", room).status, 200);
+  EXPECT_MATRIX_ERROR(s().del(path("#mine:localhost"), "", b.token), 403, "M_FORBIDDEN");
+  EXPECT_EQ(s().get(path("#mine:localhost")).status, 200);
+  EXPECT_MATRIX_ERROR(s().del(path("#never:localhost"), "", a.token), 404, "M_NOT_FOUND");
+}
+
+TEST_F(RoomAliases, BadInput) {
+  const User a = newUser("albad");
+  const std::string room = createRoom(a);
+  EXPECT_MATRIX_ERROR(putAlias(a, "#x:elsewhere.org", room), 400, "M_INVALID_PARAM");
+  EXPECT_MATRIX_ERROR(putAlias(a, "nohash:localhost", room), 400, "M_INVALID_PARAM");
+  EXPECT_MATRIX_ERROR(putAlias(a, "#nocolon", room), 400, "M_INVALID_PARAM");
+  EXPECT_MATRIX_ERROR(putAlias(a, "#" + std::string(250, 'a') + ":localhost", room), 400, "M_INVALID_PARAM");
+  EXPECT_MATRIX_ERROR(putAlias(a, "#ok:localhost", "!unknown:localhost"), 404, "M_NOT_FOUND");
+  EXPECT_MATRIX_ERROR(putAlias(a, "#ok:localhost", "not-a-room"), 400, "M_INVALID_PARAM");
+  EXPECT_MATRIX_ERROR(s().put(path("#ok:localhost"), "{}", a.token), 400, "M_MISSING_PARAM");
+  EXPECT_MATRIX_ERROR(s().put(path("#ok:localhost"), R"({"room_id":1})", a.token), 400, "M_BAD_JSON");
+  EXPECT_MATRIX_ERROR(s().put(path("#ok:localhost"), "x", a.token), 400, "M_NOT_JSON");
+  EXPECT_MATRIX_ERROR(s().put(path("#ok:localhost"), R"({"room_id":")" + room + "\"}"), 401, "M_MISSING_TOKEN");
+  EXPECT_MATRIX_ERROR(s().get(path("#unknown:localhost")), 404, "M_NOT_FOUND");
+  EXPECT_EQ(s().get(path("#ok:localhost")).status, 404);  // nothing was created
+}
+
+}  // namespace
+}  // namespace hs::test::rooms_e2e

@@ -1,0 +1,109 @@
+#include "media/thumbnailer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "homeserver/core/random.h"
+#include "tests/media/test_images.h"
+
+namespace hs::media {
+namespace {
+
+namespace fs = std::filesystem;
+using M = ThumbMethod;
+
+class ThumbnailerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    core::SodiumRandom random;
+    dir_ = fs::temp_directory_path() / ("parley-thumb-" + random.alnum(8));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string file(const std::string& name, const std::string& bytes) {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+  test::Dims render(const std::string& path, ThumbSize size, ThumbType type) {
+    const auto info = thumbnailer_.probe(path);
+    EXPECT_TRUE(info.has_value());
+    return info ? test::dimsOf(thumbnailer_.render(path, *info, size, type).bytes) : test::Dims{};
+  }
+  fs::path dir_;
+  Thumbnailer thumbnailer_{32'000'000};
+};
+
+TEST_F(ThumbnailerTest, ProbesEveryAllowedFormatFromItsHeader) {
+  for (const char* suffix : {".png", ".jpg", ".gif", ".webp"}) {
+    const auto info = thumbnailer_.probe(file(std::string("a") + suffix, test::makeImage(300, 200, suffix)));
+    ASSERT_TRUE(info.has_value()) << suffix;
+    EXPECT_EQ(info->width, 300) << suffix;
+    EXPECT_EQ(info->height, 200) << suffix;
+  }
+  const auto anim = thumbnailer_.probe(file("anim.gif", test::makeAnimation(40, 30, 3, ".gif")));
+  ASSERT_TRUE(anim.has_value());
+  EXPECT_EQ(anim->pages, 3);
+}
+
+TEST_F(ThumbnailerTest, RefusesFormatsOutsideTheAllowList) {
+  EXPECT_FALSE(thumbnailer_.probe(file("x.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'/>")));
+  EXPECT_FALSE(thumbnailer_.probe(file("x.tif", test::makeImage(20, 20, ".tif"))));
+  EXPECT_FALSE(thumbnailer_.probe(file("x.txt", "just some text")));
+}
+
+TEST_F(ThumbnailerTest, CropFillsTheBoxScaleFitsInsideIt) {
+  const std::string path = file("wide.jpg", test::makeImage(1200, 600, ".jpg"));
+  const auto crop = render(path, {96, 96, M::Crop}, ThumbType::Jpeg);
+  EXPECT_EQ(crop.width, 96);
+  EXPECT_EQ(crop.height, 96);
+  const auto scale = render(path, {320, 240, M::Scale}, ThumbType::Png);
+  EXPECT_EQ(scale.width, 320);
+  EXPECT_EQ(scale.height, 160);
+}
+
+TEST_F(ThumbnailerTest, NeverUpscales) {
+  const auto dims = render(file("small.png", test::makeImage(50, 200, ".png")), {96, 96, M::Crop},
+                           ThumbType::Png);
+  EXPECT_EQ(dims.width, 50);
+  EXPECT_EQ(dims.height, 96);
+}
+
+TEST_F(ThumbnailerTest, AnimatedThumbnailsKeepEveryFrame) {
+  const std::string path = file("anim.gif", test::makeAnimation(400, 300, 3, ".gif"));
+  const auto scaled = render(path, {96, 96, M::Scale}, ThumbType::Webp);
+  EXPECT_EQ(scaled.pages, 3);
+  EXPECT_EQ(scaled.width, 96);
+  EXPECT_EQ(scaled.height, 72);
+  const auto cropped = render(path, {96, 96, M::Crop}, ThumbType::Webp);
+  EXPECT_EQ(cropped.pages, 3);
+  EXPECT_EQ(cropped.width, 96);
+  EXPECT_EQ(cropped.height, 96);
+  const auto still = render(path, {96, 96, M::Crop}, ThumbType::Png);
+  EXPECT_EQ(still.pages, 1);
+}
+
+TEST_F(ThumbnailerTest, TruncatedImagesAreUndecodable) {
+  for (const char* suffix : {".png", ".jpg"}) {
+    const std::string whole = test::makeImage(800, 600, suffix);
+    const std::string path = file(std::string("cut") + suffix, whole.substr(0, whole.size() / 2));
+    const auto info = thumbnailer_.probe(path);
+    ASSERT_TRUE(info.has_value()) << suffix << ": the header is intact";
+    EXPECT_THROW(thumbnailer_.render(path, *info, {96, 96, M::Crop}, ThumbType::Png), UndecodableImage)
+        << suffix;
+  }
+}
+
+TEST_F(ThumbnailerTest, PixelLimitCountsEveryFrameFromTheHeader) {
+  const auto bomb = thumbnailer_.probe(file("bomb.png", test::pngClaiming(50000, 50000)));
+  ASSERT_TRUE(bomb.has_value());
+  EXPECT_EQ(bomb->width, 50000);
+  EXPECT_TRUE(thumbnailer_.tooLarge(*bomb));
+  EXPECT_FALSE(thumbnailer_.tooLarge(ImageInfo{4000, 4000, 2}));
+  EXPECT_TRUE(thumbnailer_.tooLarge(ImageInfo{4000, 4000, 3}));
+}
+
+}  // namespace
+}  // namespace hs::media
