@@ -76,7 +76,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   typing_ = std::make_unique<ephemeral::TypingTracker>(*clock_);
   ephemeral_ = std::make_unique<ephemeral::EphemeralService>(*room_store_, *receipt_store_, *typing_,
                                                              *stream_, *notifier_, *clock_);
-  sync_ = std::make_unique<sync::SyncService>(*room_store_, *receipt_store_, *typing_, *stream_, *clock_);
+  sync_ = std::make_unique<sync::SyncService>(*room_store_, *reader_, *receipt_store_, *typing_, *stream_, *clock_);
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
   buildMedia();

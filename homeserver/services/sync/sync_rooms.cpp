@@ -44,7 +44,7 @@ void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::U
     ids.push_back(r.room_id);
   }
   std::set<std::string> with_events;
-  const bool initial = !req.since || req.full_state;
+  const bool initial = !req.since;
   if (!initial) {
     for (auto& id : rooms_.roomsWithEvents(ids, from, to)) {
       with_events.insert(std::move(id));
@@ -56,27 +56,31 @@ void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::U
   }
   const int64_t since_typing = req.since ? req.since->typing : -1;
   for (const auto& r : joined) {
-    const bool fresh = initial || r.stream_pos > from;
+    const bool fresh = initial || r.stream_pos > from;  // never synced this room before
     const bool typing_changed = typing_.roomSerial(r.room_id) > since_typing;
     const bool room_data = std::any_of(account_data.begin(), account_data.end(),
                                        [&](const auto& i) { return i.room_id == r.room_id; });
     auto it = receipts.find(r.room_id);
-    if (!fresh && !with_events.count(r.room_id) && it == receipts.end() && !typing_changed && !room_data) {
+    if (!fresh && !req.full_state && !with_events.count(r.room_id) && it == receipts.end() &&
+        !typing_changed && !room_data) {
       continue;
     }
-    JoinedInput in{r, from, to, fresh, it == receipts.end() ? std::vector<ephemeral::Receipt>{} : it->second,
-                   typing_changed};
+    JoinedInput in{r, from, to, fresh, fresh || req.full_state,
+                   it == receipts.end() ? std::vector<ephemeral::Receipt>{} : it->second, typing_changed};
     joinedRoom(req, in, account_data, out);
   }
 }
 
 void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
-                                 const std::vector<ephemeral::Receipt>& receipts, bool typing_changed) {
+                                 const std::vector<ephemeral::Receipt>& receipts, bool typing_changed,
+                                 const std::set<std::string>& joined) {
   w.key("ephemeral").startObject().key("events").startArray();
   if (typing_changed) {
     w.startObject().key("type").string("m.typing").key("content").startObject().key("user_ids").startArray();
     for (const auto& u : typing_.typing(room_id)) {
-      w.string(u);
+      if (joined.count(u)) {  // someone who left while typing is typing no more
+        w.string(u);
+      }
     }
     w.endArray().endObject().endObject();
   }
@@ -110,44 +114,67 @@ void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const 
   w.endArray().endObject();
 }
 
-void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
-                             const std::vector<AccountDataItem>& account_data, RoomsOut& out) {
-  const std::string& room_id = in.room.room_id;
+// The events a joined room's timeline shows: newest `limit` in the window the user may see.
+SyncService::Timeline SyncService::timelineFor(const SyncRequest& req, const JoinedInput& in) {
   const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
-  auto timeline = rooms_.roomEvents(room_id, in.fresh ? 0 : in.from, in.to, limit + 1, true);
-  const bool limited = timeline.size() > limit;
-  if (limited) {
-    timeline.pop_back();
+  // History visibility ("joined"/"invited") sets a floor below which the user sees nothing.
+  int64_t floor = 0;
+  try {
+    floor = reader_.visibleRange(req.user_id, in.room.room_id).from_excl;
+  } catch (const core::MatrixError&) {
+    floor = in.to;  // may read nothing (should not happen for a joined user)
   }
-  std::reverse(timeline.begin(), timeline.end());
-  const int64_t timeline_start = timeline.empty() ? in.to : timeline.front().stream_pos;
+  const int64_t from = in.timeline_fresh ? floor : std::max(in.from, floor);
+  Timeline t;
+  t.events = rooms_.roomEvents(in.room.room_id, from, in.to, limit + 1, true);
+  t.limited = t.events.size() > limit;
+  if (t.limited) {
+    t.events.pop_back();
+  }
+  std::reverse(t.events.begin(), t.events.end());
+  t.start = t.events.empty() ? in.to : t.events.front().stream_pos;
+  return t;
+}
+
+// The state section: the state at the start of the timeline for a fresh room (or
+// full_state), the changes since the last sync a limited timeline skipped otherwise; with
+// lazy loading, members only for the timeline's senders (sent every time: redundant members
+// are allowed, and the client may not know a sender who last spoke long ago).
+std::vector<rooms::StoredEvent> SyncService::stateFor(const SyncRequest& req, const JoinedInput& in,
+                                                      const Timeline& t) {
+  const std::string& room_id = in.room.room_id;
   std::vector<rooms::StoredEvent> state;
-  if (in.fresh) {
-    state = rooms_.currentState(room_id);
-  } else if (limited) {
-    state = rooms_.stateChangedBetween(room_id, in.from, timeline_start - 1);
+  if (in.state_full) {
+    state = rooms_.stateAt(room_id, t.start - 1);
+  } else if (t.limited) {
+    state = rooms_.stateChangedBetween(room_id, in.from, t.start - 1);
   }
   std::set<std::string> senders = {req.user_id};
-  for (const auto& e : timeline) {
+  for (const auto& e : t.events) {
     senders.insert(e.sender);
   }
   std::erase_if(state, [&](const rooms::StoredEvent& e) {
-    return e.stream_pos >= timeline_start ||
+    return e.stream_pos >= t.start ||
            (req.filter.lazy_load_members && e.type == rooms::kMember && !senders.count(*e.state_key));
   });
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
-  rooms::loadRenderExtras(rooms_, timeline, rc);
-  json::Writer w;
-  w.startObject().key("timeline").startObject().key("events");
-  writeEvents(w, timeline, rc);
-  w.key("limited").boolean(limited);
-  w.key("prev_batch").string(streams::renderPaginationToken(timeline_start - 1)).endObject();
-  w.key("state").startObject().key("events");
-  writeEvents(w, state, rc);
-  w.endObject();
-  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.fresh);
-  writeAccountData(w, account_data, room_id);
-  const auto members = rooms_.members(room_id);
+  if (req.filter.lazy_load_members && !in.state_full) {
+    std::set<std::string> present;
+    for (const auto& e : state) {
+      if (e.type == rooms::kMember) {
+        present.insert(*e.state_key);
+      }
+    }
+    for (const auto& sender : senders) {
+      auto m = present.count(sender) ? std::nullopt : rooms_.stateEvent(room_id, std::string(rooms::kMember), sender);
+      if (m && m->stream_pos < t.start) {
+        state.push_back(std::move(*m));
+      }
+    }
+  }
+  return state;
+}
+
+void SyncService::writeSummary(json::Writer& w, const SyncRequest& req, const std::vector<rooms::Member>& members) {
   int64_t joined_n = 0, invited_n = 0;
   std::vector<std::string> heroes;
   for (const auto& m : members) {
@@ -164,6 +191,33 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   }
   w.endArray().key("m.joined_member_count").integer(joined_n);
   w.key("m.invited_member_count").integer(invited_n).endObject();
+}
+
+void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
+                             const std::vector<AccountDataItem>& account_data, RoomsOut& out) {
+  const std::string& room_id = in.room.room_id;
+  const Timeline t = timelineFor(req, in);
+  const auto state = stateFor(req, in, t);
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  rooms::loadRenderExtras(rooms_, t.events, rc);
+  json::Writer w;
+  w.startObject().key("timeline").startObject().key("events");
+  writeEvents(w, t.events, rc);
+  w.key("limited").boolean(t.limited);
+  w.key("prev_batch").string(streams::renderPaginationToken(t.start - 1)).endObject();
+  w.key("state").startObject().key("events");
+  writeEvents(w, state, rc);
+  w.endObject();
+  const auto members = rooms_.members(room_id);
+  std::set<std::string> joined;
+  for (const auto& m : members) {
+    if (m.membership == "join") {
+      joined.insert(m.user_id);
+    }
+  }
+  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full, joined);
+  writeAccountData(w, account_data, room_id);
+  writeSummary(w, req, members);
   const auto unread = receipts_.unreadCounts(req.user_id, {{room_id, in.room.stream_pos}});
   w.key("unread_notifications").startObject().key("notification_count").integer(unread.front().second);
   w.key("highlight_count").integer(0).endObject().endObject();
@@ -194,7 +248,15 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
 
 void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out) {
   const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
-  auto timeline = rooms_.roomEvents(r.room_id, from, r.stream_pos, limit + 1, true);
+  // What the user could see while in the room, up to their leaving.
+  rooms::VisibleRange range{0, r.stream_pos};
+  try {
+    range = reader_.visibleRange(req.user_id, r.room_id);
+  } catch (const core::MatrixError&) {
+    range = {r.stream_pos, r.stream_pos};
+  }
+  auto timeline = rooms_.roomEvents(r.room_id, std::max(from, range.from_excl),
+                                    std::min(r.stream_pos, range.to_incl), limit + 1, true);
   const bool limited = timeline.size() > limit;
   if (limited) {
     timeline.pop_back();

@@ -10,7 +10,11 @@
 #include "homeserver/core/json.h"
 #include "homeserver/services/ephemeral/receipt_store.h"
 #include "homeserver/services/ephemeral/typing.h"
+#include <set>
+
+#include "homeserver/core/matrix_error.h"
 #include "homeserver/services/rooms/client_render.h"
+#include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
 #include "homeserver/services/streams/tokens.h"
@@ -58,9 +62,9 @@ using PresenceSource = std::function<std::vector<std::pair<std::string, std::str
 
 class SyncService {
  public:
-  SyncService(rooms::RoomStore& rooms, ephemeral::ReceiptStore& receipts, ephemeral::TypingTracker& typing,
-              streams::StreamTracker& stream, const core::Clock& clock)
-      : rooms_(rooms), receipts_(receipts), typing_(typing), stream_(stream), clock_(clock) {}
+  SyncService(rooms::RoomStore& rooms, rooms::RoomReader& reader, ephemeral::ReceiptStore& receipts,
+              ephemeral::TypingTracker& typing, streams::StreamTracker& stream, const core::Clock& clock)
+      : rooms_(rooms), reader_(reader), receipts_(receipts), typing_(typing), stream_(stream), clock_(clock) {}
 
   SyncResult sync(const SyncRequest& req);
   void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
@@ -76,7 +80,8 @@ class SyncService {
     const rooms::UserRoom& room;
     int64_t from;
     int64_t to;
-    bool fresh;  // initial sync, full_state, or joined since `from`
+    bool timeline_fresh;  // initial sync, or joined since `from`: the timeline starts over
+    bool state_full;      // timeline_fresh or full_state: the whole state is sent
     std::vector<ephemeral::Receipt> receipts;
     bool typing_changed;
   };
@@ -87,9 +92,19 @@ class SyncService {
   void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
   void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
-                      const std::vector<ephemeral::Receipt>& receipts, bool typing_changed);
+                      const std::vector<ephemeral::Receipt>& receipts, bool typing_changed,
+                      const std::set<std::string>& joined);
+  struct Timeline {
+    std::vector<rooms::StoredEvent> events;  // oldest first
+    bool limited = false;
+    int64_t start = 0;  // stream position of the first event
+  };
+  Timeline timelineFor(const SyncRequest& req, const JoinedInput& in);
+  std::vector<rooms::StoredEvent> stateFor(const SyncRequest& req, const JoinedInput& in, const Timeline& t);
+  void writeSummary(json::Writer& w, const SyncRequest& req, const std::vector<rooms::Member>& members);
 
   rooms::RoomStore& rooms_;
+  rooms::RoomReader& reader_;
   ephemeral::ReceiptStore& receipts_;
   ephemeral::TypingTracker& typing_;
   streams::StreamTracker& stream_;
