@@ -80,6 +80,13 @@ const std::string kAnnotationCounts =
     std::string(kSameRoomAsParent) +
     " GROUP BY e.relates_to, e.rel_key ORDER BY e.relates_to, count(*) DESC, e.rel_key";
 
+// Only the original sender's edits count, in the same room (ALGORITHMS: m.replace rules).
+const std::string kLatestEdits =
+    std::string("SELECT DISTINCT ON (e.relates_to) ") + kStoredEventColumns +
+    ", e.relates_to FROM events e JOIN events p ON p.event_id = e.relates_to "
+    "WHERE e.relates_to = ANY($1::text[]) AND e.rel_type = 'm.replace' AND e.redacted_by IS NULL "
+    "AND e.sender = p.sender AND e.room_id = p.room_id ORDER BY e.relates_to, e.stream_pos DESC";
+
 Member memberFromRow(const pqxx::row& r) {
   return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
                 r[4].as<int64_t>()};
@@ -219,6 +226,20 @@ bool PgRoomStore::hasAnnotation(const std::string& room_id, const std::string& e
   auto lease = pool_.acquire();
   pqxx::read_transaction tx(lease.get());
   return !tx.exec_params(kHasAnnotation, room_id, event_id, sender, key).empty();
+}
+
+std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
+    const std::vector<std::string>& event_ids) {
+  if (event_ids.empty()) {
+    return {};
+  }
+  auto lease = pool_.acquire();
+  pqxx::read_transaction tx(lease.get());
+  std::vector<std::pair<std::string, StoredEvent>> out;
+  for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids))) {
+    out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
+  }
+  return out;
 }
 
 std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotationCounts(

@@ -3,6 +3,7 @@
 #include "client_api/handlers/room_params.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/filters/filter.h"
 #include "homeserver/services/streams/tokens.h"
 
 namespace hs::client {
@@ -23,18 +24,17 @@ std::optional<int64_t> tokenParam(const Request& req, const char* name) {
   return pos;
 }
 
-// lazy_load_members from a /messages filter (inline JSON only).
-bool lazyMembers(const Request& req) {
-  const auto filter = req.queryParam("filter");
-  if (!filter) {
-    return false;
+// The /messages `filter` param: a RoomEventFilter as inline JSON.
+std::optional<filters::RoomEventFilter> eventFilterParam(const Request& req) {
+  const auto text = req.queryParam("filter");
+  if (!text || text->empty()) {
+    return std::nullopt;
   }
-  const auto doc = json::tryParse(*filter);
-  if (!doc || !doc->IsObject()) {
-    throw MatrixError(ErrCode::InvalidParam, "filter must be a JSON object");
+  try {
+    return filters::parseRoomEventFilterText(*text);
+  } catch (const MatrixError& e) {
+    throw MatrixError(ErrCode::InvalidParam, std::string("Invalid filter: ") + e.what());
   }
-  const json::Value* lazy = json::member(*doc, "lazy_load_members");
-  return lazy && lazy->IsBool() && lazy->GetBool();
 }
 
 void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::StoredEvent>& events,
@@ -60,9 +60,18 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   if (dir != "b" && dir != "f") {
     throw MatrixError(ErrCode::InvalidParam, "dir must be b or f");
   }
+  const auto filter = eventFilterParam(req);
+  rooms::RoomReader::EventPredicate keep;
+  if (filter) {
+    keep = [&filter](const rooms::StoredEvent& e) {
+      return filter->allowsEvent(e.room_id, e.type, e.sender,
+                                 e.client_json.find("\"url\":\"") != std::string::npos);
+    };
+  }
   const auto page = ctx.reader.messages(who.userId().str(), checkRoomId(req.pathParam("roomId")),
                                         tokenParam(req, "from"), tokenParam(req, "to"), dir == "b",
-                                        limitParam(req, 10, 1000), lazyMembers(req));
+                                        limitParam(req, 10, 1000),
+                                        filter && filter->lazy_load_members, keep);
   const auto rc = renderContextFor(who, ctx, page.chunk);
   json::Writer w;
   w.startObject().key("start").string(streams::renderPaginationToken(page.start));

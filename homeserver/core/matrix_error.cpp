@@ -38,6 +38,7 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::ServerNotTrusted: return {"M_SERVER_NOT_TRUSTED", 400};
     case ErrCode::Unauthorized: return {"M_UNAUTHORIZED", 401};
     case ErrCode::Unavailable: return {"M_UNKNOWN", 503};
+    case ErrCode::BadAlias: return {"M_BAD_ALIAS", 400};
   }
   return {"M_UNKNOWN", 500};
 }

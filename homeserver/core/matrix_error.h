@@ -41,6 +41,7 @@ enum class ErrCode {
   ServerNotTrusted,
   Unauthorized,
   Unavailable,
+  BadAlias,
 };
 
 struct ErrInfo {

@@ -189,6 +189,17 @@ Filter parseFilter(const json::Value& filter) {
   return out;
 }
 
+RoomEventFilter parseRoomEventFilterText(std::string_view text) {
+  const auto doc = json::tryParse(text);
+  if (!doc) {
+    throw core::MatrixError(core::ErrCode::NotJson, "filter is not valid JSON");
+  }
+  if (!doc->IsObject()) {
+    throw core::MatrixError(core::ErrCode::BadJson, "filter must be a JSON object");
+  }
+  return parseRoomEventFilter(*doc, "");
+}
+
 Filter parseFilterText(std::string_view text) {
   const auto doc = json::tryParse(text);
   if (!doc) {

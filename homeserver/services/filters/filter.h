@@ -73,6 +73,8 @@ inline constexpr int64_t kDefaultTimelineLimit = 10;
 Filter parseFilter(const json::Value& filter);
 // The same from text: M_NOT_JSON when it is not JSON at all.
 Filter parseFilterText(std::string_view text);
+// A RoomEventFilter on its own (the `filter` param of /messages and /context).
+RoomEventFilter parseRoomEventFilterText(std::string_view text);
 // '*' matches any run of characters; everything else matches itself.
 bool globMatches(std::string_view pattern, std::string_view value);
 

@@ -3,13 +3,22 @@
 namespace hs::rooms {
 
 namespace {
-void writeRelations(json::Writer& w, const std::vector<std::pair<std::string, int64_t>>& counts) {
-  w.key("m.relations").startObject().key("m.annotation").startObject().key("chunk").startArray();
-  for (const auto& [key, count] : counts) {
-    w.startObject().key("type").string("m.reaction").key("key").string(key);
-    w.key("count").integer(count).endObject();
+// Bundled aggregations: reaction counts and the newest edit.
+void writeRelations(json::Writer& w, const std::vector<std::pair<std::string, int64_t>>* counts,
+                    const std::string* edit) {
+  w.key("m.relations").startObject();
+  if (counts != nullptr) {
+    w.key("m.annotation").startObject().key("chunk").startArray();
+    for (const auto& [key, count] : *counts) {
+      w.startObject().key("type").string("m.reaction").key("key").string(key);
+      w.key("count").integer(count).endObject();
+    }
+    w.endArray().endObject();
   }
-  w.endArray().endObject().endObject();
+  if (edit != nullptr) {
+    w.key("m.replace").raw(*edit);
+  }
+  w.endObject();
 }
 
 std::string unsignedOf(const StoredEvent& e, const RenderContext& ctx) {
@@ -33,8 +42,14 @@ std::string unsignedOf(const StoredEvent& e, const RenderContext& ctx) {
       w.key("type").string("m.room.redaction").endObject();
     }
   }
-  if (auto it = ctx.annotations.find(e.event_id); it != ctx.annotations.end() && !e.redacted_by) {
-    writeRelations(w, it->second);
+  if (!e.redacted_by) {
+    auto counts = ctx.annotations.find(e.event_id);
+    auto edit = ctx.edits.find(e.event_id);
+    const bool has_counts = counts != ctx.annotations.end();
+    const bool has_edit = edit != ctx.edits.end();
+    if (has_counts || has_edit) {
+      writeRelations(w, has_counts ? &counts->second : nullptr, has_edit ? &edit->second : nullptr);
+    }
   }
   w.endObject();
   return w.take();
@@ -67,6 +82,9 @@ void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, 
   }
   for (const auto& [event_id, key, count] : store.annotationCounts(ids)) {
     ctx.annotations[event_id].emplace_back(key, count);
+  }
+  for (const auto& [original, edit] : store.latestEdits(ids)) {
+    ctx.edits[original] = edit.client_json;
   }
 }
 

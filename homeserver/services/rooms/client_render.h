@@ -16,6 +16,8 @@ struct RenderContext {
   int64_t now_ms = 0;
   // event id -> its annotations [(key, count)], for unsigned.m.relations.
   std::map<std::string, std::vector<std::pair<std::string, int64_t>>> annotations;
+  // event id -> the client JSON of its newest edit, for unsigned.m.relations.m.replace.
+  std::map<std::string, std::string> edits;
   // redaction event id -> its client JSON, for unsigned.redacted_because.
   std::map<std::string, std::string> redactions;
 };

@@ -13,6 +13,7 @@ using core::MatrixError;
 
 namespace {
 constexpr size_t kMaxPage = 1000;
+constexpr int kMaxFilterRounds = 5;
 
 std::string historyVisibility(RoomStore& store, const std::string& room_id) {
   const auto e = store.stateEvent(room_id, "m.room.history_visibility", "");
@@ -107,26 +108,38 @@ std::vector<StoredEvent> RoomReader::memberEventsOf(const std::string& room_id,
 
 MessagesPage RoomReader::messages(const std::string& user_id, const std::string& room_id,
                                   std::optional<int64_t> from, std::optional<int64_t> to,
-                                  bool backwards, size_t limit, bool lazy_members) {
+                                  bool backwards, size_t limit, bool lazy_members,
+                                  const EventPredicate& keep) {
   const VisibleRange range = visibleRange(user_id, room_id);
   limit = std::clamp<size_t>(limit, 1, kMaxPage);
   MessagesPage page;
-  if (backwards) {
-    const int64_t hi = std::min(from.value_or(range.to_incl), range.to_incl);
-    const int64_t lo = std::max(to.value_or(range.from_excl), range.from_excl);
-    page.start = hi;
-    page.chunk = store_.roomEvents(room_id, lo, hi, limit, true);
-    if (page.chunk.size() == limit) {
-      page.end = page.chunk.back().stream_pos - 1;
+  int64_t lo = backwards ? std::max(to.value_or(range.from_excl), range.from_excl)
+                         : std::max(from.value_or(range.from_excl), range.from_excl);
+  int64_t hi = backwards ? std::min(from.value_or(range.to_incl), range.to_incl)
+                         : std::min(to.value_or(range.to_incl), range.to_incl);
+  page.start = backwards ? hi : lo;
+  // A filter may drop events: read further batches until the page is full or history ends,
+  // bounded so a filter that matches nothing cannot scan a whole room in one request.
+  for (int round = 0; round < kMaxFilterRounds && page.chunk.size() < limit && lo < hi; ++round) {
+    auto batch = store_.roomEvents(room_id, lo, hi, limit, backwards);
+    const bool full = batch.size() == limit;
+    size_t consumed = 0;
+    for (auto& e : batch) {
+      if (page.chunk.size() == limit) {
+        break;  // the page is full: the next page starts at this event
+      }
+      ++consumed;
+      (backwards ? hi : lo) = backwards ? e.stream_pos - 1 : e.stream_pos;
+      if (!keep || keep(e)) {
+        page.chunk.push_back(std::move(e));
+      }
     }
-  } else {
-    const int64_t lo = std::max(from.value_or(range.from_excl), range.from_excl);
-    const int64_t hi = std::min(to.value_or(range.to_incl), range.to_incl);
-    page.start = lo;
-    page.chunk = store_.roomEvents(room_id, lo, hi, limit, false);
-    if (page.chunk.size() == limit) {
-      page.end = page.chunk.back().stream_pos;
+    if (!full && consumed == batch.size()) {
+      lo = hi;  // history exhausted in this direction
     }
+  }
+  if (lo < hi) {
+    page.end = backwards ? hi : lo;
   }
   if (lazy_members) {
     std::vector<std::string> senders;

@@ -2,6 +2,7 @@
 // The read side of rooms, with authorization on every read: a user sees a room's events
 // only within the stretch of history its m.room.history_visibility and the user's
 // membership allow.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,9 +51,11 @@ class RoomReader {
                          const std::string& type, const std::string& state_key);
   StoredEvent event(const std::string& user_id, const std::string& room_id, const std::string& event_id);
   // dir 'b' from `from` (inclusive position) backwards, or 'f' forwards (exclusive).
+  using EventPredicate = std::function<bool(const StoredEvent&)>;
+  // `keep` (a /messages filter) may drop events; the page is refilled from further history.
   MessagesPage messages(const std::string& user_id, const std::string& room_id,
                         std::optional<int64_t> from, std::optional<int64_t> to, bool backwards,
-                        size_t limit, bool lazy_members);
+                        size_t limit, bool lazy_members, const EventPredicate& keep = {});
   ContextResult context(const std::string& user_id, const std::string& room_id,
                         const std::string& event_id, size_t limit);
   // A page of the parent's relations (q.event_id, q.rel_type, q.event_type, q.limit,

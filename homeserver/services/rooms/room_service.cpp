@@ -52,6 +52,30 @@ void checkDuplicateAnnotation(RoomStore& store, const std::string& room_id, cons
     throw MatrixError(ErrCode::DuplicateAnnotation, "You already reacted with this key");
   }
 }
+// m.room.canonical_alias may only name aliases that point at this room (the spec's SHOULD,
+// answered with M_BAD_ALIAS), so clients never show an alias that leads elsewhere.
+void checkCanonicalAlias(RoomStore& store, const std::string& room_id, const EventDraft& d) {
+  if (d.type != "m.room.canonical_alias" || d.state_key.value_or("") != "") {
+    return;
+  }
+  const auto doc = json::tryParse(d.content_json);
+  if (!doc || !doc->IsObject()) {
+    return;  // persistDraft refuses it with M_BAD_JSON
+  }
+  std::vector<std::string> aliases;
+  if (auto alias = json::optString(*doc, "alias")) {
+    aliases.push_back(*alias);
+  }
+  for (auto& a : json::optStringArray(*doc, "alt_aliases").value_or(std::vector<std::string>{})) {
+    aliases.push_back(std::move(a));
+  }
+  for (const auto& alias : aliases) {
+    const auto target = store.aliasRoom(alias);
+    if (!target || *target != room_id) {
+      throw MatrixError(ErrCode::BadAlias, alias + " does not point to this room");
+    }
+  }
+}
 }  // namespace
 
 RoomService::RoomService(const config::Config& config, RoomStore& store,
@@ -104,6 +128,7 @@ std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const Ev
 std::string RoomService::send(const std::string& room_id, const EventDraft& draft,
                               const std::optional<std::string>& txn_user,
                               const std::optional<TxnRef>& txn) {
+  checkCanonicalAlias(store_, room_id, draft);  // reads aliases before the room lock is taken
   std::string event_id;
   {
     Pending p;

@@ -144,6 +144,9 @@ class RoomStore {
   virtual std::optional<std::string> aliasCreator(const std::string& alias) = 0;
   virtual void deleteAlias(const std::string& alias) = 0;
   virtual std::vector<std::string> roomAliases(const std::string& room_id) = 0;
+  // The newest edit (m.replace by the original sender) of each event: (original id, edit).
+  virtual std::vector<std::pair<std::string, StoredEvent>> latestEdits(
+      const std::vector<std::string>& event_ids) = 0;
   // Aggregated annotations of each event: event id -> [(key, count)].
   virtual std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) = 0;
