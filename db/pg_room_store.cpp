@@ -71,9 +71,6 @@ constexpr const char* kSharing =
     "WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership = 'join'";
 constexpr const char* kForget =
     "UPDATE room_members SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2";
-constexpr const char* kHasAnnotation =
-    "SELECT 1 FROM events WHERE room_id = $1 AND relates_to = $2 AND rel_type = 'm.annotation' "
-    "AND sender = $3 AND rel_key = $4 AND redacted_by IS NULL LIMIT 1";
 const std::string kAnnotationCounts =
     "SELECT e.relates_to, e.rel_key, count(*) FROM events e WHERE e.relates_to = ANY($1::text[]) "
     "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' AND " +
@@ -219,13 +216,6 @@ std::vector<StoredEvent> PgRoomStore::relations(const rooms::RelationsQuery& q) 
   return storedEvents(tx.exec_params(q.backwards ? kRelationsBackwards : kRelationsForwards,
                                      q.event_id, q.rel_type, q.event_type, q.from_excl, q.to_incl,
                                      static_cast<int64_t>(q.limit)));
-}
-
-bool PgRoomStore::hasAnnotation(const std::string& room_id, const std::string& event_id,
-                                const std::string& sender, const std::string& key) {
-  auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
-  return !tx.exec_params(kHasAnnotation, room_id, event_id, sender, key).empty();
 }
 
 std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(

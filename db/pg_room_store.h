@@ -29,8 +29,6 @@ class PgRoomStore final : public rooms::RoomStore {
   std::vector<std::string> usersSharingRoomWith(const std::string& user_id) override;
   void setForgotten(const std::string& room_id, const std::string& user_id) override;
   std::vector<rooms::StoredEvent> relations(const rooms::RelationsQuery& q) override;
-  bool hasAnnotation(const std::string& room_id, const std::string& event_id,
-                     const std::string& sender, const std::string& key) override;
   bool insertAlias(const std::string& alias, const std::string& room_id,
                    const std::string& creator) override;
   std::optional<std::string> aliasRoom(const std::string& alias) override;

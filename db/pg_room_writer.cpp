@@ -68,6 +68,9 @@ constexpr const char* kAddExtremity =
 constexpr const char* kSetRoomGroup = "UPDATE rooms SET state_group = $2 WHERE room_id = $1";
 constexpr const char* kInsertTxn =
     "INSERT INTO event_txns (user_id, device_id, txn_id, event_id) VALUES ($1, $2, $3, $4)";
+constexpr const char* kWriterHasAnnotation =
+    "SELECT 1 FROM events WHERE relates_to = $1 AND rel_type = 'm.annotation' AND sender = $2 "
+    "AND rel_key = $3 AND room_id = $4 AND redacted_by IS NULL LIMIT 1";
 constexpr const char* kMarkRedacted =
     "UPDATE events SET redacted_by = $2, client_json = $3 WHERE event_id = $1";
 
@@ -127,6 +130,11 @@ class PgRoomWriter final : public rooms::RoomWriter {
     }
     return rooms::parseEvent(r[0][0].as<std::string>(), event_id, r[0][1].as<std::string>(),
                              {false, false});
+  }
+
+  bool hasAnnotation(const std::string& event_id, const std::string& sender,
+                     const std::string& key) override {
+    return !tx_.exec_params(kWriterHasAnnotation, event_id, sender, key, room_id_).empty();
   }
 
   void persist(const rooms::NewEvent& n, int64_t stream_pos) override;

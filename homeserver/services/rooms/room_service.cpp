@@ -34,7 +34,7 @@ std::string txnKey(const std::string& room_id, const EventDraft& d, const std::s
 // Reactions are unique per (sender, target, key): the spec's M_DUPLICATE_ANNOTATION. Checked
 // under the room lock, after the transaction lookup, so that a retried request still gets its
 // first answer.
-void checkDuplicateAnnotation(RoomStore& store, const std::string& room_id, const EventDraft& d) {
+void checkDuplicateAnnotation(RoomWriter& w, const EventDraft& d) {
   if (d.type != "m.reaction") {
     return;
   }
@@ -48,10 +48,11 @@ void checkDuplicateAnnotation(RoomStore& store, const std::string& room_id, cons
   const json::Value* type = json::member(*rel, "rel_type");
   if (target && target->IsString() && key && key->IsString() && type && type->IsString() &&
       std::string_view(type->GetString()) == "m.annotation" &&
-      store.hasAnnotation(room_id, target->GetString(), d.sender, key->GetString())) {
+      w.hasAnnotation(target->GetString(), d.sender, key->GetString())) {
     throw MatrixError(ErrCode::DuplicateAnnotation, "You already reacted with this key");
   }
 }
+
 // m.room.canonical_alias may only name aliases that point at this room (the spec's SHOULD,
 // answered with M_BAD_ALIAS), so clients never show an alias that leads elsewhere.
 void checkCanonicalAlias(RoomStore& store, const std::string& room_id, const EventDraft& d) {
@@ -144,7 +145,7 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
         return *existing;  // a retried request gets the first answer
       }
     }
-    checkDuplicateAnnotation(store_, room_id, draft);
+    checkDuplicateAnnotation(*w, draft);
     if (draft.redacts) {
       checkRedactionAllowed(*w, *room, core::UserId::parse(draft.sender), *draft.redacts);
     }

@@ -92,6 +92,10 @@ class RoomWriter {
   virtual std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
                                                  const std::string& txn_key) = 0;
   virtual std::optional<Event> event(const std::string& event_id) = 0;
+  // Within this transaction: whether `sender` already annotated `event_id` with `key`. (A
+  // second pooled connection while holding this one could exhaust the pool under load.)
+  virtual bool hasAnnotation(const std::string& event_id, const std::string& sender,
+                             const std::string& key) = 0;
   // Writes the event at `stream_pos`, moving the extremities, the state (groups, current
   // state, memberships) and the transaction-id record along.
   virtual void persist(const NewEvent& e, int64_t stream_pos) = 0;
@@ -133,9 +137,6 @@ class RoomStore {
   virtual std::vector<std::string> usersSharingRoomWith(const std::string& user_id) = 0;
   virtual void setForgotten(const std::string& room_id, const std::string& user_id) = 0;
   virtual std::vector<StoredEvent> relations(const RelationsQuery& q) = 0;
-  // Whether `sender` already annotated `event_id` with `key` in `room_id` (duplicate reactions).
-  virtual bool hasAnnotation(const std::string& room_id, const std::string& event_id,
-                             const std::string& sender, const std::string& key) = 0;
   // Room aliases. insertAlias is false when the alias is taken; deleteAlias returns the
   // creator of the alias it removed.
   virtual bool insertAlias(const std::string& alias, const std::string& room_id,
