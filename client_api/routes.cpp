@@ -47,6 +47,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   addSyncRoutes(t, ctx);
   addDirectoryRoutes(t, ctx);
   addUserDataRoutes(t, ctx);
+  addSocialRoutes(t, ctx);
 }
 
 }  // namespace hs::client

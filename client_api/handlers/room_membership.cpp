@@ -112,7 +112,7 @@ Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
   for (const auto& m : ctx.rooms.store().members(room_id)) {
     membership_of[m.user_id] = m.membership;
   }
-  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}};
+  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}, {}};
   json::Writer w;
   w.startObject().key("chunk").startArray();
   for (const auto& e : state) {

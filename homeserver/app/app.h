@@ -73,6 +73,8 @@ class Notifier;
 
 namespace hs {
 
+class SocialModule;
+
 class App {
  public:
   // Connects to the database, applies migrations and loads the signing key; throws on any
@@ -113,6 +115,8 @@ class App {
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<db::PgDirectoryStore> directory_store_;
   std::unique_ptr<directory::DirectoryService> directory_;
+  std::unique_ptr<core::ThreadPool> outbound_;  // SMTP and push gateway calls
+  std::unique_ptr<SocialModule> social_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

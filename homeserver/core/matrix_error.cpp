@@ -38,6 +38,8 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::ServerNotTrusted: return {"M_SERVER_NOT_TRUSTED", 400};
     case ErrCode::Unauthorized: return {"M_UNAUTHORIZED", 401};
     case ErrCode::Unavailable: return {"M_UNKNOWN", 503};
+    case ErrCode::TokenIncorrect: return {"M_TOKEN_INCORRECT", 400};
+    case ErrCode::SessionExpired: return {"M_SESSION_EXPIRED", 400};
   }
   return {"M_UNKNOWN", 500};
 }

@@ -33,6 +33,9 @@ std::string unsignedOf(const StoredEvent& e, const RenderContext& ctx) {
       w.key("type").string("m.room.redaction").endObject();
     }
   }
+  if (auto it = ctx.delivery_status.find(e.event_id); it != ctx.delivery_status.end()) {
+    w.key("im.parley.status").string(it->second);
+  }
   if (auto it = ctx.annotations.find(e.event_id); it != ctx.annotations.end() && !e.redacted_by) {
     writeRelations(w, it->second);
   }

@@ -135,8 +135,15 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
     return e.stream_pos >= timeline_start ||
            (req.filter.lazy_load_members && e.type == rooms::kMember && !senders.count(*e.state_key));
   });
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  if (!timeline.empty()) {
+    out.delivered.emplace_back(room_id, timeline.back().stream_pos);
+  }
+  std::erase_if(timeline, [&](const rooms::StoredEvent& e) { return !e.state_key && out.hidden.count(e.sender); });
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
   rooms::loadRenderExtras(rooms_, timeline, rc);
+  if (ext_) {
+    rc.delivery_status = ext_->ownEventStatus(req.user_id, room_id, timeline);
+  }
   json::Writer w;
   w.startObject().key("timeline").startObject().key("events");
   writeEvents(w, timeline, rc);
@@ -164,10 +171,39 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   }
   w.endArray().key("m.joined_member_count").integer(joined_n);
   w.key("m.invited_member_count").integer(invited_n).endObject();
-  const auto unread = receipts_.unreadCounts(req.user_id, {{room_id, in.room.stream_pos}});
-  w.key("unread_notifications").startObject().key("notification_count").integer(unread.front().second);
-  w.key("highlight_count").integer(0).endObject().endObject();
+  writeUnread(w, req, in.room);
+  w.endObject();
   out.join.emplace_back(room_id, w.take());
+}
+
+void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room) {
+  auto counts = [&w](const char* key, const UnreadCounts& c) {
+    w.key(key).startObject().key("notification_count").integer(c.notification_count);
+    w.key("highlight_count").integer(c.highlight_count).endObject();
+  };
+  if (!ext_) {
+    const auto unread = receipts_.unreadCounts(req.user_id, {{room.room_id, room.stream_pos}});
+    counts("unread_notifications", UnreadCounts{unread.front().second, 0});
+    return;
+  }
+  UnreadCounts main;
+  std::map<std::string, UnreadCounts> threads;
+  for (const auto& [thread, c] : ext_->unread(req.user_id, room.room_id)) {
+    if (thread == "main" || !req.filter.unread_thread_notifications) {
+      main.notification_count += c.notification_count;
+      main.highlight_count += c.highlight_count;
+    } else {
+      threads[thread] = c;
+    }
+  }
+  counts("unread_notifications", main);
+  if (req.filter.unread_thread_notifications) {
+    w.key("unread_thread_notifications").startObject();
+    for (const auto& [thread, c] : threads) {
+      counts(thread.c_str(), c);
+    }
+    w.endObject();
+  }
 }
 
 void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
@@ -179,6 +215,9 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
     if (e.type == rooms::kMember && e.stream_pos == r.stream_pos) {
       inviter = e.sender;
     }
+  }
+  if (out.hidden.count(inviter)) {
+    return;  // an invite from someone the user blocked
   }
   // The room's identity, the invite itself and the inviter's own member event (clients show
   // "X invited you" from it).
@@ -200,7 +239,7 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
     timeline.pop_back();
   }
   std::reverse(timeline.begin(), timeline.end());
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
   json::Writer w;
   w.startObject().key("timeline").startObject().key("events");
   writeEvents(w, timeline, rc);

@@ -3,6 +3,7 @@
 // their timelines, state, ephemeral events and account data, between two stream positions.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
 #include "homeserver/services/streams/tokens.h"
+#include "homeserver/services/sync/sync_extension.h"
 
 namespace hs::sync {
 
@@ -23,6 +25,7 @@ struct SyncFilter {
   bool include_leave = false;
   std::optional<std::vector<std::string>> rooms;
   std::vector<std::string> not_rooms;
+  bool unread_thread_notifications = false;
 };
 
 struct SyncRequest {
@@ -60,12 +63,16 @@ class SyncService {
 
   SyncResult sync(const SyncRequest& req);
   void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
+  // Blocks, notification counts and delivery status (the social layer); may stay unset.
+  void setExtension(SyncExtension* extension) { ext_ = extension; }
   // The current position, for a sync that has nothing new (its next_batch).
   streams::SyncToken currentToken() const;
 
  private:
   struct RoomsOut {
     std::vector<std::pair<std::string, std::string>> join, invite, leave;  // room id, JSON
+    std::set<std::string> hidden;  // senders the user blocked
+    std::vector<std::pair<std::string, int64_t>> delivered;  // room id, last timeline position
   };
   struct JoinedInput {
     const rooms::UserRoom& room;
@@ -81,6 +88,7 @@ class SyncService {
                    int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
   void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
+  void writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room);
   void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
                       const std::vector<ephemeral::Receipt>& receipts, bool typing_changed);
 
@@ -90,6 +98,7 @@ class SyncService {
   streams::StreamTracker& stream_;
   const core::Clock& clock_;
   AccountDataSource account_data_;
+  SyncExtension* ext_ = nullptr;
 };
 
 }  // namespace hs::sync
