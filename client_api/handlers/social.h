@@ -32,4 +32,13 @@ Response getNotifications(Request& req, const Requester& who, ClientContext& ctx
 // delivery_status.cpp
 Response getEventStatus(Request& req, const Requester& who, ClientContext& ctx);
 
+// threepid.cpp (getAccount3pids and postAccountPassword stay in account.cpp)
+Response postRegisterEmailRequestToken(Request& req, const Requester& who, ClientContext& ctx);
+Response postAccount3pidEmailRequestToken(Request& req, const Requester& who, ClientContext& ctx);
+Response postPasswordEmailRequestToken(Request& req, const Requester& who, ClientContext& ctx);
+Response postSubmitToken(Request& req, const Requester& who, ClientContext& ctx);
+Response getSubmitToken(Request& req, const Requester& who, ClientContext& ctx);
+Response postAccount3pidAdd(Request& req, const Requester& who, ClientContext& ctx);
+Response postAccount3pidDelete(Request& req, const Requester& who, ClientContext& ctx);
+
 }  // namespace hs::client

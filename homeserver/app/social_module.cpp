@@ -2,9 +2,12 @@
 
 #include "db/pg_notification_store.h"
 #include "db/pg_social_store.h"
+#include "db/pg_threepid_store.h"
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/net/outbound_client.h"
 #include "homeserver/services/accounts/account_service.h"
+#include "homeserver/services/email/mailer.h"
+#include "homeserver/services/email/verification_service.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/notifications/delivery_service.h"
 #include "homeserver/services/notifications/event_notifier.h"
@@ -42,12 +45,20 @@ SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
                                                                d.clock, d.config.server_name);
   social_sync_ = std::make_unique<notifications::SocialSync>(
       [this](const std::string& user) { return blocks_->blockedBy(user); }, *notifications_, *delivery_);
+  threepid_store_ = std::make_unique<db::PgThreepidStore>(d.pool);
+  mailer_ = std::make_unique<email::Mailer>(d.config.smtp, *outbound_client_, d.outbound);
+  email_ = std::make_unique<email::VerificationService>(d.config, *threepid_store_, *mailer_, d.clock,
+                                                        d.random);
 }
 
 SocialModule::~SocialModule() = default;
 
 void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
-                           ephemeral::EphemeralService& ephemeral, accounts::AccountService&) {
+                           ephemeral::EphemeralService& ephemeral, accounts::AccountService& accounts) {
+  // Email: the UIA stage, registration with an address, login and password reset by email.
+  if (mailer_->enabled()) {
+    accounts.setThreepidAuth(email_.get());
+  }
   // Blocks: refused invites, hidden events, and m.ignored_user_list as the same list.
   deps_.rooms.setInviteCheck([this](const core::UserId& sender, const core::UserId& target) {
     if (blocks_->isBlocked(target.str(), sender.str())) {
@@ -72,7 +83,7 @@ void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
 }
 
 social::SocialServices SocialModule::services() {
-  return social::SocialServices{*blocks_, *friends_, *notifications_, *delivery_};
+  return social::SocialServices{*blocks_, *friends_, *notifications_, *delivery_, *email_};
 }
 
 }  // namespace hs

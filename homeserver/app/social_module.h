@@ -18,6 +18,7 @@ class PgBlockStore;
 class PgFriendStore;
 class PgNotificationStore;
 class PgDeliveryStore;
+class PgThreepidStore;
 }  // namespace hs::db
 namespace hs::accounts {
 class AccountStore;
@@ -49,6 +50,10 @@ namespace hs::social {
 class BlockService;
 class FriendService;
 }  // namespace hs::social
+namespace hs::email {
+class Mailer;
+class VerificationService;
+}  // namespace hs::email
 namespace hs::notifications {
 class NotificationService;
 class EventNotifier;
@@ -93,6 +98,9 @@ class SocialModule {
   std::unique_ptr<notifications::EventNotifier> event_notifier_;
   std::unique_ptr<notifications::DeliveryService> delivery_;
   std::unique_ptr<notifications::SocialSync> social_sync_;
+  std::unique_ptr<db::PgThreepidStore> threepid_store_;
+  std::unique_ptr<email::Mailer> mailer_;
+  std::unique_ptr<email::VerificationService> email_;
 };
 
 }  // namespace hs

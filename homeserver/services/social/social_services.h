@@ -9,6 +9,9 @@ namespace hs::notifications {
 class NotificationService;
 class DeliveryService;
 }  // namespace hs::notifications
+namespace hs::email {
+class VerificationService;
+}
 
 namespace hs::social {
 
@@ -17,6 +20,7 @@ struct SocialServices {
   FriendService& friends;
   notifications::NotificationService& notifications;
   notifications::DeliveryService& delivery;
+  email::VerificationService& email;
 };
 
 }  // namespace hs::social
