@@ -32,6 +32,8 @@ void addSocialRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.add(Method::Get, p + "/rooms/:roomId/event/:eventId/status", a, h(getEventStatus));
 
   t.addClient(Method::Get, "/notifications", a, h(getNotifications));
+  t.addClient(Method::Get, "/pushers", a, h(getPushers));
+  t.addClient(Method::Post, "/pushers/set", a, h(postPushersSet));
 
   t.addClient(Method::Post, "/register/email/requestToken", Auth::None, h(postRegisterEmailRequestToken));
   t.addClient(Method::Post, "/account/password/email/requestToken", Auth::None,

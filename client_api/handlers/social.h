@@ -41,4 +41,8 @@ Response getSubmitToken(Request& req, const Requester& who, ClientContext& ctx);
 Response postAccount3pidAdd(Request& req, const Requester& who, ClientContext& ctx);
 Response postAccount3pidDelete(Request& req, const Requester& who, ClientContext& ctx);
 
+// pushers.cpp
+Response getPushers(Request& req, const Requester& who, ClientContext& ctx);
+Response postPushersSet(Request& req, const Requester& who, ClientContext& ctx);
+
 }  // namespace hs::client

@@ -1,6 +1,7 @@
 #include "homeserver/app/social_module.h"
 
 #include "db/pg_notification_store.h"
+#include "db/pg_pusher_store.h"
 #include "db/pg_social_store.h"
 #include "db/pg_threepid_store.h"
 #include "homeserver/core/matrix_error.h"
@@ -13,6 +14,7 @@
 #include "homeserver/services/notifications/event_notifier.h"
 #include "homeserver/services/notifications/notification_service.h"
 #include "homeserver/services/notifications/social_sync.h"
+#include "homeserver/services/pushers/pusher_service.h"
 #include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/social/block_service.h"
@@ -49,6 +51,11 @@ SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
   mailer_ = std::make_unique<email::Mailer>(d.config.smtp, *outbound_client_, d.outbound);
   email_ = std::make_unique<email::VerificationService>(d.config, *threepid_store_, *mailer_, d.clock,
                                                         d.random);
+  pusher_store_ = std::make_unique<db::PgPusherStore>(d.pool);
+  pushers_ = std::make_unique<pushers::PusherService>(pushers::PusherServiceDeps{
+      *pusher_store_, d.rooms.store(), *notifications_, *outbound_client_, d.outbound, d.config.push,
+      d.clock});
+  notifications_->setPushHook([this](const notifications::Notification& n) { pushers_->onNotification(n); });
 }
 
 SocialModule::~SocialModule() = default;
@@ -83,7 +90,7 @@ void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
 }
 
 social::SocialServices SocialModule::services() {
-  return social::SocialServices{*blocks_, *friends_, *notifications_, *delivery_, *email_};
+  return social::SocialServices{*blocks_, *friends_, *notifications_, *delivery_, *email_, *pushers_};
 }
 
 }  // namespace hs

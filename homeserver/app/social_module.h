@@ -19,6 +19,7 @@ class PgFriendStore;
 class PgNotificationStore;
 class PgDeliveryStore;
 class PgThreepidStore;
+class PgPusherStore;
 }  // namespace hs::db
 namespace hs::accounts {
 class AccountStore;
@@ -50,6 +51,9 @@ namespace hs::social {
 class BlockService;
 class FriendService;
 }  // namespace hs::social
+namespace hs::pushers {
+class PusherService;
+}
 namespace hs::email {
 class Mailer;
 class VerificationService;
@@ -101,6 +105,8 @@ class SocialModule {
   std::unique_ptr<db::PgThreepidStore> threepid_store_;
   std::unique_ptr<email::Mailer> mailer_;
   std::unique_ptr<email::VerificationService> email_;
+  std::unique_ptr<db::PgPusherStore> pusher_store_;
+  std::unique_ptr<pushers::PusherService> pushers_;
 };
 
 }  // namespace hs

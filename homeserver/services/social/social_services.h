@@ -12,6 +12,9 @@ class DeliveryService;
 namespace hs::email {
 class VerificationService;
 }
+namespace hs::pushers {
+class PusherService;
+}
 
 namespace hs::social {
 
@@ -21,6 +24,7 @@ struct SocialServices {
   notifications::NotificationService& notifications;
   notifications::DeliveryService& delivery;
   email::VerificationService& email;
+  pushers::PusherService& pushers;
 };
 
 }  // namespace hs::social
