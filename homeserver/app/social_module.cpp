@@ -1,5 +1,7 @@
 #include "homeserver/app/social_module.h"
 
+#include <spdlog/spdlog.h>
+
 #include "db/pg_notification_store.h"
 #include "db/pg_pusher_store.h"
 #include "db/pg_social_store.h"
@@ -23,6 +25,20 @@
 #include "homeserver/services/sync/sync_service.h"
 
 namespace hs {
+
+namespace {
+// Side effects of a committed event or receipt (notifications, counts, pushes, delivery
+// records) must not turn the request that caused them into an error: the event is stored
+// and acknowledged either way. Their failures are logged here, the one place they end.
+template <typename F>
+void bestEffort(const char* what, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", what, e.what());
+  }
+}
+}  // namespace
 
 SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
   outbound_client_ = std::make_unique<net::OutboundClient>();
@@ -80,11 +96,11 @@ void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
   // Notifications: every committed event is evaluated against the members' push rules, and
   // read receipts clear them.
   deps_.rooms.setEventHook([this](const std::string& room_id, const std::vector<std::string>& ids) {
-    event_notifier_->onEvents(room_id, ids);
+    bestEffort("notifying room events", [&] { event_notifier_->onEvents(room_id, ids); });
   });
   ephemeral.setReceiptHook([this](const std::string& user, const std::string& room_id,
                                   const std::string& thread_id, int64_t pos) {
-    notifications_->readUpTo(user, room_id, thread_id, pos);
+    bestEffort("marking notifications read", [&] { notifications_->readUpTo(user, room_id, thread_id, pos); });
   });
   sync.setExtension(social_sync_.get());
 }

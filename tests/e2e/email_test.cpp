@@ -270,6 +270,24 @@ TEST(EmailDelivery, RateLimitedPerAddress) {
   EXPECT_EQ(sink.messages(3).size(), 3u);
 }
 
+TEST(EmailDelivery, RateLimitedPerIp) {
+  SmtpSink sink;
+  TestServer s([&](config::Config& c) {
+    withSmtp(sink, false)(c);
+    c.rate_limits.enabled = true;
+    c.rate_limits.email_per_address = {100, 100};
+    c.rate_limits.email_per_ip = {0.001, 2};
+  });
+  EXPECT_EQ(requestToken(s, "/register", "i1", "ip1@example.org", 1).status, 200);
+  EXPECT_EQ(requestToken(s, "/register", "i2", "ip2@example.org", 1).status, 200);
+  const auto third = requestToken(s, "/register", "i3", "ip3@example.org", 1);
+  EXPECT_EQ(third.status, 429);
+  EXPECT_EQ(errcode(third), "M_LIMIT_EXCEEDED");
+  // A retry of an earlier attempt is answered without sending, so it is not limited.
+  EXPECT_EQ(requestToken(s, "/register", "i1", "ip1@example.org", 1).status, 200);
+  EXPECT_EQ(sink.messages(2).size(), 2u);
+}
+
 TEST(EmailDelivery, StartTlsWithAuth) {
   SmtpSink sink(SmtpSink::Options{true, false, "parley:s3cret"});
   const auto tls = [&](const std::string& password) {

@@ -20,10 +20,9 @@ class SocialSync final : public sync::SyncExtension {
   std::set<std::string> hiddenSenders(const std::string& user_id) override { return blocked_(user_id); }
   std::map<std::string, sync::UnreadCounts> unread(const std::string& user_id,
                                                    const std::string& room_id) override;
+  // A failed record must not fail the /sync that carries the events: logged and dropped.
   void delivered(const std::string& user_id,
-                 const std::vector<std::pair<std::string, int64_t>>& rooms) override {
-    delivery_.delivered(user_id, rooms);
-  }
+                 const std::vector<std::pair<std::string, int64_t>>& rooms) override;
   std::map<std::string, std::string> ownEventStatus(
       const std::string& user_id, const std::string& room_id,
       const std::vector<rooms::StoredEvent>& events) override {

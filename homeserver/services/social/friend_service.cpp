@@ -100,8 +100,13 @@ std::string FriendService::accept(const core::UserId& user, const std::string& r
   if (r.addressee != user.str()) {
     throw MatrixError(ErrCode::Forbidden, "Only the addressee can accept a friend request");
   }
-  answer(r, kAccepted);
+  if (r.status != kPending) {
+    answer(r, kAccepted);  // refuses with the current status
+  }
+  // The room first, so an accepted request always has one; if another answer wins the race
+  // meanwhile, the room stays in both users' m.direct and is reused next time.
   const std::string room_id = openDirectRoom(r.addressee, r.requester);
+  answer(r, kAccepted);
   d_.store.setRoom(r.request_id, room_id);
   notify(r.requester, nameOf(r.addressee) + " accepted your friend request", "", r.request_id);
   return room_id;
