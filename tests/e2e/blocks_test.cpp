@@ -16,7 +16,8 @@ class Blocks : public ::testing::Test {
     const auto r = s().get(kParley + "/blocks", token);
     EXPECT_EQ(r.status, 200) << r.body;
     std::string out;
-    for (const auto& b : r.json()["blocks"].GetArray()) {
+    const auto doc = r.json();  // the array lives in the document: keep it alive
+    for (const auto& b : doc["blocks"].GetArray()) {
       out += std::string(b["user_id"].GetString()) + (b["blocked_at"].GetInt64() > 0 ? ";" : "?");
     }
     return out;

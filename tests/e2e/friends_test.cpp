@@ -32,7 +32,8 @@ class Friends : public ::testing::Test {
     const auto r = s().get(kParley + "/friends", token);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
-    for (const auto& f : r.json()["friends"].GetArray()) {
+    const auto doc = r.json();  // the array lives in the document: keep it alive
+    for (const auto& f : doc["friends"].GetArray()) {
       out.emplace_back(f["user_id"].GetString());
     }
     return out;

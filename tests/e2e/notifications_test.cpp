@@ -23,7 +23,8 @@ class Notifications : public ::testing::Test {
   // "type:title" of each feed entry, newest first.
   static std::vector<std::string> feedTypes(const std::string& token) {
     std::vector<std::string> out;
-    for (const auto& n : feed(token)["notifications"].GetArray()) {
+    const auto doc = feed(token);  // the array lives in the document: keep it alive
+    for (const auto& n : doc["notifications"].GetArray()) {
       out.push_back(std::string(n["type"].GetString()) + ":" + n["title"].GetString());
     }
     return out;

@@ -21,7 +21,8 @@ std::vector<std::string> pushkeys(TestServer& s, const std::string& token) {
   const auto r = s.get(kV3 + "/pushers", token);
   EXPECT_EQ(r.status, 200) << r.body;
   std::vector<std::string> out;
-  for (const auto& p : r.json()["pushers"].GetArray()) {
+  const auto doc = r.json();  // the array lives in the document: keep it alive
+  for (const auto& p : doc["pushers"].GetArray()) {
     out.emplace_back(p["pushkey"].GetString());
   }
   return out;

@@ -47,6 +47,24 @@ PowerInfo powerInfo(const std::optional<rooms::StoredEvent>& pl) {
   }
   return p;
 }
+
+Notification rowFor(const std::string& user, const FeedEntry& entry, const rooms::StoredEvent& e,
+                    const std::string& thread, const push_rules::EvalResult& verdict) {
+  Notification n;
+  n.user_id = user;
+  n.type = entry.type;
+  n.title = entry.title;
+  n.body = entry.body;
+  n.related_id = entry.related_id;
+  n.room_id = e.room_id;
+  n.event_id = e.event_id;
+  n.stream_pos = e.stream_pos;
+  n.thread_id = thread;
+  n.notify = verdict.notify;
+  n.highlight = verdict.notify && verdict.highlight;
+  n.actions = verdict.actions;
+  return n;
+}
 }  // namespace
 
 struct EventNotifier::RoomFacts {
@@ -132,24 +150,9 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const RoomFacts& room) 
     const auto verdict = push_rules::evaluate(push_rules_.rules(m.user_id), *doc, ctx);
     EventFacts facts{&*doc, m.user_id, sender_name, room.name, isDirectFor(m.user_id, room.room_id),
                      verdict.notify};
-    const auto entry = feedEntryFor(facts);
-    if (!entry) {
-      continue;
+    if (const auto entry = feedEntryFor(facts)) {
+      rows.push_back(rowFor(m.user_id, *entry, e, thread, verdict));
     }
-    Notification n;
-    n.user_id = m.user_id;
-    n.type = entry->type;
-    n.title = entry->title;
-    n.body = entry->body;
-    n.related_id = entry->related_id;
-    n.room_id = room.room_id;
-    n.event_id = e.event_id;
-    n.stream_pos = e.stream_pos;
-    n.thread_id = thread;
-    n.notify = verdict.notify;
-    n.highlight = verdict.notify && verdict.highlight;
-    n.actions = verdict.actions;
-    rows.push_back(std::move(n));
   }
   notifications_.add(std::move(rows));
 }

@@ -58,7 +58,7 @@ std::string FriendService::request(const core::UserId& from, const std::string& 
     throw MatrixError(ErrCode::Unrecognized,
                       "friend requests to users of other servers are not supported yet", 400);
   }
-  if (!d_.accounts.findUser(target.str())) {
+  if (const auto user = d_.accounts.findUser(target.str()); !user || user->deactivated) {
     throw MatrixError(ErrCode::NotFound, "Unknown user " + target.str());
   }
   if (d_.blocks.isBlocked(target.str(), from.str())) {
