@@ -15,6 +15,7 @@
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
+#include "homeserver/services/social/social_services.h"
 
 namespace hs::client {
 
@@ -36,6 +37,7 @@ struct ClientContext {
   sync::SyncService& sync;
   core::ThreadPool& workers;
   directory::DirectoryService& directory;  // deferred work, e.g. a parked /sync resuming
+  social::SocialServices social;  // friends, blocks, notifications, delivery status
 };
 
 }  // namespace hs::client

@@ -29,7 +29,8 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/logout", Auth::AccessToken, h(postLogout));
   t.addClient(Method::Post, "/logout/all", Auth::AccessToken, h(postLogoutAll));
   t.addClient(Method::Get, "/account/whoami", Auth::AccessToken, h(getWhoami));
-  t.addClient(Method::Post, "/account/password", Auth::AccessToken, h(postAccountPassword));
+  // Without a token: a password reset by email (UIA m.login.email.identity).
+  t.addClient(Method::Post, "/account/password", Auth::Optional, h(postAccountPassword));
   t.addClient(Method::Post, "/account/deactivate", Auth::AccessToken, h(postAccountDeactivate));
   t.addClient(Method::Get, "/account/3pid", Auth::AccessToken, h(getAccount3pids));
 
@@ -47,6 +48,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   addSyncRoutes(t, ctx);
   addDirectoryRoutes(t, ctx);
   addUserDataRoutes(t, ctx);
+  addSocialRoutes(t, ctx);
 }
 
 }  // namespace hs::client

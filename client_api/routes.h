@@ -8,5 +8,7 @@ namespace hs::client {
 void addClientRoutes(http::RouteTable& t, ClientContext& ctx);
 // Account data, tags, filters, push rules and presence (routes_user_data.cpp).
 void addUserDataRoutes(http::RouteTable& t, ClientContext& ctx);
+// Friends, blocks, notifications, delivery status, email and 3PIDs, pushers (routes_social.cpp).
+void addSocialRoutes(http::RouteTable& t, ClientContext& ctx);
 
 }  // namespace hs::client

@@ -1,5 +1,6 @@
 #include "client_api/handlers/handlers.h"
 #include "homeserver/core/json.h"
+#include "homeserver/services/email/verification_service.h"
 
 namespace hs::client {
 
@@ -8,6 +9,10 @@ Response postAccountPassword(Request& req, const Requester& who, ClientContext& 
   const json::Document body = json::parseObject(req.body);
   const std::string new_password = json::requireString(body, "new_password");
   const bool logout_devices = json::optBool(body, "logout_devices").value_or(true);
+  if (!who.user) {
+    ctx.accounts.resetPassword(new_password, json::optObject(body, "auth"));
+    return Response::json(200, "{}");
+  }
   ctx.accounts.changePassword(who, new_password, logout_devices, json::optObject(body, "auth"));
   return Response::json(200, "{}");
 }
@@ -20,8 +25,15 @@ Response postAccountDeactivate(Request& req, const Requester& who, ClientContext
 }
 
 // GET /_matrix/client/v3/account/3pid
-Response getAccount3pids(Request&, const Requester&, ClientContext&) {
-  return Response::json(200, R"({"threepids":[]})");
+Response getAccount3pids(Request&, const Requester& who, ClientContext& ctx) {
+  json::Writer w;
+  w.startObject().key("threepids").startArray();
+  for (const auto& t : ctx.social.email.threepids(who.userId().str())) {
+    w.startObject().key("medium").string(t.medium).key("address").string(t.address);
+    w.key("validated_at").integer(t.validated_at).key("added_at").integer(t.added_at).endObject();
+  }
+  w.endArray().endObject();
+  return Response::json(200, w.take());
 }
 
 }  // namespace hs::client

@@ -28,14 +28,15 @@ Response getAuthMetadata(Request&, const Requester&, ClientContext&) {
 }
 
 // GET /_matrix/client/v3/capabilities
-Response getCapabilities(Request&, const Requester&, ClientContext&) {
-  return Response::json(200, R"({"capabilities":{)"
+Response getCapabilities(Request&, const Requester&, ClientContext& ctx) {
+  const bool email = !ctx.config.smtp.host.empty();  // 3PID changes need verification mail
+  return Response::json(200, std::string(R"({"capabilities":{)"
                              R"("m.change_password":{"enabled":true},)"
                              R"("m.room_versions":{"default":"11","available":{"10":"stable","11":"stable"}},)"
                              R"("m.set_displayname":{"enabled":true},)"
                              R"("m.set_avatar_url":{"enabled":true},)"
-                             R"("m.3pid_changes":{"enabled":false},)"
-                             R"("m.get_login_token":{"enabled":false}}})");
+                             R"("m.3pid_changes":{"enabled":)") + (email ? "true" : "false") +
+                             R"(},"m.get_login_token":{"enabled":false}}})");
 }
 
 }  // namespace hs::client

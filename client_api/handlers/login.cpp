@@ -9,11 +9,25 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
-// The user named by a login request: identifier {type: m.id.user, user} or the legacy
-// top-level `user` field.
-std::string loginUser(const json::Value& body) {
+// The account an email address is bound to (m.id.thirdparty); unknown ones fail like a
+// wrong password.
+std::string userOfThreepid(const std::string& medium, const std::string& address, ClientContext& ctx) {
+  const auto user = medium == "email" ? ctx.accounts.userOfEmail(address) : std::nullopt;
+  if (!user) {
+    throw MatrixError(ErrCode::Forbidden, "Invalid username or password");
+  }
+  return *user;
+}
+
+// The user named by a login request: identifier {type: m.id.user, user} or
+// {type: m.id.thirdparty, medium, address}, or the legacy top-level `user` or
+// `medium` + `address` fields.
+std::string loginUser(const json::Value& body, ClientContext& ctx) {
   if (const json::Value* id = json::optObject(body, "identifier")) {
     const std::string type = json::requireString(*id, "type");
+    if (type == "m.id.thirdparty") {
+      return userOfThreepid(json::requireString(*id, "medium"), json::requireString(*id, "address"), ctx);
+    }
     if (type != "m.id.user") {
       throw MatrixError(ErrCode::Unknown, "Unsupported identifier type: " + type, 400);
     }
@@ -21,6 +35,9 @@ std::string loginUser(const json::Value& body) {
   }
   if (auto user = json::optString(body, "user")) {
     return *user;
+  }
+  if (auto medium = json::optString(body, "medium")) {
+    return userOfThreepid(*medium, json::requireString(body, "address"), ctx);
   }
   throw MatrixError(ErrCode::MissingParam, "Missing 'identifier'");
 }
@@ -39,7 +56,7 @@ Response postLogin(Request& req, const Requester&, ClientContext& ctx) {
     throw MatrixError(ErrCode::Unknown, "Unsupported login type: " + type, 400);
   }
   accounts::LoginParams p;
-  p.user = loginUser(body);
+  p.user = loginUser(body, ctx);
   p.password = json::requireString(body, "password");
   p.device_id = json::optString(body, "device_id");
   p.initial_device_display_name = json::optString(body, "initial_device_display_name");

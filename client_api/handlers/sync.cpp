@@ -87,6 +87,7 @@ sync::SyncFilter filterParam(const Request& req, const Requester& who, ClientCon
   f.include_leave = parsed.room.include_leave;
   f.rooms = parsed.room.rooms;
   f.not_rooms = parsed.room.not_rooms;
+  f.unread_thread_notifications = parsed.room.timeline.unread_thread_notifications;
   return f;
 }
 }  // namespace

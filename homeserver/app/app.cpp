@@ -17,6 +17,7 @@
 #include "db/pg_streams.h"
 #include "db/pool.h"
 #include "homeserver/app/ops_routes.h"
+#include "homeserver/app/social_module.h"
 #include "homeserver/core/clock.h"
 #include "homeserver/core/random.h"
 #include "homeserver/core/signing.h"
@@ -80,13 +81,17 @@ App::App(config::Config config) : config_(std::move(config)) {
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
   buildMedia();
+  outbound_ = std::make_unique<core::ThreadPool>("outbound", config_.http.outbound_threads, kMaxQueuedRequests);
+  social_ = std::make_unique<SocialModule>(SocialDeps{config_, *pool_, *clock_, *random_, *account_store_,
+                                                      *rooms_, *push_rules_, *account_data_, *notifier_,
+                                                      *outbound_});
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
                                               *rooms_, *reader_, *clock_, *push_rules_,
                                               *account_data_, *filters_, *presence_, *ephemeral_,
-                                              *sync_, *workers_, *directory_});
+                                              *sync_, *workers_, *directory_, social_->services()});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
@@ -138,6 +143,7 @@ void App::connectServices() {
     account_data_->set(user, "", "m.direct",
                        rooms::addDirectRoom(account_data_->get(user, "", "m.direct"), other, room_id));
   });
+  social_->connect(*reader_, *sync_, *ephemeral_, *accounts_);
 }
 
 App::~App() { stop(); }
@@ -147,6 +153,9 @@ void App::start() {
   o.bind_address = config_.client_listener.bind_address;
   o.port = config_.client_listener.port;
   o.reactor_threads = config_.http.reactor_threads;
+  // Pistache times the whole request, headers and body: a 50 MiB upload needs ~7 Mbit/s to
+  // land within the default 60 s. Operators with slow uplinks raise http.request_timeout_ms.
+  o.body_timeout = std::chrono::milliseconds(config_.http.request_timeout_ms);
   // Pistache buffers whole bodies: the largest legitimate one is a media upload.
   o.max_request_size = static_cast<size_t>(
       std::max(config_.media.max_upload_size, config_.http.max_json_body) + kHeadersAllowance);
@@ -175,6 +184,9 @@ void App::stop() {
   }
   if (workers_) {
     workers_->stop();
+  }
+  if (outbound_) {
+    outbound_->stop();  // before the social services its tasks use are destroyed
   }
 }
 

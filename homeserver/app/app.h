@@ -83,6 +83,8 @@ struct MediaContext;
 
 namespace hs {
 
+class SocialModule;
+
 class App {
  public:
   // Connects to the database, applies migrations and loads the signing key; throws on any
@@ -131,6 +133,8 @@ class App {
   std::unique_ptr<streams::Notifier> media_uploads_;  // downloads waiting for a /create upload
   std::unique_ptr<media::MediaService> media_;
   std::unique_ptr<media::ThumbnailService> thumbnails_;
+  std::unique_ptr<core::ThreadPool> outbound_;  // SMTP and push gateway calls
+  std::unique_ptr<SocialModule> social_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;

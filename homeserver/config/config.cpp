@@ -53,6 +53,19 @@ RateLimit readRateLimit(const YAML::Node& n, const char* key, RateLimit def,
   return def;
 }
 
+void readSocialSections(const YAML::Node& root, Config& c, std::vector<std::string>& errors) {
+  const auto email = root["email"];
+  read(email, "subject", c.email.subject, errors, "email.");
+  read(email, "template_path", c.email.template_path, errors, "email.");
+  read(email, "code_lifetime_ms", c.email.code_lifetime_ms, errors, "email.");
+  read(email, "max_attempts", c.email.max_attempts, errors, "email.");
+  const auto push = root["push"];
+  read(push, "timeout_ms", c.push.timeout_ms, errors, "push.");
+  read(push, "max_attempts", c.push.max_attempts, errors, "push.");
+  read(push, "initial_backoff_ms", c.push.initial_backoff_ms, errors, "push.");
+  read(push, "max_backoff_ms", c.push.max_backoff_ms, errors, "push.");
+}
+
 void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& errors) {
   read(root, "server_name", c.server_name, errors, "");
   read(root, "public_baseurl", c.public_baseurl, errors, "");
@@ -93,6 +106,8 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   c.rate_limits.messages_per_user = readRateLimit(rl, "messages_per_user", c.rate_limits.messages_per_user, errors);
   c.rate_limits.media_upload_per_user =
       readRateLimit(rl, "media_upload_per_user", c.rate_limits.media_upload_per_user, errors);
+  c.rate_limits.email_per_address = readRateLimit(rl, "email_per_address", c.rate_limits.email_per_address, errors);
+  c.rate_limits.email_per_ip = readRateLimit(rl, "email_per_ip", c.rate_limits.email_per_ip, errors);
   const auto smtp = root["smtp"];
   read(smtp, "host", c.smtp.host, errors, "smtp.");
   read(smtp, "port", c.smtp.port, errors, "smtp.");
@@ -100,6 +115,10 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(smtp, "username", c.smtp.username, errors, "smtp.");
   read(smtp, "password", c.smtp.password, errors, "smtp.");
   read(smtp, "from", c.smtp.from, errors, "smtp.");
+  read(smtp, "ca_file", c.smtp.ca_file, errors, "smtp.");
+  read(smtp, "verify_tls", c.smtp.verify_tls, errors, "smtp.");
+  read(smtp, "timeout_ms", c.smtp.timeout_ms, errors, "smtp.");
+  readSocialSections(root, c, errors);
   read(root["logging"], "level", c.logging.level, errors, "logging.");
   read(root["logging"], "format", c.logging.format, errors, "logging.");
   const auto http = root["http"];
@@ -107,6 +126,7 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(http, "reactor_threads", c.http.reactor_threads, errors, "http.");
   read(http, "max_json_body", c.http.max_json_body, errors, "http.");
   read(http, "request_timeout_ms", c.http.request_timeout_ms, errors, "http.");
+  read(http, "outbound_threads", c.http.outbound_threads, errors, "http.");
 }
 
 std::string joinLines(const std::vector<std::string>& lines) {
@@ -134,6 +154,7 @@ Config parseConfig(const std::string& yaml_text, const std::string& base_dir) {
   readSections(root, c, errors);
   c.signing_key_path = resolvePath(base_dir, c.signing_key_path);
   c.media.store_path = resolvePath(base_dir, c.media.store_path);
+  c.email.template_path = resolvePath(base_dir, c.email.template_path);
   if (!errors.empty()) {
     throw ConfigError("config has errors:\n" + joinLines(errors));
   }
@@ -180,6 +201,15 @@ std::vector<std::string> validate(const Config& c) {
   }
   if (c.logging.format != "text" && c.logging.format != "json") {
     errors.push_back("logging.format: must be text or json");
+  }
+  if (c.registration.require_email && c.smtp.host.empty()) {
+    errors.push_back("registration.require_email: needs smtp.host to send the codes");
+  }
+  if (c.email.max_attempts < 1 || c.email.code_lifetime_ms < 1000) {
+    errors.push_back("email: max_attempts must be >= 1 and code_lifetime_ms >= 1000");
+  }
+  if (c.push.max_attempts < 1 || c.http.outbound_threads < 1) {
+    errors.push_back("push.max_attempts and http.outbound_threads must be at least 1");
   }
   if (c.registration.require_registration_token && c.registration.registration_tokens.empty()) {
     errors.push_back("registration.registration_tokens: required when tokens are required");

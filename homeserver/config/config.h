@@ -59,6 +59,8 @@ struct RateLimits {
   RateLimit register_per_ip{0.2, 5};
   RateLimit messages_per_user{10, 50};
   RateLimit media_upload_per_user{2, 20};  // POST /upload and POST /create
+  RateLimit email_per_address{1.0 / 60, 3};  // verification emails to one address
+  RateLimit email_per_ip{0.1, 10};
 };
 
 struct Smtp {
@@ -68,6 +70,27 @@ struct Smtp {
   std::string username;
   std::string password;
   std::string from = "Parley <noreply@localhost>";
+  std::string ca_file;     // empty: the system's CA store
+  bool verify_tls = true;
+  int64_t timeout_ms = 15000;
+};
+
+// Verification emails (requestToken): the message and the code's limits.
+struct Email {
+  std::string subject = "Your verification code";
+  // A text file with {code}, {link}, {server_name}, {purpose} and {address} placeholders;
+  // empty: the built-in text.
+  std::string template_path;
+  int64_t code_lifetime_ms = 15 * 60 * 1000;
+  int max_attempts = 5;
+};
+
+// HTTP pushers: POSTs to push gateways, retried with exponential backoff.
+struct Push {
+  int64_t timeout_ms = 10000;
+  int max_attempts = 5;
+  int64_t initial_backoff_ms = 1000;
+  int64_t max_backoff_ms = 5 * 60 * 1000;
 };
 
 struct Logging {
@@ -80,6 +103,7 @@ struct Http {
   int reactor_threads = 2;     // Pistache I/O threads
   int64_t max_json_body = 1024 * 1024;
   int64_t request_timeout_ms = 60000;
+  int outbound_threads = 4;  // SMTP and push gateway calls, off the request threads
 };
 
 struct Config {
@@ -94,6 +118,8 @@ struct Config {
   Auth auth;
   RateLimits rate_limits;
   Smtp smtp;
+  Email email;
+  Push push;
   Logging logging;
   Http http;
 };

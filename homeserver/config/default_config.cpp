@@ -42,12 +42,21 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  register_per_ip: {per_second: 0.2, burst: 5}\n";
   y += "  messages_per_user: {per_second: 10, burst: 50}\n";
   y += "  media_upload_per_user: {per_second: 2, burst: 20}\n\n";
+  y += "  email_per_address: {per_second: 0.0167, burst: 3}\n";
+  y += "  email_per_ip: {per_second: 0.1, burst: 10}\n\n";
   y += "# Outgoing email (verification codes). Empty host: email disabled.\n";
   y += "smtp:\n  host: \"\"\n  port: 25\n  security: none  # none | starttls | tls\n";
-  y += "  username: \"\"\n  password: \"\"\n  from: \"Parley <noreply@" + server_name + ">\"\n\n";
+  y += "  username: \"\"\n  password: \"\"\n  from: \"Parley <noreply@" + server_name + ">\"\n";
+  y += "  ca_file: \"\"  # empty: the system's CA store\n  verify_tls: true\n  timeout_ms: 15000\n\n";
+  y += "# Verification emails. template_path: a text file with {code}, {link}, {server_name},\n";
+  y += "# {purpose} and {address} placeholders (empty: the built-in text).\n";
+  y += "email:\n  subject: \"Your verification code\"\n  template_path: \"\"\n";
+  y += "  code_lifetime_ms: 900000\n  max_attempts: 5\n\n";
+  y += "# HTTP pushers: gateway calls are retried with exponential backoff.\n";
+  y += "push:\n  timeout_ms: 10000\n  max_attempts: 5\n  initial_backoff_ms: 1000\n  max_backoff_ms: 300000\n\n";
   y += "logging:\n  level: info   # trace | debug | info | warn | error\n  format: text  # text | json\n\n";
   y += "http:\n  worker_threads: 16\n  reactor_threads: 2\n  max_json_body: 1048576\n";
-  y += "  request_timeout_ms: 60000\n";
+  y += "  request_timeout_ms: 60000\n  outbound_threads: 4\n";
   return y;
 }
 

@@ -39,6 +39,8 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::Unauthorized: return {"M_UNAUTHORIZED", 401};
     case ErrCode::Unavailable: return {"M_UNKNOWN", 503};
     case ErrCode::BadAlias: return {"M_BAD_ALIAS", 400};
+    case ErrCode::TokenIncorrect: return {"M_TOKEN_INCORRECT", 400};
+    case ErrCode::SessionExpired: return {"M_SESSION_EXPIRED", 400};
   }
   return {"M_UNKNOWN", 500};
 }

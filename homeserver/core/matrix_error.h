@@ -42,6 +42,8 @@ enum class ErrCode {
   Unauthorized,
   Unavailable,
   BadAlias,
+  TokenIncorrect,
+  SessionExpired,
 };
 
 struct ErrInfo {

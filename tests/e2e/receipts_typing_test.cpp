@@ -179,17 +179,17 @@ TEST_F(Receipts, ReceiptsLowerTheUnreadCount) {
   const std::string room = publicRoom(a);
   ASSERT_EQ(join(b, room).status, 200);
   EXPECT_EQ(unread(b, room), 0);
+  send(b, room, "b's own messages do not count");
+  EXPECT_EQ(unread(a, room), 1);
   const std::string m1 = send(a, room, "1");
   const std::string m2 = send(a, room, "2");
   const std::string m3 = send(a, room, "3");
-  send(b, room, "b's own messages do not count");
   EXPECT_EQ(unread(b, room), 3);
-  EXPECT_EQ(unread(a, room), 1);
+  EXPECT_EQ(unread(a, room), 0);  // sending counts as having read everything before it
   ASSERT_EQ(receipt(b, room, "m.read", m2).status, 200);
   EXPECT_EQ(unread(b, room), 1);
   ASSERT_EQ(receipt(b, room, "m.read.private", m3).status, 200);
   EXPECT_EQ(unread(b, room), 0);
-  EXPECT_EQ(unread(a, room), 1);  // b's receipts do not touch a's count
   (void)m1;
 }
 

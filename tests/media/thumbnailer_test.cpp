@@ -71,6 +71,25 @@ TEST_F(ThumbnailerTest, NeverUpscales) {
   EXPECT_EQ(dims.height, 96);
 }
 
+TEST_F(ThumbnailerTest, ManySizesFromOneDecodeMatchTheSpec) {
+  const std::string path = file("photo.jpg", test::makeImage(1600, 1200, ".jpg"));
+  const std::vector<ThumbSize> sizes(kSpecSizes.begin(), kSpecSizes.end());
+  const auto thumbs = thumbnailer_.renderMany(path, sizes, ThumbType::Jpeg);
+  ASSERT_EQ(thumbs.size(), sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    const test::Dims d = test::dimsOf(thumbs[i].bytes);
+    EXPECT_EQ(d.width, sizes[i].width) << i;
+    EXPECT_EQ(d.height, sizes[i].height) << i;
+  }
+  // Too thin for the shared base to cover a 96x96 crop: made from the file, as render() would.
+  const std::string thin = file("thin.png", test::makeImage(3000, 100, ".png"));
+  const auto crop = thumbnailer_.renderMany(thin, {{96, 96, M::Crop}}, ThumbType::Png);
+  const auto info = thumbnailer_.probe(thin);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(test::dimsOf(crop[0].bytes).height,
+            test::dimsOf(thumbnailer_.render(thin, *info, {96, 96, M::Crop}, ThumbType::Png).bytes).height);
+}
+
 TEST_F(ThumbnailerTest, AnimatedThumbnailsKeepEveryFrame) {
   const std::string path = file("anim.gif", test::makeAnimation(400, 300, 3, ".gif"));
   const auto scaled = render(path, {96, 96, M::Scale}, ThumbType::Webp);

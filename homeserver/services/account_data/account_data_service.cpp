@@ -48,7 +48,8 @@ void AccountDataService::putForClient(const core::UserId& requester, const core:
   checkName(type, "account data type");
   checkClientWritable(type);
   json::parseObject(body);  // M_NOT_JSON / M_BAD_JSON; the text is then stored as sent
-  set(target.str(), room_id, type, body);
+  const auto hook = room_id.empty() ? hooks_.find(type) : hooks_.end();
+  set(target.str(), room_id, type, hook == hooks_.end() ? body : hook->second(target.str(), body));
 }
 
 std::string AccountDataService::getForClient(const core::UserId& requester,

@@ -4,6 +4,8 @@
 // takes a stream position and wakes the user's parked /sync. The m.push_rules event is not
 // stored here: it is rendered from the push rule service whenever it is read.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,10 @@
 #include "homeserver/services/streams/stream_tracker.h"
 
 namespace hs::account_data {
+
+// Rewrites the content a client PUTs for one global account data type before it is stored
+// (m.ignored_user_list is the block list); throws MatrixError to refuse it.
+using ContentHook = std::function<std::string(const std::string& user_id, const std::string& content)>;
 
 class AccountDataService {
  public:
@@ -38,6 +44,9 @@ class AccountDataService {
   void deleteTag(const core::UserId& requester, const core::UserId& target,
                  const std::string& room_id, const std::string& tag);
 
+  // One hook per global type, set while wiring the services.
+  void setContentHook(const std::string& type, ContentHook hook) { hooks_[type] = std::move(hook); }
+
   // For other services (read markers write m.fully_read here): no permission checks and no
   // refused types. content_json must be a JSON object's text.
   void set(const std::string& user_id, const std::string& room_id, const std::string& type,
@@ -59,6 +68,7 @@ class AccountDataService {
   push_rules::PushRuleService& push_rules_;
   streams::StreamTracker& stream_;
   streams::Notifier& notifier_;
+  std::map<std::string, ContentHook> hooks_;  // written before requests are served
 };
 
 }  // namespace hs::account_data

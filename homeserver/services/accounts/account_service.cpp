@@ -124,10 +124,11 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const json::Va
     checkPasswordStrength(*p.password);
   }
   checkDeviceFields(p.device_id, p.initial_device_display_name);
-  const Flows flows = config_.registration.require_registration_token
-                          ? Flows{{"m.login.registration_token"}}
-                          : Flows{{"m.login.dummy"}};
-  uia_.require("register", flows, auth, std::nullopt);
+  const std::string uia_session = uia_.require("register", registrationFlows(), auth, std::nullopt);
+  const auto email = threepid_ ? threepid_->emailOfUiaSession(uia_session) : std::nullopt;
+  if (config_.registration.require_email && !email) {
+    throw MatrixError(ErrCode::Forbidden, "Registration requires a validated email address");
+  }
 
   UserRecord user{user_id, p.password ? std::optional(hasher_.hash(*p.password)) : std::nullopt,
                   local, std::nullopt, false};
@@ -138,10 +139,65 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const json::Va
     session = NewSession{result.device_id, p.initial_device_display_name, {}, p.ip};
     result = mintTokens(user_id, result.device_id, p.refresh_token, session->tokens);
   }
+  createAccount(user, session, email);
+  return result;
+}
+
+// The email stage comes on top of the dummy or token stage when the server requires it, or
+// as an alternative flow when it only can send email.
+Flows AccountService::registrationFlows() const {
+  const std::string base = config_.registration.require_registration_token ? "m.login.registration_token"
+                                                                           : "m.login.dummy";
+  if (threepid_ == nullptr) {
+    return {{base}};
+  }
+  if (config_.registration.require_email) {
+    return base == "m.login.dummy" ? Flows{{"m.login.email.identity"}}
+                                   : Flows{{base, "m.login.email.identity"}};
+  }
+  if (base == "m.login.dummy") {
+    return {{base}, {"m.login.email.identity"}};
+  }
+  return {{base}, {base, "m.login.email.identity"}};
+}
+
+void AccountService::createAccount(const UserRecord& user, const std::optional<NewSession>& session,
+                                   const std::optional<std::string>& email) {
+  // The address is claimed first so a lost race for it leaves no account behind, and released
+  // again when the user id was lost instead.
+  if (email && !threepid_->bindEmail(user.user_id, *email)) {
+    throw MatrixError(ErrCode::ThreepidInUse, "This email address is already in use");
+  }
   if (!store_.createUser(user, session, clock_.nowMs())) {
+    if (email) {
+      threepid_->unbindEmail(user.user_id, *email);
+    }
     throw MatrixError(ErrCode::UserInUse, "User ID already taken");
   }
-  return result;
+}
+
+void AccountService::setThreepidAuth(ThreepidAuth* threepid) {
+  threepid_ = threepid;
+  uia_.setThreepidAuth(threepid);
+}
+
+std::optional<std::string> AccountService::userOfEmail(const std::string& address) {
+  return threepid_ ? threepid_->userOfEmail(address) : std::nullopt;
+}
+
+void AccountService::resetPassword(const std::string& new_password, const json::Value* auth) {
+  if (threepid_ == nullptr) {
+    throw MatrixError(ErrCode::MissingToken, "Missing access token");
+  }
+  checkPasswordStrength(new_password);
+  const std::string session = uia_.require("password_reset", {{"m.login.email.identity"}}, auth, std::nullopt);
+  const auto email = threepid_->emailOfUiaSession(session);
+  const auto user = email ? threepid_->userOfEmail(*email) : std::nullopt;
+  if (!user) {
+    throw MatrixError(ErrCode::ThreepidNotFound, "No account has this email address");
+  }
+  store_.setPasswordHash(*user, hasher_.hash(new_password));
+  store_.deleteDevices(*user, {}, std::nullopt, keepUntil());  // a reset logs out everywhere
 }
 
 LoginResult AccountService::login(const LoginParams& p) {

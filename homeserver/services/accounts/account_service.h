@@ -60,6 +60,13 @@ class AccountService final : public http::Authenticator {
   void logoutAll(const http::Requester& who);
   void changePassword(const http::Requester& who, const std::string& new_password,
                       bool logout_devices, const json::Value* auth);
+  // POST /account/password without an access token: UIA m.login.email.identity names the
+  // account by its bound address; every device is logged out.
+  void resetPassword(const std::string& new_password, const json::Value* auth);
+  // Email flows (registration, password reset, login by address); unset: none are offered.
+  void setThreepidAuth(ThreepidAuth* threepid);
+  // The account an email address is bound to (login with m.id.thirdparty).
+  std::optional<std::string> userOfEmail(const std::string& address);
   void deactivate(const http::Requester& who, const json::Value* auth);
   // Runs UIA for a sensitive action of an authenticated user (m.login.password).
   void requirePassword(const std::string& purpose, const http::Requester& who,
@@ -83,6 +90,10 @@ class AccountService final : public http::Authenticator {
   LoginResult mintTokens(const std::string& user_id, const std::string& device_id,
                          bool with_refresh, SessionTokens& tokens) const;
   int64_t keepUntil() const;
+  Flows registrationFlows() const;
+  // Creates the account, bound to `email` when given, or neither.
+  void createAccount(const UserRecord& user, const std::optional<NewSession>& session,
+                     const std::optional<std::string>& email);
 
   const config::Config& config_;
   AccountStore& store_;
@@ -90,6 +101,7 @@ class AccountService final : public http::Authenticator {
   const core::Clock& clock_;
   PasswordHasher hasher_;
   Uia uia_;
+  ThreepidAuth* threepid_ = nullptr;
   services::RateLimiter login_per_ip_;
   services::RateLimiter login_per_account_;
   services::RateLimiter register_per_ip_;

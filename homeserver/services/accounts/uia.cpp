@@ -77,9 +77,20 @@ bool Uia::isRegistrationTokenValid(const std::string& token) const {
 }
 
 std::optional<std::string> Uia::checkStage(const std::string& stage, const json::Value& auth,
-                                          const std::optional<std::string>& user_id) {
+                                          const std::optional<std::string>& user_id,
+                                          const UiaSession& session) {
   if (stage == "m.login.dummy") {
     return std::nullopt;
+  }
+  if (stage == "m.login.email.identity" && threepid_ != nullptr) {
+    const json::Value* creds = json::optObject(auth, "threepid_creds");
+    if (creds == nullptr) {
+      creds = json::optObject(auth, "threepidCreds");  // the pre-r0 spelling some clients send
+    }
+    if (creds == nullptr) {
+      return "Missing threepid_creds";
+    }
+    return threepid_->checkEmailStage(*creds, session.purpose, session.session_id);
   }
   if (stage == "m.login.registration_token") {
     const auto token = json::optString(auth, "token");
@@ -107,8 +118,8 @@ std::optional<std::string> Uia::checkStage(const std::string& stage, const json:
   return "Unsupported authentication stage";
 }
 
-void Uia::require(const std::string& purpose, const Flows& flows, const json::Value* auth,
-                  const std::optional<std::string>& user_id) {
+std::string Uia::require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+                         const std::optional<std::string>& user_id) {
   const int64_t now = clock_.nowMs();
   UiaSession session;
   const auto session_id = auth ? json::optString(*auth, "session") : std::nullopt;
@@ -131,7 +142,7 @@ void Uia::require(const std::string& purpose, const Flows& flows, const json::Va
   const auto type = json::optString(*auth, "type");
   const auto failure = !type || !stageOffered(flows, *type)
                            ? std::optional<std::string>("Unknown or missing auth type")
-                           : checkStage(*type, *auth, user_id);
+                           : checkStage(*type, *auth, user_id, session);
   if (failure) {
     if (!session_id) {
       store_.createUiaSession(session);  // so the client can retry within it
@@ -145,7 +156,7 @@ void Uia::require(const std::string& purpose, const Flows& flows, const json::Va
     if (session_id) {
       store_.deleteUiaSession(session.session_id);
     }
-    return;
+    return session.session_id;
   }
   if (session_id) {
     store_.addUiaCompleted(session.session_id, *type);

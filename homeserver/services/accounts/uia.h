@@ -9,6 +9,7 @@
 #include "homeserver/core/random.h"
 #include "homeserver/services/accounts/account_store.h"
 #include "homeserver/services/accounts/password_hasher.h"
+#include "homeserver/services/accounts/threepid_auth.h"
 
 namespace hs::accounts {
 
@@ -21,17 +22,20 @@ class Uia {
       : store_(store), random_(random), clock_(clock), hasher_(hasher),
         registration_tokens_(std::move(registration_tokens)) {}
 
-  // Returns when the request's `auth` completes one of `flows`; otherwise throws the 401
-  // that tells the client what is left. `user_id` binds the session to an account (for
-  // m.login.password); it is empty for registration.
-  void require(const std::string& purpose, const Flows& flows, const json::Value* auth,
-               const std::optional<std::string>& user_id);
+  // Returns (the UIA session id) when the request's `auth` completes one of `flows`;
+  // otherwise throws the 401 that tells the client what is left. `user_id` binds the session
+  // to an account (for m.login.password); it is empty for registration.
+  std::string require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+                      const std::optional<std::string>& user_id);
+  // Enables the m.login.email.identity stage.
+  void setThreepidAuth(ThreepidAuth* threepid) { threepid_ = threepid; }
   bool isRegistrationTokenValid(const std::string& token) const;
 
  private:
   // Checks one stage's credentials; the failure message, or nullopt when it passed.
   std::optional<std::string> checkStage(const std::string& stage, const json::Value& auth,
-                                        const std::optional<std::string>& user_id);
+                                        const std::optional<std::string>& user_id,
+                                        const UiaSession& session);
   [[noreturn]] void challenge(const Flows& flows, const UiaSession& session,
                               const char* errcode = nullptr, const std::string& error = "");
 
@@ -40,6 +44,7 @@ class Uia {
   const core::Clock& clock_;
   const PasswordHasher& hasher_;
   std::vector<std::string> registration_tokens_;
+  ThreepidAuth* threepid_ = nullptr;
 };
 
 }  // namespace hs::accounts

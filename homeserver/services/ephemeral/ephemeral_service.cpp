@@ -48,6 +48,9 @@ void EphemeralService::sendReceipt(const std::string& user_id, const std::string
     receipts_.put(Receipt{room_id, user_id, receipt_type, thread_id, event_id, clock_.nowMs(),
                           position.position()});
   }
+  if (receipt_hook_) {
+    receipt_hook_(user_id, room_id, thread_id, e->stream_pos);
+  }
   if (receipt_type == "m.read") {
     notifyMembers(room_id);
   } else {

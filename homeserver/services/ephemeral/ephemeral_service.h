@@ -1,6 +1,7 @@
 #pragma once
 // Typing notices and read receipts: checked against membership, stored (receipts) or kept in
 // memory (typing), and pushed to the room's members' /syncs.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,11 @@
 
 namespace hs::ephemeral {
 
+// Called after a read receipt is stored, before the room is woken (unread counts, the
+// notification feed, delivery status).
+using ReceiptHook = std::function<void(const std::string& user_id, const std::string& room_id,
+                                       const std::string& thread_id, int64_t event_stream_pos)>;
+
 class EphemeralService {
  public:
   EphemeralService(rooms::RoomStore& rooms, ReceiptStore& receipts, TypingTracker& typing,
@@ -24,6 +30,7 @@ class EphemeralService {
   // receipt_type: m.read or m.read.private.
   void sendReceipt(const std::string& user_id, const std::string& room_id, const std::string& receipt_type,
                    const std::string& event_id, const std::string& thread_id);
+  void setReceiptHook(ReceiptHook hook) { receipt_hook_ = std::move(hook); }
   TypingTracker& typing() { return typing_; }
   ReceiptStore& receipts() { return receipts_; }
 
@@ -37,6 +44,7 @@ class EphemeralService {
   streams::StreamTracker& stream_;
   streams::Notifier& notifier_;
   const core::Clock& clock_;
+  ReceiptHook receipt_hook_;
 };
 
 }  // namespace hs::ephemeral

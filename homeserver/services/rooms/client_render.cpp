@@ -42,6 +42,9 @@ std::string unsignedOf(const StoredEvent& e, const RenderContext& ctx) {
       w.key("type").string("m.room.redaction").endObject();
     }
   }
+  if (auto it = ctx.delivery_status.find(e.event_id); it != ctx.delivery_status.end()) {
+    w.key("im.parley.status").string(it->second);
+  }
   if (!e.redacted_by) {
     auto counts = ctx.annotations.find(e.event_id);
     auto edit = ctx.edits.find(e.event_id);

@@ -20,6 +20,8 @@ struct RenderContext {
   std::map<std::string, std::string> edits;
   // redaction event id -> its client JSON, for unsigned.redacted_because.
   std::map<std::string, std::string> redactions;
+  // event id -> sent|delivered|read, for unsigned.im.parley.status of the viewer's own events.
+  std::map<std::string, std::string> delivery_status;
 };
 
 // Writes one event into `w` (as an array element or a value).

@@ -148,6 +148,9 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
     if (target.server() != config_.server_name || !accounts_.findUser(target.str())) {
       throw MatrixError(ErrCode::NotFound, "Cannot invite " + u);
     }
+    if (invite_check_) {
+      invite_check_(creator, target);
+    }
     invites.emplace_back(target, memberContent(target, "invite", std::nullopt, params.is_direct, true));
   }
   const RoomInfo room{"!" + random_.alnum(18) + ":" + config_.server_name, version, creator.str(),
@@ -167,6 +170,7 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
       persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
     }
     p.commit();
+    afterCommit(room.room_id, p);
   }
   std::vector<std::string> notify = {creator.str()};
   for (const auto& [target, content] : invites) {

@@ -61,6 +61,9 @@ void RoomService::invite(const core::UserId& sender, const std::string& room_id,
   if (current && current->membership == "join") {
     throw MatrixError(ErrCode::Forbidden, target.str() + " is already in the room");
   }
+  if (invite_check_) {
+    invite_check_(sender, target);
+  }
   send(room_id, EventDraft{sender.str(), std::string(kMember), target.str(),
                            memberContent(target, "invite", reason, is_direct, true), std::nullopt});
 }

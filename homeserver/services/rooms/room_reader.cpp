@@ -141,6 +141,7 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
   if (lo < hi) {
     page.end = backwards ? hi : lo;
   }
+  dropHidden(user_id, page.chunk);  // after `end`: the next page starts past what was dropped
   if (lazy_members) {
     std::vector<std::string> senders;
     for (const auto& e : page.chunk) {
@@ -163,6 +164,8 @@ ContextResult RoomReader::context(const std::string& user_id, const std::string&
   r.start = r.before.empty() ? r.event.stream_pos - 1 : r.before.back().stream_pos - 1;
   r.end = r.after.empty() ? r.event.stream_pos : r.after.back().stream_pos;
   r.state = state(user_id, room_id);
+  dropHidden(user_id, r.before);
+  dropHidden(user_id, r.after);
   return r;
 }
 
@@ -186,6 +189,14 @@ RelationsPage RoomReader::relations(const std::string& user_id, const std::strin
     page.next = q.backwards ? page.chunk.back().stream_pos - 1 : page.chunk.back().stream_pos;
   }
   return page;
+}
+
+void RoomReader::dropHidden(const std::string& viewer, std::vector<StoredEvent>& events) {
+  if (!hidden_ || events.empty()) {
+    return;
+  }
+  const std::set<std::string> hidden = hidden_(viewer);
+  std::erase_if(events, [&](const StoredEvent& e) { return !e.state_key && hidden.count(e.sender); });
 }
 
 std::vector<Member> RoomReader::members(const std::string& user_id, const std::string& room_id) {

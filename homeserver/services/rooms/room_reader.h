@@ -4,6 +4,7 @@
 // membership allow.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,14 @@ struct ContextResult {
   int64_t end = 0;
 };
 
+// The senders whose non-state events a viewer must not see (their block list).
+using HiddenSenders = std::function<std::set<std::string>(const std::string& viewer)>;
+
 class RoomReader {
  public:
   RoomReader(RoomStore& store, streams::StreamTracker& stream) : store_(store), stream_(stream) {}
+  // Applied to /messages and /context.
+  void setHiddenSenders(HiddenSenders hidden) { hidden_ = std::move(hidden); }
 
   // Throws M_FORBIDDEN when the user may read nothing of the room, M_NOT_FOUND when it
   // does not exist.
@@ -69,8 +75,10 @@ class RoomReader {
   std::vector<StoredEvent> memberEventsOf(const std::string& room_id, const std::vector<std::string>& senders);
 
  private:
+  void dropHidden(const std::string& viewer, std::vector<StoredEvent>& events);
   RoomStore& store_;
   streams::StreamTracker& stream_;
+  HiddenSenders hidden_;
 };
 
 }  // namespace hs::rooms

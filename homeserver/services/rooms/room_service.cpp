@@ -115,6 +115,7 @@ std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const Ev
   }
   p.positions.push_back(std::make_unique<streams::StreamTracker::Reservation>(stream_));
   w.persist(n, p.positions.back()->position());
+  p.event_ids.push_back(n.event.event_id);
   if (draft.redacts) {
     if (auto target = w.event(*draft.redacts)) {
       auto redacted = core::redactEvent(*target->json, room.room_version);
@@ -151,6 +152,7 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
     }
     event_id = persistDraft(p, *room, draft, txn_user, txn);
     p.commit();
+    afterCommit(room_id, p);
   }
   notifyRoom(room_id, draft);
   if (sent_hook_) {
@@ -192,6 +194,12 @@ std::string RoomService::redact(const core::UserId& sender, const std::string& r
   c.endObject();
   EventDraft d{sender.str(), std::string(kRedaction), std::nullopt, c.take(), event_id};
   return send(room_id, d, sender.str(), txn);
+}
+
+void RoomService::afterCommit(const std::string& room_id, const Pending& p) {
+  if (event_hook_) {
+    event_hook_(room_id, p.event_ids);
+  }
 }
 
 void RoomService::notifyRoom(const std::string& room_id, const EventDraft& draft) {

@@ -53,6 +53,11 @@ using DirectRoomHook = std::function<void(const std::string& user_id, const std:
 // media an event references). Must not throw.
 using EventSentHook = std::function<void(const std::string& event_id, const std::string& room_id,
                                          const std::string& content_json)>;
+// Called before `sender` invites `target`; throws MatrixError to refuse (blocks).
+using InviteCheck = std::function<void(const core::UserId& sender, const core::UserId& target)>;
+// Called with the events of one commit, after it and before the members' /syncs are woken
+// (notifications, unread counts).
+using EventHook = std::function<void(const std::string& room_id, const std::vector<std::string>& event_ids)>;
 
 // m.direct content with room_id added under other_user (creating the list if needed).
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
@@ -90,6 +95,8 @@ class RoomService {
 
   void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
   void setEventSentHook(EventSentHook hook) { sent_hook_ = std::move(hook); }
+  void setInviteCheck(InviteCheck check) { invite_check_ = std::move(check); }
+  void setEventHook(EventHook hook) { event_hook_ = std::move(hook); }
   RoomStore& store() { return store_; }
   const std::string& serverName() const { return config_.server_name; }
 
@@ -105,6 +112,7 @@ class RoomService {
   struct Pending {
     std::vector<std::unique_ptr<streams::StreamTracker::Reservation>> positions;
     std::unique_ptr<RoomWriter> w;
+    std::vector<std::string> event_ids;  // persisted in this transaction, in order
     void commit() {
       w->commit();
       positions.clear();
@@ -124,8 +132,11 @@ class RoomService {
   const core::SigningKey& key_;
   const core::Clock& clock_;
   core::Random& random_;
+  void afterCommit(const std::string& room_id, const Pending& p);
   DirectRoomHook direct_hook_;
   EventSentHook sent_hook_;
+  InviteCheck invite_check_;
+  EventHook event_hook_;
 };
 
 }  // namespace hs::rooms

@@ -196,10 +196,18 @@ void SyncService::writeSummary(json::Writer& w, const SyncRequest& req, const st
 void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
                              const std::vector<AccountDataItem>& account_data, RoomsOut& out) {
   const std::string& room_id = in.room.room_id;
-  const Timeline t = timelineFor(req, in);
+  Timeline t = timelineFor(req, in);
   const auto state = stateFor(req, in, t);
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  if (!t.events.empty()) {
+    out.delivered.emplace_back(room_id, t.events.back().stream_pos);
+  }
+  // Blocked users' messages are left out (their state events stay: the room needs them).
+  std::erase_if(t.events, [&](const rooms::StoredEvent& e) { return !e.state_key && out.hidden.count(e.sender); });
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
   rooms::loadRenderExtras(rooms_, t.events, rc);
+  if (ext_) {
+    rc.delivery_status = ext_->ownEventStatus(req.user_id, room_id, t.events);
+  }
   json::Writer w;
   w.startObject().key("timeline").startObject().key("events");
   writeEvents(w, t.events, rc);
@@ -218,10 +226,39 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full, joined);
   writeAccountData(w, account_data, room_id);
   writeSummary(w, req, members);
-  const auto unread = receipts_.unreadCounts(req.user_id, {{room_id, in.room.stream_pos}});
-  w.key("unread_notifications").startObject().key("notification_count").integer(unread.front().second);
-  w.key("highlight_count").integer(0).endObject().endObject();
+  writeUnread(w, req, in.room);
+  w.endObject();
   out.join.emplace_back(room_id, w.take());
+}
+
+void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room) {
+  auto counts = [&w](const char* key, const UnreadCounts& c) {
+    w.key(key).startObject().key("notification_count").integer(c.notification_count);
+    w.key("highlight_count").integer(c.highlight_count).endObject();
+  };
+  if (!ext_) {
+    const auto unread = receipts_.unreadCounts(req.user_id, {{room.room_id, room.stream_pos}});
+    counts("unread_notifications", UnreadCounts{unread.front().second, 0});
+    return;
+  }
+  UnreadCounts main;
+  std::map<std::string, UnreadCounts> threads;
+  for (const auto& [thread, c] : ext_->unread(req.user_id, room.room_id)) {
+    if (thread == "main" || !req.filter.unread_thread_notifications) {
+      main.notification_count += c.notification_count;
+      main.highlight_count += c.highlight_count;
+    } else {
+      threads[thread] = c;
+    }
+  }
+  counts("unread_notifications", main);
+  if (req.filter.unread_thread_notifications) {
+    w.key("unread_thread_notifications").startObject();
+    for (const auto& [thread, c] : threads) {
+      counts(thread.c_str(), c);
+    }
+    w.endObject();
+  }
 }
 
 void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
@@ -233,6 +270,9 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
     if (e.type == rooms::kMember && e.stream_pos == r.stream_pos) {
       inviter = e.sender;
     }
+  }
+  if (out.hidden.count(inviter)) {
+    return;  // an invite from someone the user blocked
   }
   // The room's identity, the invite itself and the inviter's own member event (clients show
   // "X invited you" from it).
@@ -262,7 +302,7 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
     timeline.pop_back();
   }
   std::reverse(timeline.begin(), timeline.end());
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}};
+  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
   json::Writer w;
   w.startObject().key("timeline").startObject().key("events");
   writeEvents(w, timeline, rc);

@@ -58,6 +58,9 @@ SyncResult SyncService::sync(const SyncRequest& req) {
     account_data = account_data_(req.user_id, from, to);
   }
   RoomsOut out;
+  if (ext_) {
+    out.hidden = ext_->hiddenSenders(req.user_id);
+  }
   std::vector<rooms::UserRoom> joined;
   for (const auto& r : rooms_.roomsOfUser(req.user_id)) {
     if (!wanted(req.filter, r.room_id) || r.forgotten) {
@@ -74,6 +77,9 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   }
   (void)since_typing;
   joinedRooms(req, joined, from, to, account_data, out);
+  if (ext_ && !out.delivered.empty()) {
+    ext_->delivered(req.user_id, out.delivered);
+  }
   json::Writer w;
   w.startObject().key("next_batch").string(streams::renderSyncToken(next));
   w.key("rooms").startObject();

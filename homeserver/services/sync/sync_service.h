@@ -3,6 +3,7 @@
 // their timelines, state, ephemeral events and account data, between two stream positions.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
 #include "homeserver/services/streams/tokens.h"
+#include "homeserver/services/sync/sync_extension.h"
 
 namespace hs::sync {
 
@@ -27,6 +29,7 @@ struct SyncFilter {
   bool include_leave = false;
   std::optional<std::vector<std::string>> rooms;
   std::vector<std::string> not_rooms;
+  bool unread_thread_notifications = false;
 };
 
 struct SyncRequest {
@@ -69,12 +72,16 @@ class SyncService {
   SyncResult sync(const SyncRequest& req);
   void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
   void setPresenceSource(PresenceSource source) { presence_ = std::move(source); }
+  // Blocks, notification counts and delivery status (the social layer); may stay unset.
+  void setExtension(SyncExtension* extension) { ext_ = extension; }
   // The current position, for a sync that has nothing new (its next_batch).
   streams::SyncToken currentToken() const;
 
  private:
   struct RoomsOut {
     std::vector<std::pair<std::string, std::string>> join, invite, leave;  // room id, JSON
+    std::set<std::string> hidden;  // senders the user blocked
+    std::vector<std::pair<std::string, int64_t>> delivered;  // room id, last timeline position
   };
   struct JoinedInput {
     const rooms::UserRoom& room;
@@ -91,6 +98,7 @@ class SyncService {
                    int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
   void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
+  void writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room);
   void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
                       const std::vector<ephemeral::Receipt>& receipts, bool typing_changed,
                       const std::set<std::string>& joined);
@@ -113,6 +121,7 @@ class SyncService {
   PresenceSource presence_;
   // Presence of the users sharing a room with the syncing user, changed in the range.
   std::vector<std::string> visiblePresence(const std::string& user_id, int64_t from, int64_t to);
+  SyncExtension* ext_ = nullptr;
 };
 
 }  // namespace hs::sync

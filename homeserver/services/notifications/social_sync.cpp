@@ -1,0 +1,25 @@
+#include "homeserver/services/notifications/social_sync.h"
+
+#include <spdlog/spdlog.h>
+
+namespace hs::notifications {
+
+std::map<std::string, sync::UnreadCounts> SocialSync::unread(const std::string& user_id,
+                                                             const std::string& room_id) {
+  std::map<std::string, sync::UnreadCounts> out;
+  for (const auto& [thread, c] : notifications_.unreadCounts(user_id, room_id)) {
+    out[thread] = sync::UnreadCounts{c.notifications, c.highlights};
+  }
+  return out;
+}
+
+void SocialSync::delivered(const std::string& user_id,
+                           const std::vector<std::pair<std::string, int64_t>>& rooms) {
+  try {
+    delivery_.delivered(user_id, rooms);
+  } catch (const std::exception& e) {  // a side effect of an answered request, see above
+    spdlog::error("recording deliveries for {} failed: {}", user_id, e.what());
+  }
+}
+
+}  // namespace hs::notifications
