@@ -70,6 +70,18 @@ namespace hs::streams {
 class StreamTracker;
 class Notifier;
 }  // namespace hs::streams
+namespace hs::db {
+class PgE2eeKeyStore;
+class PgE2eeToDeviceStore;
+class PgE2eeBackupStore;
+}  // namespace hs::db
+namespace hs::e2ee {
+class DeviceLists;
+class KeyService;
+class CrossSigning;
+class ToDeviceService;
+class KeyBackupService;
+}  // namespace hs::e2ee
 
 namespace hs {
 
@@ -86,6 +98,7 @@ class App {
 
  private:
   void connectServices();
+  void connectE2ee();
   config::Config config_;
   std::unique_ptr<core::Clock> clock_;
   std::unique_ptr<core::Random> random_;
@@ -113,6 +126,14 @@ class App {
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<db::PgDirectoryStore> directory_store_;
   std::unique_ptr<directory::DirectoryService> directory_;
+  std::unique_ptr<db::PgE2eeKeyStore> e2ee_key_store_;
+  std::unique_ptr<db::PgE2eeToDeviceStore> to_device_store_;
+  std::unique_ptr<db::PgE2eeBackupStore> backup_store_;
+  std::unique_ptr<e2ee::DeviceLists> device_lists_;
+  std::unique_ptr<e2ee::KeyService> keys_;
+  std::unique_ptr<e2ee::CrossSigning> cross_signing_;
+  std::unique_ptr<e2ee::ToDeviceService> to_device_;
+  std::unique_ptr<e2ee::KeyBackupService> key_backup_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

@@ -38,6 +38,8 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::ServerNotTrusted: return {"M_SERVER_NOT_TRUSTED", 400};
     case ErrCode::Unauthorized: return {"M_UNAUTHORIZED", 401};
     case ErrCode::Unavailable: return {"M_UNKNOWN", 503};
+    case ErrCode::InvalidSignature: return {"M_INVALID_SIGNATURE", 400};
+    case ErrCode::WrongRoomKeysVersion: return {"M_WRONG_ROOM_KEYS_VERSION", 403};
   }
   return {"M_UNKNOWN", 500};
 }

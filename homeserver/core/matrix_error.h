@@ -41,6 +41,8 @@ enum class ErrCode {
   ServerNotTrusted,
   Unauthorized,
   Unavailable,
+  InvalidSignature,
+  WrongRoomKeysVersion,
 };
 
 struct ErrInfo {
