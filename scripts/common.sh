@@ -3,7 +3,7 @@
 
 PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpistache-dev libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql)
-PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-aiosmtpd nodejs)
+PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd nodejs)
 PG_BIN=/usr/lib/postgresql/15/bin
 
 log() { printf '==> %s\n' "$*" >&2; }
