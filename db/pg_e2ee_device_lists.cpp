@@ -15,29 +15,37 @@ constexpr const char* kSharing =
     "SELECT DISTINCT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
     "WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership = 'join'";
 // Device lists changed in range (the user's own, or of someone sharing a joined room now),
-// plus everyone in a room that the user or they joined in range.
+// plus everyone in a room the user joined in range, plus whoever joined one of the user's
+// rooms in range.
 constexpr const char* kChanged =
     "SELECT c.user_id FROM device_list_changes c WHERE c.stream_pos > $2 AND c.stream_pos <= $3 "
-    "AND (c.user_id = $1 OR c.user_id IN ("
-    "  SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
-    "  WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership = 'join')) "
+    "AND (c.user_id = $1 OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y "
+    "  ON y.room_id = x.room_id WHERE x.user_id = $1 AND x.membership = 'join' "
+    "  AND y.user_id = c.user_id AND y.membership = 'join')) "
     "UNION "
     "SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
-    "WHERE a.user_id = $1 AND b.user_id <> $1 AND a.membership = 'join' AND b.membership = 'join' "
-    "AND ((a.stream_pos > $2 AND a.stream_pos <= $3) OR (b.stream_pos > $2 AND b.stream_pos <= $3)) "
+    "WHERE a.user_id = $1 AND a.membership = 'join' AND a.stream_pos > $2 AND a.stream_pos <= $3 "
+    "AND b.user_id <> $1 AND b.membership = 'join' "
+    "UNION "
+    "SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+    "WHERE a.user_id = $1 AND a.membership = 'join' AND b.user_id <> $1 AND b.membership = 'join' "
+    "AND b.stream_pos > $2 AND b.stream_pos <= $3 "
     "ORDER BY 1";
-// Members of rooms that one of the two left in range while the other was (or also was) in
-// it, who share no joined room with the user any more.
+// Whoever left (or was banned from) one of the user's rooms in range, plus the members of rooms
+// the user left in range, when they share no joined room with the user any more.
 constexpr const char* kLeft =
-    "SELECT DISTINCT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
-    "WHERE a.user_id = $1 AND b.user_id <> $1 AND ("
-    "  (a.membership = 'join' AND b.membership IN ('leave', 'ban') "
-    "   AND b.stream_pos > $2 AND b.stream_pos <= $3) "
-    "  OR (a.membership IN ('leave', 'ban') AND a.stream_pos > $2 AND a.stream_pos <= $3 "
-    "   AND (b.membership = 'join' OR (b.membership IN ('leave', 'ban') "
-    "   AND b.stream_pos > $2 AND b.stream_pos <= $3)))) "
+    "SELECT u.user_id FROM ("
+    "  SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+    "  WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership IN ('leave', 'ban') "
+    "  AND b.stream_pos > $2 AND b.stream_pos <= $3 "
+    "  UNION "
+    "  SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+    "  WHERE a.user_id = $1 AND a.membership IN ('leave', 'ban') "
+    "  AND a.stream_pos > $2 AND a.stream_pos <= $3 AND (b.membership = 'join' "
+    "  OR (b.membership IN ('leave', 'ban') AND b.stream_pos > $2 AND b.stream_pos <= $3))"
+    ") u WHERE u.user_id <> $1 "
     "AND NOT EXISTS (SELECT 1 FROM room_members x JOIN room_members y ON y.room_id = x.room_id "
-    "  WHERE x.user_id = $1 AND x.membership = 'join' AND y.user_id = b.user_id "
+    "  WHERE x.user_id = $1 AND x.membership = 'join' AND y.user_id = u.user_id "
     "  AND y.membership = 'join') ORDER BY 1";
 
 std::vector<std::string> column(const pqxx::result& r) {

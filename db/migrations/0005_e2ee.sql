@@ -135,3 +135,7 @@ CREATE TABLE e2e_backup_keys (
   PRIMARY KEY (user_id, version, room_id, session_id),
   FOREIGN KEY (user_id, version) REFERENCES e2e_backup_versions (user_id, version) ON DELETE CASCADE
 );
+
+-- Device-list changes in /sync look for members whose membership changed in a range of
+-- stream positions, room by room.
+CREATE INDEX room_members_room_stream ON room_members (room_id, stream_pos);

@@ -83,15 +83,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   sync_ = std::make_unique<sync::SyncService>(*room_store_, *receipt_store_, *typing_, *stream_, *clock_);
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
-  e2ee_key_store_ = std::make_unique<db::PgE2eeKeyStore>(*pool_);
-  to_device_store_ = std::make_unique<db::PgE2eeToDeviceStore>(*pool_);
-  backup_store_ = std::make_unique<db::PgE2eeBackupStore>(*pool_);
-  device_lists_ = std::make_unique<e2ee::DeviceLists>(*e2ee_key_store_, *stream_, *notifier_);
-  keys_ = std::make_unique<e2ee::KeyService>(*e2ee_key_store_, *device_lists_, *stream_, config_.server_name);
-  cross_signing_ = std::make_unique<e2ee::CrossSigning>(*e2ee_key_store_, *device_lists_, *stream_);
-  to_device_ = std::make_unique<e2ee::ToDeviceService>(*to_device_store_, *stream_, *notifier_,
-                                                       config_.server_name);
-  key_backup_ = std::make_unique<e2ee::KeyBackupService>(*backup_store_);
+  buildE2ee();
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
@@ -106,6 +98,18 @@ App::App(config::Config config) : config_(std::move(config)) {
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
+}
+
+void App::buildE2ee() {
+  e2ee_key_store_ = std::make_unique<db::PgE2eeKeyStore>(*pool_);
+  to_device_store_ = std::make_unique<db::PgE2eeToDeviceStore>(*pool_);
+  backup_store_ = std::make_unique<db::PgE2eeBackupStore>(*pool_);
+  device_lists_ = std::make_unique<e2ee::DeviceLists>(*e2ee_key_store_, *stream_, *notifier_);
+  keys_ = std::make_unique<e2ee::KeyService>(*e2ee_key_store_, *device_lists_, *stream_, config_.server_name);
+  cross_signing_ = std::make_unique<e2ee::CrossSigning>(*e2ee_key_store_, *device_lists_, *stream_);
+  to_device_ = std::make_unique<e2ee::ToDeviceService>(*to_device_store_, *stream_, *notifier_,
+                                                       config_.server_name);
+  key_backup_ = std::make_unique<e2ee::KeyBackupService>(*backup_store_);
 }
 
 // Hooks between services that must not depend on each other directly.

@@ -98,6 +98,7 @@ class App {
 
  private:
   void connectServices();
+  void buildE2ee();    // stores and services of end-to-end encryption
   void connectE2ee();
   config::Config config_;
   std::unique_ptr<core::Clock> clock_;

@@ -33,6 +33,13 @@ void writeDeviceData(json::Writer& w, const DeviceSyncData& d) {
   writeStrings(w, d.unused_fallback_key_types);
 }
 
+DeviceSyncData SyncService::deviceData(const SyncRequest& req, int64_t from, int64_t to) const {
+  if (!device_source_) {
+    return {};
+  }
+  return device_source_({req.user_id, req.device_id, req.since ? std::optional(from) : std::nullopt, to});
+}
+
 bool hasDeviceNews(const DeviceSyncData& d) {
   return !d.to_device.empty() || !d.changed.empty() || !d.left.empty();
 }

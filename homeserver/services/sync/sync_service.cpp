@@ -32,12 +32,8 @@ streams::SyncToken SyncService::currentToken() const {
 SyncResult SyncService::sync(const SyncRequest& req) {
   streams::SyncToken next = currentToken();
   const int64_t from = req.since ? std::min(req.since->position, next.position) : 0;
-  DeviceSyncData devices;
-  if (device_source_) {
-    devices = device_source_({req.user_id, req.device_id, req.since ? std::optional(from) : std::nullopt,
-                              next.position});
-    next.position = devices.cut_at.value_or(next.position);
-  }
+  const DeviceSyncData devices = deviceData(req, from, next.position);
+  next.position = devices.cut_at.value_or(next.position);  // to-device messages were cut short
   const int64_t to = next.position;
   const int64_t since_typing = req.since ? req.since->typing : -1;
   std::vector<AccountDataItem> account_data;
