@@ -9,6 +9,11 @@
 #include "homeserver/services/push_rules/push_rule_service.h"
 #include "homeserver/core/thread_pool.h"
 #include "homeserver/services/directory/directory.h"
+#include "homeserver/services/e2ee/cross_signing.h"
+#include "homeserver/services/e2ee/device_lists.h"
+#include "homeserver/services/e2ee/key_backup_service.h"
+#include "homeserver/services/e2ee/key_service.h"
+#include "homeserver/services/e2ee/to_device_service.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/sync/sync_service.h"
@@ -38,6 +43,11 @@ struct ClientContext {
   core::ThreadPool& workers;
   directory::DirectoryService& directory;  // deferred work, e.g. a parked /sync resuming
   social::SocialServices social;  // friends, blocks, notifications, delivery status
+  e2ee::DeviceLists& device_lists;
+  e2ee::KeyService& keys;
+  e2ee::CrossSigning& cross_signing;
+  e2ee::ToDeviceService& to_device;
+  e2ee::KeyBackupService& key_backup;
 };
 
 }  // namespace hs::client

@@ -1,5 +1,6 @@
 #include "client_api/routes.h"
 
+#include "client_api/handlers/e2ee_handlers.h"
 #include "client_api/handlers/handlers.h"
 #include "client_api/handlers/room_handlers.h"
 #include "client_api/handlers/sync_handlers.h"
@@ -49,6 +50,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   addDirectoryRoutes(t, ctx);
   addUserDataRoutes(t, ctx);
   addSocialRoutes(t, ctx);
+  addE2eeRoutes(t, ctx);
 }
 
 }  // namespace hs::client

@@ -3,10 +3,10 @@
 # passed, and fails when a step listed in expected.txt did not pass.
 # Usage: conformance/run.sh BASE_URL
 #
-# Scenarios: nio_accounts.py, nio_rooms.py and nio_media.py (matrix-nio under Debian's
-# /usr/bin/python3) and jssdk/rooms.mjs (matrix-js-sdk 37.5.0 under Node.js >= 20, installed
-# with `npm ci` from jssdk/package-lock.json when jssdk/node_modules is missing). Each
-# scenario prints
+# Scenarios: nio_accounts.py, nio_rooms.py, nio_media.py and nio_e2ee.py (matrix-nio under
+# Debian's /usr/bin/python3; nio_e2ee.py with python3-olm for real Olm/Megolm encryption) and
+# jssdk/rooms.mjs (matrix-js-sdk 37.5.0 under Node.js >= 20, installed with `npm ci` from
+# jssdk/package-lock.json when jssdk/node_modules is missing). Each scenario prints
 # "PASS <step>" or "FAIL <step> <detail>" per step and "N passed, M failed".
 #
 # Only the steps in expected.txt decide the exit status. A failing step that is not listed
@@ -67,6 +67,7 @@ fail_scenario() {
 run_scenario nio_accounts /usr/bin/python3 nio_accounts.py "$base_url"
 run_scenario nio_rooms /usr/bin/python3 nio_rooms.py "$base_url"
 run_scenario nio_media /usr/bin/python3 nio_media.py "$base_url"
+run_scenario nio_e2ee /usr/bin/python3 nio_e2ee.py "$base_url"
 
 if ! command -v node >/dev/null 2>&1; then
   fail_scenario jssdk_rooms "node is not installed (Debian package nodejs, version 20 or later)"

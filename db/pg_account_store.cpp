@@ -228,10 +228,10 @@ void PgAccountStore::revokeSession(int64_t session_id, int64_t keep_until) {
   tx.commit();
 }
 
-void PgAccountStore::deleteDevices(const std::string& user_id,
-                                   const std::vector<std::string>& device_ids,
-                                   const std::optional<std::string>& keep_device,
-                                   int64_t keep_until) {
+std::vector<std::string> PgAccountStore::deleteDevices(const std::string& user_id,
+                                                       const std::vector<std::string>& device_ids,
+                                                       const std::optional<std::string>& keep_device,
+                                                       int64_t keep_until) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   std::vector<std::string> targets = device_ids;
@@ -242,11 +242,15 @@ void PgAccountStore::deleteDevices(const std::string& user_id,
       }
     }
   }
+  std::vector<std::string> removed;
   for (const auto& device : targets) {
     tx.exec_params(kRevokeDeviceSessions, user_id, device, keep_until);
-    tx.exec_params(kDeleteDevice, user_id, device);
+    if (tx.exec_params(kDeleteDevice, user_id, device).affected_rows() > 0) {
+      removed.push_back(device);
+    }
   }
   tx.commit();
+  return removed;
 }
 
 std::vector<DeviceRecord> PgAccountStore::listDevices(const std::string& user_id) {
@@ -294,15 +298,18 @@ void PgAccountStore::setPasswordHash(const std::string& user_id, const std::stri
   tx.commit();
 }
 
-void PgAccountStore::deactivate(const std::string& user_id, int64_t keep_until) {
+std::vector<std::string> PgAccountStore::deactivate(const std::string& user_id, int64_t keep_until) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
+  std::vector<std::string> removed;
   for (const auto& row : tx.exec_params(kDeviceIds, user_id)) {
-    tx.exec_params(kRevokeDeviceSessions, user_id, row[0].as<std::string>(), keep_until);
+    removed.push_back(row[0].as<std::string>());
+    tx.exec_params(kRevokeDeviceSessions, user_id, removed.back(), keep_until);
   }
   tx.exec_params("DELETE FROM devices WHERE user_id = $1", user_id);
   tx.exec_params(kDeactivate, user_id);
   tx.commit();
+  return removed;
 }
 
 void PgAccountStore::setProfileField(const std::string& user_id, const std::string& field,

@@ -21,7 +21,7 @@ class PgAccountStore final : public accounts::AccountStore {
                      const accounts::SessionTokens& fresh, int64_t keep_until) override;
   std::optional<int64_t> sessionOfRotatedRefresh(const std::string& hash) override;
   void revokeSession(int64_t session_id, int64_t keep_until) override;
-  void deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
+  std::vector<std::string> deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
                      const std::optional<std::string>& keep_device, int64_t keep_until) override;
   std::vector<accounts::DeviceRecord> listDevices(const std::string& user_id) override;
   std::optional<accounts::DeviceRecord> getDevice(const std::string& user_id,
@@ -31,7 +31,7 @@ class PgAccountStore final : public accounts::AccountStore {
   void touchDevice(const std::string& user_id, const std::string& device_id,
                    const std::string& ip, int64_t now) override;
   void setPasswordHash(const std::string& user_id, const std::string& hash) override;
-  void deactivate(const std::string& user_id, int64_t keep_until) override;
+  std::vector<std::string> deactivate(const std::string& user_id, int64_t keep_until) override;
   void setProfileField(const std::string& user_id, const std::string& field,
                        const std::optional<std::string>& value) override;
 

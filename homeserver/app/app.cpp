@@ -12,6 +12,9 @@
 #include "db/pg_push_rule_store.h"
 #include "db/pg_directory_store.h"
 #include "db/pg_media_store.h"
+#include "db/pg_e2ee_backup_store.h"
+#include "db/pg_e2ee_key_store.h"
+#include "db/pg_e2ee_to_device_store.h"
 #include "db/pg_receipt_store.h"
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
@@ -29,6 +32,11 @@
 #include "homeserver/services/filters/filter_service.h"
 #include "homeserver/services/presence/presence_service.h"
 #include "homeserver/services/push_rules/push_rule_service.h"
+#include "homeserver/services/e2ee/cross_signing.h"
+#include "homeserver/services/e2ee/device_lists.h"
+#include "homeserver/services/e2ee/key_backup_service.h"
+#include "homeserver/services/e2ee/key_service.h"
+#include "homeserver/services/e2ee/to_device_service.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/sync/sync_service.h"
@@ -85,13 +93,16 @@ App::App(config::Config config) : config_(std::move(config)) {
   social_ = std::make_unique<SocialModule>(SocialDeps{config_, *pool_, *clock_, *random_, *account_store_,
                                                       *rooms_, *push_rules_, *account_data_, *notifier_,
                                                       *outbound_});
+  buildE2ee();
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
                                               *rooms_, *reader_, *clock_, *push_rules_,
                                               *account_data_, *filters_, *presence_, *ephemeral_,
-                                              *sync_, *workers_, *directory_, social_->services()});
+                                              *sync_, *workers_, *directory_, social_->services(),
+                                              *device_lists_, *keys_, *cross_signing_, *to_device_,
+                                              *key_backup_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
@@ -114,6 +125,19 @@ void App::buildMedia() {
                                                  *media_uploads_, *random_, *clock_);
   thumbnails_ = std::make_unique<media::ThumbnailService>(*content_store_, *thumbnailer_,
                                                          *thumbnail_pool_);
+}
+
+// End-to-end encryption: device and one-time keys, cross-signing, to-device, key backup.
+void App::buildE2ee() {
+  e2ee_key_store_ = std::make_unique<db::PgE2eeKeyStore>(*pool_);
+  to_device_store_ = std::make_unique<db::PgE2eeToDeviceStore>(*pool_);
+  backup_store_ = std::make_unique<db::PgE2eeBackupStore>(*pool_);
+  device_lists_ = std::make_unique<e2ee::DeviceLists>(*e2ee_key_store_, *stream_, *notifier_);
+  keys_ = std::make_unique<e2ee::KeyService>(*e2ee_key_store_, *device_lists_, *stream_, config_.server_name);
+  cross_signing_ = std::make_unique<e2ee::CrossSigning>(*e2ee_key_store_, *device_lists_, *stream_);
+  to_device_ = std::make_unique<e2ee::ToDeviceService>(*to_device_store_, *stream_, *notifier_,
+                                                       config_.server_name);
+  key_backup_ = std::make_unique<e2ee::KeyBackupService>(*backup_store_);
 }
 
 // Hooks between services that must not depend on each other directly.
@@ -144,6 +168,28 @@ void App::connectServices() {
                        rooms::addDirectRoom(account_data_->get(user, "", "m.direct"), other, room_id));
   });
   social_->connect(*reader_, *sync_, *ephemeral_, *accounts_);
+  connectE2ee();
+}
+
+// Encryption reaches /sync through one source, and hears of deleted or renamed devices
+// through the account service's hook.
+void App::connectE2ee() {
+  sync_->setDeviceSource([this](const sync::DeviceSyncQuery& q) {
+    sync::DeviceSyncData d;
+    auto inbox = to_device_->forSync(q.user_id, q.device_id, q.since, q.to);
+    d.to_device = std::move(inbox.events);
+    d.cut_at = inbox.cut_at;
+    if (q.since) {  // device_lists only on incremental syncs
+      auto delta = device_lists_->delta(q.user_id, *q.since, inbox.cut_at.value_or(q.to));
+      d.changed = std::move(delta.changed);
+      d.left = std::move(delta.left);
+    }
+    d.one_time_keys_count = keys_->oneTimeKeyCounts(q.user_id, q.device_id);
+    d.unused_fallback_key_types = keys_->unusedFallbackKeyTypes(q.user_id, q.device_id);
+    return d;
+  });
+  accounts_->setDeviceChangeHook([this](const std::string& user, const std::vector<std::string>& devices,
+                                        bool deleted) { device_lists_->devicesChanged(user, devices, deleted); });
 }
 
 App::~App() { stop(); }

@@ -80,6 +80,18 @@ class MediaService;
 class ThumbnailService;
 struct MediaContext;
 }  // namespace hs::media
+namespace hs::db {
+class PgE2eeKeyStore;
+class PgE2eeToDeviceStore;
+class PgE2eeBackupStore;
+}  // namespace hs::db
+namespace hs::e2ee {
+class DeviceLists;
+class KeyService;
+class CrossSigning;
+class ToDeviceService;
+class KeyBackupService;
+}  // namespace hs::e2ee
 
 namespace hs {
 
@@ -99,6 +111,8 @@ class App {
  private:
   void connectServices();
   void buildMedia();
+  void buildE2ee();    // stores and services of end-to-end encryption
+  void connectE2ee();
   config::Config config_;
   std::unique_ptr<core::Clock> clock_;
   std::unique_ptr<core::Random> random_;
@@ -135,6 +149,14 @@ class App {
   std::unique_ptr<media::ThumbnailService> thumbnails_;
   std::unique_ptr<core::ThreadPool> outbound_;  // SMTP and push gateway calls
   std::unique_ptr<SocialModule> social_;
+  std::unique_ptr<db::PgE2eeKeyStore> e2ee_key_store_;
+  std::unique_ptr<db::PgE2eeToDeviceStore> to_device_store_;
+  std::unique_ptr<db::PgE2eeBackupStore> backup_store_;
+  std::unique_ptr<e2ee::DeviceLists> device_lists_;
+  std::unique_ptr<e2ee::KeyService> keys_;
+  std::unique_ptr<e2ee::CrossSigning> cross_signing_;
+  std::unique_ptr<e2ee::ToDeviceService> to_device_;
+  std::unique_ptr<e2ee::KeyBackupService> key_backup_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;

@@ -41,6 +41,8 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::BadAlias: return {"M_BAD_ALIAS", 400};
     case ErrCode::TokenIncorrect: return {"M_TOKEN_INCORRECT", 400};
     case ErrCode::SessionExpired: return {"M_SESSION_EXPIRED", 400};
+    case ErrCode::InvalidSignature: return {"M_INVALID_SIGNATURE", 400};
+    case ErrCode::WrongRoomKeysVersion: return {"M_WRONG_ROOM_KEYS_VERSION", 403};
   }
   return {"M_UNKNOWN", 500};
 }

@@ -44,6 +44,8 @@ enum class ErrCode {
   BadAlias,
   TokenIncorrect,
   SessionExpired,
+  InvalidSignature,
+  WrongRoomKeysVersion,
 };
 
 struct ErrInfo {

@@ -48,6 +48,13 @@ int64_t AccountService::keepUntil() const {
   return clock_.nowMs() + config_.auth.refresh_token_lifetime_ms;
 }
 
+void AccountService::devicesChanged(const std::string& user_id, const std::vector<std::string>& device_ids,
+                                    bool deleted) const {
+  if (device_hook_ && !device_ids.empty()) {
+    device_hook_(user_id, device_ids, deleted);
+  }
+}
+
 std::string AccountService::canonicalLocalpart(const std::string& username) const {
   std::string local = username;
   // A full user id of this server is accepted as well as a bare localpart.
@@ -262,11 +269,13 @@ http::Requester AccountService::authenticate(const std::string& access_token) {
 
 void AccountService::logout(const http::Requester& who) {
   // Logging out deletes the device, as the spec says.
-  store_.deleteDevices(who.userId().str(), {who.device_id}, std::nullopt, keepUntil());
+  devicesChanged(who.userId().str(),
+                 store_.deleteDevices(who.userId().str(), {who.device_id}, std::nullopt, keepUntil()), true);
 }
 
 void AccountService::logoutAll(const http::Requester& who) {
-  store_.deleteDevices(who.userId().str(), {}, std::nullopt, keepUntil());
+  devicesChanged(who.userId().str(), store_.deleteDevices(who.userId().str(), {}, std::nullopt, keepUntil()),
+                 true);
 }
 
 void AccountService::requirePassword(const std::string& purpose, const http::Requester& who,
@@ -280,13 +289,14 @@ void AccountService::changePassword(const http::Requester& who, const std::strin
   requirePassword("password", who, auth);
   store_.setPasswordHash(who.userId().str(), hasher_.hash(new_password));
   if (logout_devices) {
-    store_.deleteDevices(who.userId().str(), {}, who.device_id, keepUntil());
+    devicesChanged(who.userId().str(),
+                   store_.deleteDevices(who.userId().str(), {}, who.device_id, keepUntil()), true);
   }
 }
 
 void AccountService::deactivate(const http::Requester& who, const json::Value* auth) {
   requirePassword("deactivate", who, auth);
-  store_.deactivate(who.userId().str(), keepUntil());
+  devicesChanged(who.userId().str(), store_.deactivate(who.userId().str(), keepUntil()), true);
 }
 
 std::vector<DeviceRecord> AccountService::devices(const http::Requester& who) {
@@ -307,6 +317,7 @@ void AccountService::renameDevice(const http::Requester& who, const std::string&
   if (!store_.setDeviceDisplayName(who.userId().str(), device_id, name)) {
     throw MatrixError(ErrCode::NotFound, "Unknown device");
   }
+  devicesChanged(who.userId().str(), {device_id}, false);
 }
 
 void AccountService::deleteDevices(const http::Requester& who,
@@ -317,7 +328,8 @@ void AccountService::deleteDevices(const http::Requester& who,
   }
   requirePassword("delete_devices", who, auth);
   if (!device_ids.empty()) {
-    store_.deleteDevices(who.userId().str(), device_ids, std::nullopt, keepUntil());
+    devicesChanged(who.userId().str(),
+                   store_.deleteDevices(who.userId().str(), device_ids, std::nullopt, keepUntil()), true);
   }
 }
 

@@ -2,6 +2,7 @@
 // Accounts and their sessions: registration, login, token refresh and revocation, password
 // changes and deactivation. Tokens are 32 random bytes handed out once and stored only as
 // SHA-256.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ struct LoginParams {
   std::string ip;
 };
 
+// Called after devices were deleted (logout, deletion, deactivation, password change) or
+// renamed, so that end-to-end encryption can drop them from device lists without accounts
+// depending on it.
+using DeviceChangeHook = std::function<void(const std::string& user_id,
+                                            const std::vector<std::string>& device_ids, bool deleted)>;
+
 class AccountService final : public http::Authenticator {
  public:
   AccountService(const config::Config& config, AccountStore& store, core::Random& random,
@@ -82,6 +89,7 @@ class AccountService final : public http::Authenticator {
                      const json::Value* auth);
 
   http::Requester authenticate(const std::string& access_token) override;
+  void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }
 
  private:
   std::string canonicalLocalpart(const std::string& username) const;
@@ -94,6 +102,8 @@ class AccountService final : public http::Authenticator {
   // Creates the account, bound to `email` when given, or neither.
   void createAccount(const UserRecord& user, const std::optional<NewSession>& session,
                      const std::optional<std::string>& email);
+  void devicesChanged(const std::string& user_id, const std::vector<std::string>& device_ids,
+                      bool deleted) const;
 
   const config::Config& config_;
   AccountStore& store_;
@@ -105,6 +115,7 @@ class AccountService final : public http::Authenticator {
   services::RateLimiter login_per_ip_;
   services::RateLimiter login_per_account_;
   services::RateLimiter register_per_ip_;
+  DeviceChangeHook device_hook_;
 };
 
 }  // namespace hs::accounts

@@ -78,8 +78,8 @@ class AccountStore {
   // Ends a session and records its token hashes as revoked.
   virtual void revokeSession(int64_t session_id, int64_t keep_until) = 0;
   // Removes devices (their sessions go with them). An empty list means every device
-  // except `keep_device` (if given).
-  virtual void deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
+  // except `keep_device` (if given). Returns the ids of the devices that were removed.
+  virtual std::vector<std::string> deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
                              const std::optional<std::string>& keep_device, int64_t keep_until) = 0;
   virtual std::vector<DeviceRecord> listDevices(const std::string& user_id) = 0;
   virtual std::optional<DeviceRecord> getDevice(const std::string& user_id,
@@ -89,8 +89,9 @@ class AccountStore {
   virtual void touchDevice(const std::string& user_id, const std::string& device_id,
                            const std::string& ip, int64_t now) = 0;
   virtual void setPasswordHash(const std::string& user_id, const std::string& hash) = 0;
-  // Marks the account deactivated and removes every device and session.
-  virtual void deactivate(const std::string& user_id, int64_t keep_until) = 0;
+  // Marks the account deactivated and removes every device and session; returns the ids of
+  // the removed devices.
+  virtual std::vector<std::string> deactivate(const std::string& user_id, int64_t keep_until) = 0;
   // field is "displayname" or "avatar_url".
   virtual void setProfileField(const std::string& user_id, const std::string& field,
                                const std::optional<std::string>& value) = 0;

@@ -49,8 +49,10 @@ streams::SyncToken SyncService::currentToken() const {
 }
 
 SyncResult SyncService::sync(const SyncRequest& req) {
-  const streams::SyncToken next = currentToken();
+  streams::SyncToken next = currentToken();
   const int64_t from = req.since ? std::min(req.since->position, next.position) : 0;
+  const DeviceSyncData devices = deviceData(req, from, next.position);
+  next.position = devices.cut_at.value_or(next.position);  // to-device messages were cut short
   const int64_t to = next.position;
   const int64_t since_typing = req.since ? req.since->typing : -1;
   std::vector<AccountDataItem> account_data;
@@ -98,16 +100,12 @@ SyncResult SyncService::sync(const SyncRequest& req) {
     w.raw(event);
   }
   w.endArray().endObject();
-  w.key("to_device").startObject().key("events").startArray().endArray().endObject();
-  w.key("device_lists").startObject().key("changed").startArray().endArray();
-  w.key("left").startArray().endArray().endObject();
-  w.key("device_one_time_keys_count").startObject().endObject();
-  w.key("device_unused_fallback_key_types").startArray().endArray();
+  writeDeviceData(w, devices);
   w.endObject();
   const bool global_data = std::any_of(account_data.begin(), account_data.end(),
                                        [](const auto& i) { return i.room_id.empty(); });
   const bool changes = !out.join.empty() || !out.invite.empty() || !out.leave.empty() || global_data ||
-                       !presence.empty();
+                       !presence.empty() || hasDeviceNews(devices);
   return SyncResult{w.take(), next, changes};
 }
 

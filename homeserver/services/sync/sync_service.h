@@ -2,6 +2,7 @@
 // Builds /sync responses (ALGORITHMS §22) from the stream: rooms joined, invited and left,
 // their timelines, state, ephemeral events and account data, between two stream positions.
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,6 +56,30 @@ struct AccountDataItem {
 using AccountDataSource =
     std::function<std::vector<AccountDataItem>(const std::string& user_id, int64_t from_excl, int64_t to_incl)>;
 
+// The encryption parts of /sync for one device, filled by the e2ee services (through App):
+// to-device messages (acknowledging those a sync with `since` proves delivered), device-list
+// changes and key counts.
+struct DeviceSyncQuery {
+  std::string user_id;
+  std::string device_id;
+  std::optional<int64_t> since;  // nullopt on an initial sync
+  int64_t to = 0;
+};
+struct DeviceSyncData {
+  std::vector<std::string> to_device;  // event JSON objects
+  std::optional<int64_t> cut_at;       // more to-device messages wait: next_batch stops here
+  std::vector<std::string> changed;    // device_lists, on incremental syncs
+  std::vector<std::string> left;
+  std::map<std::string, int64_t> one_time_keys_count;
+  std::vector<std::string> unused_fallback_key_types;
+};
+using DeviceSource = std::function<DeviceSyncData(const DeviceSyncQuery&)>;
+
+// sync_e2ee.cpp: writes to_device, device_lists, device_one_time_keys_count and
+// device_unused_fallback_key_types; true from hasDeviceNews when a long-poll should answer.
+void writeDeviceData(json::Writer& w, const DeviceSyncData& d);
+bool hasDeviceNews(const DeviceSyncData& d);
+
 // Writes "account_data":{"events":[...]} with the items of `room_id` ("" for global).
 void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items,
                       const std::string& room_id);
@@ -74,6 +99,7 @@ class SyncService {
   void setPresenceSource(PresenceSource source) { presence_ = std::move(source); }
   // Blocks, notification counts and delivery status (the social layer); may stay unset.
   void setExtension(SyncExtension* extension) { ext_ = extension; }
+  void setDeviceSource(DeviceSource source) { device_source_ = std::move(source); }
   // The current position, for a sync that has nothing new (its next_batch).
   streams::SyncToken currentToken() const;
 
@@ -97,6 +123,7 @@ class SyncService {
   void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
                    int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
   void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
+  DeviceSyncData deviceData(const SyncRequest& req, int64_t from, int64_t to) const;  // sync_e2ee.cpp
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
   void writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room);
   void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
@@ -122,6 +149,7 @@ class SyncService {
   // Presence of the users sharing a room with the syncing user, changed in the range.
   std::vector<std::string> visiblePresence(const std::string& user_id, int64_t from, int64_t to);
   SyncExtension* ext_ = nullptr;
+  DeviceSource device_source_;
 };
 
 }  // namespace hs::sync
