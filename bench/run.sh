@@ -4,7 +4,8 @@
 #   bench/run.sh [--quick | --smoke] [--name NAME] [--only SCENARIO,...] [--keep]
 # Full run < 20 min, --quick < 3 min, --smoke a few seconds (test.sh: checks the harness
 # works end to end, never the numbers). Prints one table and writes bench/results/NAME.json
-# (NAME defaults to the mode). PARLEY_BUILD_DIR picks the build folder (default: build).
+# (NAME defaults to the mode). PARLEY_BUILD_DIR picks the build folder (default: build);
+# PARLEY_BENCH_COMMIT names the source in the results when it is not a git checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -35,17 +36,19 @@ case "$mode" in
     idle_args=(--users 100)
     send_args=(--senders 64 --seconds 20 --warmup 2)
     fanout_args=(--rooms 10 --members 100 --sends 50)
-    sync_args=(--users 300 --rooms 300 --syncers 20 --rounds 2 --incremental 200)
+    sync_args=(--users 300 --rooms 300 --syncers 20 --rounds 1 --incremental 200)
     history_args=(--events 100000 --pages 300 --page 100)
-    state_args=(--members 10000 --checkpoints 1000,2500,5000,10000) ;;
+    state_args=(--members 10000 --checkpoints 1000,2500,5000,10000)
+    media_args=(--size-mib 50 --clients 10 --rounds 5); media_deadline=600 ;;
   quick)
     ceiling_secs=2; ceiling_warmup=0.5; pgbench_secs=3
     idle_args=(--users 100)
     send_args=(--senders 64 --seconds 5 --warmup 1)
     fanout_args=(--rooms 10 --members 100 --sends 20)
-    sync_args=(--users 80 --rooms 80 --syncers 20 --rounds 2 --incremental 100)
+    sync_args=(--users 80 --rooms 80 --syncers 20 --rounds 1 --incremental 100)
     history_args=(--events 5000 --pages 100 --page 100)
-    state_args=(--members 2000 --checkpoints 500,1000,2000) ;;
+    state_args=(--members 2000 --checkpoints 500,1000,2000)
+    media_args=(--size-mib 20 --clients 2 --rounds 2); media_deadline=240 ;;
   smoke)
     ceiling_secs=1; ceiling_warmup=0.2; pgbench_secs=1
     idle_args=(--users 10)
@@ -53,7 +56,8 @@ case "$mode" in
     fanout_args=(--rooms 2 --members 5 --sends 2 --settle_ms 300)
     sync_args=(--users 6 --rooms 5 --syncers 2 --rounds 1 --incremental 3)
     history_args=(--events 300 --pages 5 --page 20)
-    state_args=(--members 30 --checkpoints 10,30) ;;
+    state_args=(--members 30 --checkpoints 10,30)
+    media_args=(--size-mib 1 --clients 2 --rounds 1); media_deadline=120 ;;
 esac
 
 ensure_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_BENCH_PACKAGES[@]}"
@@ -111,6 +115,7 @@ fi
 log "parley pid $server_pid on $url; PostgreSQL pid $pg_pid"
 
 loadgen=(./"$build_dir"/loadgen --url "$url" --server-pid "$server_pid" --pg-pid "$pg_pid")
+measure_gate=()  # extra loadgen options: a command its timed phases wait for
 failed=0
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -119,7 +124,7 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
 run_loadgen() {
   local file=$1; shift
   echo "$(loadavg)" > "$out/$file.load"
-  if "${loadgen[@]}" "$@" > "$out/$file.json" 2> "$work/$file.log"; then
+  if "${loadgen[@]}" "${measure_gate[@]}" "$@" > "$out/$file.json" 2> "$work/$file.log"; then
     cat "$work/$file.log" >&2
     echo "$(loadavg)" >> "$out/$file.load"
   else
@@ -128,6 +133,12 @@ run_loadgen() {
     rm -f "$out/$file.json"
     failed=1
   fi
+  # A scenario may leave the server busy (requests Pistache gave up on still run): the next
+  # one starts when it answers again.
+  for _ in $(seq 1 300); do
+    curl -sf -m 2 "$url/_matrix/client/versions" >/dev/null && break
+    sleep 1
+  done
   if ! kill -0 "$server_pid" 2>/dev/null; then
     tail -30 "$work/server.log"
     echo "the server died" >&2
@@ -142,8 +153,32 @@ source bench/ceilings.sh
 ceilings
 wanted send && { log "send"; run_loadgen send send "${send_args[@]}"; }
 wanted fanout && { log "fan-out"; run_loadgen fanout fanout "${fanout_args[@]}"; }
+# Filling the history room is bounded by one commit per event in one room (minutes at
+# 100,000 events) and needs little CPU, so it runs in the background while the sync scenario
+# seeds; the sync scenario's timed phases wait for it (--before-measure), so no measurement
+# overlaps it.
+seed_pid=""
+if wanted history; then
+  log "history: seeding in the background"
+  "${loadgen[@]}" history "${history_args[@]}" --phase seed --state_file "$work/history.seed" \
+    > /dev/null 2> "$work/history_seed.log" &
+  seed_pid=$!
+  measure_gate=(--before-measure
+    "while kill -0 $seed_pid 2>/dev/null && [ ! -s $work/history.seed ]; do sleep 1; done")
+fi
 wanted sync && { log "initial and incremental sync"; run_loadgen sync sync "${sync_args[@]}"; }
-wanted history && { log "history"; run_loadgen history history "${history_args[@]}"; }
+measure_gate=()
+if wanted history; then
+  log "history"
+  if wait "$seed_pid"; then
+    run_loadgen history history "${history_args[@]}" --phase measure \
+      --state_file "$work/history.seed"
+  else
+    cat "$work/history_seed.log" >&2
+    tail -1 "$work/history_seed.log" > "$out/history.failed"
+    failed=1
+  fi
+fi
 if wanted state; then
   log "state"
   # The whole database's total relation size (tables with their indexes and TOAST).
@@ -155,23 +190,44 @@ EOF
   chmod +x "$work/db_size.sh"
   run_loadgen state state "${state_args[@]}" --db_size_cmd "$work/db_size.sh"
 fi
-# Media belongs to the media endpoints' owner: bench/media.sh URL OUT.json, when it exists,
-# gets the mode and this run's disk ceiling in the environment and writes flat JSON figures
-# (upload_mib_s, download_mib_s, thumbnail_ms, optionally http_ceiling_mib_s).
+# Media belongs to the media endpoints' owner: bench/media.sh, when it exists, runs against
+# its own fresh server and cluster and prints its own table (media.txt), which report.py
+# reads the figures and ceilings from. It is given a deadline; if it has to be stopped, its
+# server and cluster (named in its log) are stopped here, as its own cleanup does not run.
+stop_media_bench() {
+  local mwork pid
+  mwork=$(sed -n 's/^==> starting PostgreSQL in \(.*\)\/pg.*/\1/p' "$work/media.log" | head -1)
+  [ -n "$mwork" ] && [ -d "$mwork" ] || return 0
+  for pid in $(pgrep -f -- "--config $mwork/homeserver.yaml" || true); do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  [ -f "$mwork/pg/postmaster.pid" ] && pg_as_owner "$PG_BIN/pg_ctl" -D "$mwork/pg" -m fast -w stop \
+    >/dev/null 2>&1 || true
+  rm -rf "$mwork"
+}
 if wanted media && [ -x bench/media.sh ]; then
-  log "media (bench/media.sh)"
+  log "media: bench/media.sh ${media_args[*]} (deadline ${media_deadline}s)"
   loadavg > "$out/media.load"
-  if ! PARLEY_BENCH_MODE=$mode PARLEY_BENCH_SERVER_PID=$server_pid \
-    PARLEY_BENCH_DISK_WRITE_MIB_S=$(cat "$out/disk_write_mib_s.txt") \
-    bench/media.sh "$url" "$out/media.json" 2> "$work/media.log"; then
-    tail -1 "$work/media.log" > "$out/media.failed"
+  set +e
+  PARLEY_BUILD_DIR=$build_dir timeout "$media_deadline" bench/media.sh "${media_args[@]}" \
+    > "$out/media.txt" 2> "$work/media.log"
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    tail -5 "$work/media.log" >&2
+    if [ "$rc" -eq 124 ]; then
+      echo "bench/media.sh did not finish within ${media_deadline}s" > "$out/media.failed"
+      stop_media_bench
+    else
+      tail -1 "$work/media.log" > "$out/media.failed"
+    fi
     failed=1
   fi
 fi
 
 cat > "$out/meta.json" <<EOF
 {"mode": "$mode", "name": "$name", "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "commit": "${PARLEY_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}",
  "dirty": $( [ -n "$(git status --porcelain 2>/dev/null | head -1)" ] && echo true || echo false ),
  "nproc": $(nproc), "cpu": "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)",
  "postgres": "$("$PG_BIN/postgres" --version)",

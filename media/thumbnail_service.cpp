@@ -93,17 +93,25 @@ void ThumbnailService::generateSpecSizes(const MediaRecord& media) {
     return;
   }
   const ThumbType type = *thumbTypeFor(c.content_type, false);
+  std::vector<ThumbSize> missing;
   for (const ThumbSize& size : kSpecSizes) {
-    const std::string name = thumbnailName(size, false, type);
-    if (fitsWithin(*info, size) || ContentStore::exists(content_.thumbnailPath(c.sha256, name))) {
-      continue;  // served from the original, or made before for identical content
+    // Sizes the image fits inside are served from the original; identical content may have
+    // had its thumbnails made already.
+    if (!fitsWithin(*info, size) &&
+        !ContentStore::exists(content_.thumbnailPath(c.sha256, thumbnailName(size, false, type)))) {
+      missing.push_back(size);
     }
-    try {
-      content_.putThumbnail(c.sha256, name, thumbnailer_.render(source, *info, size, type).bytes);
-    } catch (const UndecodableImage& e) {
-      spdlog::debug("thumbnails of {}: {}", media.key.media_id, e.what());
-      return;
+  }
+  if (missing.empty()) {
+    return;
+  }
+  try {
+    const auto thumbs = thumbnailer_.renderMany(source, missing, type);
+    for (size_t i = 0; i < missing.size(); ++i) {
+      content_.putThumbnail(c.sha256, thumbnailName(missing[i], false, type), thumbs[i].bytes);
     }
+  } catch (const UndecodableImage& e) {
+    spdlog::debug("thumbnails of {}: {}", media.key.media_id, e.what());
   }
 }
 

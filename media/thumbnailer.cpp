@@ -150,4 +150,34 @@ Thumbnail Thumbnailer::render(const std::string& path, const ImageInfo& info, co
   }
 }
 
+std::vector<Thumbnail> Thumbnailer::renderMany(const std::string& path,
+                                               const std::vector<ThumbSize>& sizes,
+                                               ThumbType type) const {
+  ThumbSize box{1, 1, ThumbMethod::Scale};
+  for (const ThumbSize& s : sizes) {
+    box.width = std::max(box.width, s.width);
+    box.height = std::max(box.height, s.height);
+  }
+  std::vector<Thumbnail> out;
+  try {
+    // Decoded once: a big JPEG costs most of its time in entropy decoding, whatever the size.
+    const VImage base = thumbnailOf(path, box, false).copy_memory();
+    for (const ThumbSize& s : sizes) {
+      // A crop needs the base to cover its box; a very thin image may not, so it is made from
+      // the file instead.
+      const bool from_base = s.method == ThumbMethod::Scale ||
+                             (base.width() >= s.width && base.height() >= s.height);
+      auto* options = VImage::option()->set("height", s.height)->set("size", VIPS_SIZE_DOWN);
+      if (s.method == ThumbMethod::Crop) {
+        options->set("crop", VIPS_INTERESTING_CENTRE);
+      }
+      const VImage image = from_base ? base.thumbnail_image(s.width, options) : thumbnailOf(path, s, false);
+      out.push_back(Thumbnail{encode(image, type), image.width(), image.height()});
+    }
+  } catch (const vips::VError& e) {
+    throw UndecodableImage(takeVipsError(e));
+  }
+  return out;
+}
+
 }  // namespace hs::media

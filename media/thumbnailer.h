@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "media/thumbnail_sizes.h"
 
@@ -42,6 +43,10 @@ class Thumbnailer {
   // Never upscales. Throws UndecodableImage.
   Thumbnail render(const std::string& path, const ImageInfo& info, const ThumbSize& size,
                    ThumbType type) const;
+  // Still thumbnails of several sizes from one decode of the source: the largest box is
+  // rendered from the file and held in memory, the others from it. Throws UndecodableImage.
+  std::vector<Thumbnail> renderMany(const std::string& path, const std::vector<ThumbSize>& sizes,
+                                    ThumbType type) const;
 
  private:
   int64_t max_pixels_;

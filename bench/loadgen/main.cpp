@@ -1,5 +1,6 @@
 // loadgen: drives a running Parley over its client API and prints one JSON line of figures.
-//   loadgen --url http://127.0.0.1:8008 [--server-pid N] [--pg-pid N] SCENARIO [--option value]...
+//   loadgen --url http://127.0.0.1:8008 [--server-pid N] [--pg-pid N]
+//           [--before-measure CMD] [--after-measure CMD] SCENARIO [--option value]...
 // Scenarios: versions idle send fanout sync history state (options in scenarios.h and the
 // scenario files; bench/run.sh passes the sizes of its --smoke, --quick and full runs).
 #include <sys/resource.h>
@@ -28,8 +29,9 @@ const std::map<std::string, Runner>& scenarios() {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: loadgen --url http://HOST:PORT [--server-pid N] [--pg-pid N] SCENARIO "
-               "[--option value]...\nscenarios:");
+               "usage: loadgen --url http://HOST:PORT [--server-pid N] [--pg-pid N] "
+               "[--before-measure CMD] [--after-measure CMD] SCENARIO [--option value]...\n"
+               "scenarios:");
   for (const auto& [name, _] : scenarios()) {
     std::fprintf(stderr, " %s", name.c_str());
   }
@@ -77,6 +79,10 @@ int main(int argc, char** argv) {
       target.server_pid = std::atoi(argv[i + 1]);
     } else if (name == "--pg-pid") {
       target.pg_pid = std::atoi(argv[i + 1]);
+    } else if (name == "--before-measure") {
+      target.hooks.before = argv[i + 1];
+    } else if (name == "--after-measure") {
+      target.hooks.after = argv[i + 1];
     } else {
       return usage();
     }

@@ -33,6 +33,8 @@ struct Target {
   int port = 0;
   pid_t server_pid = 0;
   pid_t pg_pid = 0;
+  PhaseHooks hooks;
+  PhaseClock clock() const { return PhaseClock(server_pid, pg_pid, hooks); }
 };
 
 // A flat JSON object of numbers and strings, printed as one line.

@@ -14,13 +14,26 @@ void pause(HttpLoop& loop, double ms) {
   }
 }
 
+double waitResponsive(HttpLoop& loop, int conn) {
+  const auto t0 = SteadyClock::now();
+  for (bool ready = false; !ready;) {
+    loop.send(conn, api::versions(),
+              [&](HttpResponse& res) { ready = res.status == 200 && res.latency_ms < 1000; });
+    loop.run();
+    if (!ready) {
+      pause(loop, 500);
+    }
+  }
+  return std::chrono::duration<double>(SteadyClock::now() - t0).count();
+}
+
 Report runVersions(HttpLoop& loop, const Target& t, const Args& a) {
   const size_t n = a.count("conns", 64);
   const double seconds = a.num("seconds", 5);
   const auto conns = openConnections(loop, n);
   auto make = [](size_t, uint64_t) { return api::versions(); };
   runTimed(loop, conns, a.num("warmup", 1), make);  // connects, warms caches
-  PhaseClock clock(t.server_pid, t.pg_pid);
+  PhaseClock clock = t.clock();
   clock.start();
   const TimedResult r = runTimed(loop, conns, seconds, make);
   clock.stop();
@@ -60,7 +73,7 @@ Report runSend(HttpLoop& loop, const Target& t, const Args& a) {
   };
   runTimed(loop, conns, a.num("warmup", 2), make);
   progress("send", "measuring");
-  PhaseClock clock(t.server_pid, t.pg_pid);
+  PhaseClock clock = t.clock();
   clock.start();
   const TimedResult r = runTimed(loop, conns, a.num("seconds", 20), make);
   clock.stop();

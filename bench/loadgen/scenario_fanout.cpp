@@ -141,7 +141,7 @@ Report runFanout(HttpLoop& loop, const Target& t, const Args& a) {
   rep.num("rss_parked_bytes", static_cast<double>(residentBytes(t.server_pid)));
   rep.num("rss_parked_anon_bytes", static_cast<double>(statusBytes(t.server_pid, "RssAnon")));
   progress("fanout", std::to_string(n) + " long-polls parked; sending " + std::to_string(s.sends));
-  PhaseClock clock(t.server_pid, t.pg_pid);
+  PhaseClock clock = t.clock();
   clock.start();
   startSend(loop, s);
   while (!s.finished) {

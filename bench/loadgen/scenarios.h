@@ -22,5 +22,8 @@ Report runState(HttpLoop& loop, const Target& t, const Args& a);
 
 // Waits `ms` milliseconds while serving the loop (in-flight requests keep progressing).
 void pause(HttpLoop& loop, double ms);
+// Waits until GET /versions answers 200 within a second (the server has worked through its
+// queue) and returns the seconds that took.
+double waitResponsive(HttpLoop& loop, int conn);
 
 }  // namespace bench

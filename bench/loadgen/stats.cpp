@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <numeric>
 #include <sstream>
@@ -124,9 +126,19 @@ int64_t statusBytes(pid_t pid, const std::string& field) {
 
 int64_t residentBytes(pid_t pid) { return statusBytes(pid, "VmRSS"); }
 
-PhaseClock::PhaseClock(pid_t server_pid, pid_t pg_pid) : server_pid_(server_pid), pg_pid_(pg_pid) {}
+PhaseClock::PhaseClock(pid_t server_pid, pid_t pg_pid, PhaseHooks hooks)
+    : server_pid_(server_pid), pg_pid_(pg_pid), hooks_(std::move(hooks)) {}
+
+namespace {
+void runHook(const std::string& cmd) {
+  if (!cmd.empty() && std::system(cmd.c_str()) != 0) {
+    std::fprintf(stderr, "  hook failed: %s\n", cmd.c_str());
+  }
+}
+}  // namespace
 
 void PhaseClock::start() {
+  runHook(hooks_.before);
   t0_ = SteadyClock::now();
   self0_ = selfCpuSeconds();
   server0_ = processCpuSeconds(server_pid_, false);
@@ -140,6 +152,7 @@ void PhaseClock::stop() {
   server_ = processCpuSeconds(server_pid_, false) - server0_;
   pg_ = processCpuSeconds(pg_pid_, true) - pg0_;
   machine_ = machineBusySeconds() - machine0_;
+  runHook(hooks_.after);
 }
 
 ServerTiming parseServerTiming(const std::string& metrics, const std::string& method,

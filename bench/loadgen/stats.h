@@ -37,9 +37,17 @@ int64_t residentBytes(pid_t pid);
 int64_t statusBytes(pid_t pid, const std::string& field);
 
 // Wall time and CPU use of the generator, the server and PostgreSQL across one phase.
+// Profiling hooks: shell commands run right before start() takes its readings and right
+// after stop() took them (e.g. callgrind_control, or resetting pg_stat_statements), so a
+// profile covers the measured phase only, not the seeding.
+struct PhaseHooks {
+  std::string before;
+  std::string after;
+};
+
 class PhaseClock {
  public:
-  PhaseClock(pid_t server_pid, pid_t pg_pid);
+  PhaseClock(pid_t server_pid, pid_t pg_pid, PhaseHooks hooks = {});
   void start();
   void stop();
   double seconds() const { return wall_; }
@@ -55,6 +63,7 @@ class PhaseClock {
   double pct(double cpu) const { return wall_ > 0 ? 100.0 * cpu / wall_ : 0; }
   pid_t server_pid_;
   pid_t pg_pid_;
+  PhaseHooks hooks_;
   SteadyClock::time_point t0_;
   double self0_ = 0, server0_ = 0, pg0_ = 0, machine0_ = 0;
   double wall_ = 0, self_ = 0, server_ = 0, pg_ = 0, machine_ = 0;

@@ -32,7 +32,7 @@ int64_t waitOf(const http::Request& req) {
 }  // namespace
 
 void answer(const std::shared_ptr<http::Responder>& responder,
-            const std::function<http::Response()>& make) noexcept {
+            const std::function<http::Response()>& make) {
   http::Response res;
   try {
     res = make();

@@ -14,8 +14,9 @@ using Serve = std::function<http::Response(const MediaRecord&)>;
 
 // Runs `make` and sends its response through `responder` (unless it deferred again). The
 // entry of background work: a MatrixError becomes its error response, anything else a 500.
+// Only a failure to send escapes, to the pool's own catch.
 void answer(const std::shared_ptr<http::Responder>& responder,
-            const std::function<http::Response()>& make) noexcept;
+            const std::function<http::Response()>& make);
 
 // Serves the media that the request's :serverName/:mediaId names. A reserved id still
 // waiting for its content parks the request until the upload lands or timeout_ms passes

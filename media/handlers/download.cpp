@@ -1,3 +1,6 @@
+#include <stdexcept>
+
+#include "media/content_store.h"
 #include "media/content_types.h"
 #include "media/handlers/deferred.h"
 #include "media/handlers/handlers.h"
@@ -22,6 +25,9 @@ Response download(Request& req, MediaContext& ctx, Access access) {
     Response res;
     res.content_type = servedContentType(c.content_type);
     res.file_path = ctx.media.content().contentPath(c.sha256);  // streamed, never read whole
+    if (!ContentStore::exists(res.file_path)) {  // a row without its bytes: lost data, not a 404
+      throw std::runtime_error("content file missing: " + res.file_path);
+    }
     res.header("Content-Disposition",
                contentDisposition(isInlineSafe(c.content_type), name_override ? name_override : c.upload_name));
     res.header("ETag", "\"" + c.sha256 + "\"");
