@@ -186,7 +186,7 @@ def sync_rows(t, s, c):
     h20 = c["http"].get(20, {})
     errors, n = s.get("initial_errors", 0), s["initial_n"]
     solo = s.get("initial_solo_ms", -1)
-    t.add(name, "one user alone (client)", solo if solo >= 0 else "failed (408, > 60 s)", "ms")
+    t.add(name, "one user alone (client)", solo if solo >= 0 else "failed (408)", "ms")
     if n > 0:
         met = s["initial_mean_ms"] <= 300 and not errors
         t.add(name, "mean (client)", s["initial_mean_ms"], "ms", h20.get("mean_ms"),
@@ -194,13 +194,16 @@ def sync_rows(t, s, c):
         t.add(name, "p95 (client)", s["initial_p95_ms"], "ms", h20.get("p95_ms"),
               "HTTP p95, 20 conn", "times")
     else:
-        t.add(name, "mean (client)", f"> 60 s: all {errors:.0f} answered 408", "",
+        after = s.get("initial_error_mean_ms", 0) / 1000
+        t.add(name, "mean (client)", f"all {errors:.0f} failed (408 after {after:.1f} s)", "ms",
               h20.get("mean_ms"), "HTTP mean, 20 conn", None, "<= 300 ms", False)
     t.add(name, "server time, mean (includes syncs Pistache gave up on)",
           s["initial_server_mean_ms"], "ms")
-    t.add(name, "408s (over Pistache's 60 s body timeout) / answered", f"{errors:.0f} / {n:.0f}",
+    # Pistache itself answers 408 to a request still running when its header timeout
+    # (10 s, homeserver/http/server.h) fires; the server finishes the work regardless.
+    t.add(name, "failed (Pistache's 408) / answered", f"{errors:.0f} / {n:.0f}",
           target="0", met=errors == 0)
-    t.add(name, "seconds until the server answered again", s.get("initial_drain_seconds"), "s")
+    t.add(name, "seconds until the server finished them all", s.get("initial_drain_seconds"), "s")
     if s.get("initial_response_bytes"):
         t.add(name, "response size", s["initial_response_bytes"] / 1024, "KiB")
     cpu_row(t, name, s, "initial_run")

@@ -50,12 +50,14 @@ case "$mode" in
     state_args=(--members 2000 --checkpoints 500,1000,2000)
     media_args=(--size-mib 20 --clients 2 --rounds 2); media_deadline=240 ;;
   smoke)
+    # Few writes in flight (under half the pool), so the smoke run checks the harness, not
+    # the server under contention: the full run is where contention shows.
     ceiling_secs=1; ceiling_warmup=0.2; pgbench_secs=1
     idle_args=(--users 10)
-    send_args=(--senders 4 --seconds 1 --warmup 0.2)
-    fanout_args=(--rooms 2 --members 5 --sends 2 --settle_ms 300)
-    sync_args=(--users 6 --rooms 5 --syncers 2 --rounds 1 --incremental 3)
-    history_args=(--events 300 --pages 5 --page 20)
+    send_args=(--senders 4 --seconds 1 --warmup 0.2 --seed_conns 3)
+    fanout_args=(--rooms 2 --members 5 --sends 2 --settle_ms 300 --seed_conns 3)
+    sync_args=(--users 6 --rooms 5 --syncers 2 --rounds 1 --incremental 3 --seed_conns 3)
+    history_args=(--events 300 --pages 5 --page 20 --seed_conns 2)
     state_args=(--members 30 --checkpoints 10,30)
     media_args=(--size-mib 1 --clients 2 --rounds 1); media_deadline=120 ;;
 esac

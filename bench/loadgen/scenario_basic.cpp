@@ -14,15 +14,21 @@ void pause(HttpLoop& loop, double ms) {
   }
 }
 
-double waitResponsive(HttpLoop& loop, int conn) {
+double waitServerCount(HttpLoop& loop, int conn, const std::string& method,
+                       const std::string& endpoint, double count) {
   const auto t0 = SteadyClock::now();
-  for (bool ready = false; !ready;) {
-    loop.send(conn, api::versions(),
-              [&](HttpResponse& res) { ready = res.status == 200 && res.latency_ms < 1000; });
+  for (;;) {
+    std::string metrics;
+    loop.send(conn, HttpRequest{"GET", "/metrics", "", ""}, [&](HttpResponse& res) {
+      if (res.status == 200) {
+        metrics = std::move(res.body);
+      }
+    });
     loop.run();
-    if (!ready) {
-      pause(loop, 500);
+    if (!metrics.empty() && parseServerTiming(metrics, method, endpoint).count >= count) {
+      break;
     }
+    pause(loop, 500);
   }
   return std::chrono::duration<double>(SteadyClock::now() - t0).count();
 }

@@ -22,8 +22,10 @@ Report runState(HttpLoop& loop, const Target& t, const Args& a);
 
 // Waits `ms` milliseconds while serving the loop (in-flight requests keep progressing).
 void pause(HttpLoop& loop, double ms);
-// Waits until GET /versions answers 200 within a second (the server has worked through its
-// queue) and returns the seconds that took.
-double waitResponsive(HttpLoop& loop, int conn);
+// Waits until the server's /metrics has counted `count` requests of `method` `endpoint`
+// (requests Pistache answered 408 to still finish in the server) and returns the seconds
+// that took.
+double waitServerCount(HttpLoop& loop, int conn, const std::string& method,
+                       const std::string& endpoint, double count);
 
 }  // namespace bench

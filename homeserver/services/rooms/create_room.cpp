@@ -96,6 +96,7 @@ std::string stringContent(const char* key, const std::string& value) {
 }  // namespace
 
 void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+                                     const std::string& creator_join,
                                      const CreateRoomParams& params,
                                      const std::optional<std::string>& alias) {
   const Preset preset = presetFor(params);
@@ -104,7 +105,7 @@ void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const cor
     persistDraft(p, room, EventDraft{c, type, key, std::move(content), std::nullopt});
   };
   state(std::string(kCreate), "", createContent(creator, params, room.room_version));
-  state(std::string(kMember), c, memberContent(creator, "join", std::nullopt, false, true));
+  state(std::string(kMember), c, creator_join);
   state(std::string(kPowerLevels), "", powerLevels(creator, params, preset.invitees_are_admins));
   if (alias) {
     state("m.room.canonical_alias", "", stringContent("alias", *alias));
@@ -155,6 +156,9 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
   }
   const RoomInfo room{"!" + random_.alnum(18) + ":" + config_.server_name, version, creator.str(),
                       params.visibility.value_or("private") == "public"};
+  // Read before the room's transaction opens: a second pooled connection while holding the
+  // first deadlocks under concurrent createRoom calls.
+  const std::string creator_join = memberContent(creator, "join", std::nullopt, false, true);
   {
     Pending p;
     p.w = store_.writer(room.room_id);
@@ -165,7 +169,7 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
     if (alias && !p.w->insertAlias(*alias, creator.str())) {
       throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
     }
-    sendCreationEvents(p, room, creator, params, alias);
+    sendCreationEvents(p, room, creator, creator_join, params, alias);
     for (const auto& [target, content] : invites) {
       persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
     }

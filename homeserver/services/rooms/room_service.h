@@ -113,8 +113,11 @@ class RoomService {
     std::vector<std::unique_ptr<streams::StreamTracker::Reservation>> positions;
     std::unique_ptr<RoomWriter> w;
     std::vector<std::string> event_ids;  // persisted in this transaction, in order
+    // Commits and gives the connection back to the pool at once, so hooks that run after
+    // the commit (notifications, media links) never hold it while they query.
     void commit() {
       w->commit();
+      w.reset();
       positions.clear();
     }
   };
@@ -122,6 +125,7 @@ class RoomService {
                            const std::optional<std::string>& txn_user = {},
                            const std::optional<TxnRef>& txn = {});
   void sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+                          const std::string& creator_join,
                           const CreateRoomParams& params, const std::optional<std::string>& alias);
 
   const config::Config& config_;
