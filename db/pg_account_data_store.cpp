@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 namespace hs::db {
 
 using account_data::AccountDataEvent;
@@ -30,7 +32,7 @@ std::optional<std::string> PgAccountDataStore::get(const std::string& user_id,
                                                    const std::string& room_id,
                                                    const std::string& type) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kGet, user_id, room_id, type);
   if (r.empty()) {
     return std::nullopt;
@@ -62,7 +64,7 @@ std::vector<AccountDataEvent> PgAccountDataStore::changedSince(const std::string
                                                                int64_t from_exclusive,
                                                                int64_t to_inclusive) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<AccountDataEvent> out;
   for (const auto& row : tx.exec_params(kChangedSince, user_id, from_exclusive, to_inclusive)) {
     out.push_back(AccountDataEvent{row[0].as<std::string>(), row[1].as<std::string>(),

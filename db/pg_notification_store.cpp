@@ -96,13 +96,13 @@ std::vector<Notification> PgNotificationStore::feed(const std::string& user,
                                                     std::optional<int64_t> before_id, size_t limit,
                                                     bool only_unread) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return rowsOf(tx.exec_params(kFeed, user, before_id, only_unread, static_cast<int64_t>(limit)));
 }
 
 int64_t PgNotificationStore::unreadFeedCount(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec_params1(kUnreadFeed, user)[0].as<int64_t>();
 }
 
@@ -125,7 +125,7 @@ std::vector<Notification> PgNotificationStore::pushed(const std::string& user,
                                                       std::optional<int64_t> before_id, size_t limit,
                                                       bool only_highlight) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return rowsOf(tx.exec_params(kPushed, user, before_id, only_highlight, static_cast<int64_t>(limit)));
 }
 
@@ -140,7 +140,7 @@ void PgNotificationStore::markReceiptRead(const std::string& user, const std::st
 std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(
     const std::string& user, const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, notifications::Counts> out;
   for (const auto& row : tx.exec_params(kUnreadCounts, user, room_id)) {
     out[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
@@ -150,7 +150,7 @@ std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(
 
 int64_t PgNotificationStore::totalUnread(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec_params1(kTotalUnread, user)[0].as<int64_t>();
 }
 
@@ -168,13 +168,13 @@ void PgDeliveryStore::recordDelivery(const std::string& user,
 std::optional<int64_t> PgDeliveryStore::deliveredAt(const std::string& user, const std::string& room_id,
                                                     int64_t stream_pos) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return optI64(tx.exec_params1(kDeliveredAt, user, room_id, stream_pos)[0]);
 }
 
 std::map<std::string, int64_t> PgDeliveryStore::deliveredUpTo(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, int64_t> out;
   for (const auto& row : tx.exec_params(kDeliveredUpTo, room_id)) {
     out[row[0].as<std::string>()] = row[1].as<int64_t>();
@@ -185,7 +185,7 @@ std::map<std::string, int64_t> PgDeliveryStore::deliveredUpTo(const std::string&
 std::map<std::string, notifications::ReceiptPosition> PgDeliveryStore::readReceipts(
     const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, notifications::ReceiptPosition> out;
   for (const auto& row : tx.exec_params(kReadReceipts, room_id)) {
     out[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};

@@ -88,7 +88,7 @@ bool PgBlockStore::removeBlock(const std::string& user, const std::string& targe
 
 std::vector<social::Block> PgBlockStore::blocks(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<social::Block> out;
   for (const auto& row : tx.exec_params(kBlocks, user)) {
     out.push_back({row[0].as<std::string>(), row[1].as<int64_t>()});
@@ -98,7 +98,7 @@ std::vector<social::Block> PgBlockStore::blocks(const std::string& user) {
 
 bool PgBlockStore::isBlocked(const std::string& user, const std::string& target) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return !tx.exec_params(kIsBlocked, user, target).empty();
 }
 
@@ -119,7 +119,7 @@ std::optional<FriendRequest> PgFriendStore::insertRequest(const FriendRequest& r
 
 std::optional<FriendRequest> PgFriendStore::request(const std::string& request_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kRequest, request_id);
   if (r.empty()) {
     return std::nullopt;
@@ -154,7 +154,7 @@ bool PgFriendStore::deletePending(const std::string& request_id) {
 std::vector<FriendRequest> PgFriendStore::requests(const std::string& user, social::Direction direction,
                                                    const std::optional<std::string>& status) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<FriendRequest> out;
   for (const auto& row : tx.exec_params(kRequests, user, std::string(directionName(direction)), status)) {
     out.push_back(requestFromRow(row));
@@ -164,7 +164,7 @@ std::vector<FriendRequest> PgFriendStore::requests(const std::string& user, soci
 
 std::vector<social::Friend> PgFriendStore::friends(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<social::Friend> out;
   for (const auto& row : tx.exec_params(kFriends, user)) {
     out.push_back({row[0].as<std::string>(), optStr(row[1]), optStr(row[2]), row[3].as<int64_t>(),

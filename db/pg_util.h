@@ -22,6 +22,10 @@ inline std::optional<int64_t> optI64(const pqxx::field& f) {
   return f.as<int64_t>();
 }
 
+// Reads run outside a transaction block: at READ COMMITTED a read transaction gives no
+// snapshot across its statements anyway, and BEGIN/ROLLBACK are two more round trips per read.
+using ReadTx = pqxx::nontransaction;
+
 // Raw bytes (token hashes) as a bytea parameter and back.
 inline pqxx::binarystring bytes(const std::string& raw) { return pqxx::binarystring(raw); }
 inline std::string bytesOf(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
