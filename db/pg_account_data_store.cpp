@@ -11,6 +11,9 @@ using account_data::AccountDataEvent;
 namespace {
 constexpr const char* kGet =
     "SELECT content FROM account_data WHERE user_id = $1 AND room_id = $2 AND type = $3";
+constexpr const char* kGetForUsers =
+    "SELECT user_id, content FROM account_data WHERE user_id = ANY($1::text[]) AND room_id = $2 "
+    "AND type = $3";
 constexpr const char* kUpsert =
     "INSERT INTO account_data (user_id, room_id, type, content, stream_pos) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, room_id, type) DO UPDATE SET "
@@ -27,6 +30,20 @@ constexpr const char* kChangedSince =
     "SELECT room_id, type, content FROM account_data "
     "WHERE user_id = $1 AND stream_pos > $2 AND stream_pos <= $3 ORDER BY stream_pos";
 }  // namespace
+
+std::map<std::string, std::string> PgAccountDataStore::getForUsers(
+    const std::vector<std::string>& user_ids, const std::string& room_id, const std::string& type) {
+  std::map<std::string, std::string> out;
+  if (user_ids.empty()) {
+    return out;
+  }
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  for (const auto& row : tx.exec_params(kGetForUsers, textArray(tx, user_ids), room_id, type)) {
+    out.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+  }
+  return out;
+}
 
 std::optional<std::string> PgAccountDataStore::get(const std::string& user_id,
                                                    const std::string& room_id,

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "homeserver/core/json.h"
 
 namespace hs::db {
 
@@ -12,10 +13,15 @@ namespace {
 constexpr const char* kColumns =
     "id, user_id, type, title, body, related_id, room_id, event_id, stream_pos, thread_id, "
     "notify, highlight, actions, is_read, receipt_read, created_at";
+// All the rows of one event in one statement (one per recipient otherwise), as a JSON array.
 constexpr const char* kInsert =
     "INSERT INTO notifications (user_id, type, title, body, related_id, room_id, event_id, "
     "stream_pos, thread_id, notify, highlight, actions, is_read, receipt_read, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE, FALSE, $13)";
+    "SELECT user_id, type, title, body, related_id, room_id, event_id, stream_pos, thread_id, "
+    "notify, highlight, actions, FALSE, FALSE, created_at FROM json_to_recordset($1::json) AS x("
+    "user_id text, type text, title text, body text, related_id text, room_id text, event_id text, "
+    "stream_pos bigint, thread_id text, notify boolean, highlight boolean, actions text, "
+    "created_at bigint)";
 const std::string kFeed = std::string("SELECT ") + kColumns +
     " FROM notifications WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) "
     "AND (NOT $3 OR NOT is_read) ORDER BY id DESC LIMIT $4";
@@ -83,13 +89,26 @@ std::vector<Notification> rowsOf(const pqxx::result& r) {
 }  // namespace
 
 void PgNotificationStore::insert(const std::vector<Notification>& rows) {
-  auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
-  for (const auto& n : rows) {
-    tx.exec_params(kInsert, n.user_id, n.type, n.title, n.body, n.related_id, n.room_id, n.event_id,
-                   n.stream_pos, n.thread_id, n.notify, n.highlight, n.actions, n.created_at);
+  if (rows.empty()) {
+    return;
   }
-  tx.commit();
+  json::Writer w;
+  w.startArray();
+  for (const auto& n : rows) {
+    w.startObject().key("user_id").string(n.user_id).key("type").string(n.type);
+    w.key("title").string(n.title).key("body").string(n.body);
+    w.optString("related_id", n.related_id).optString("room_id", n.room_id).optString("event_id", n.event_id);
+    if (n.stream_pos) {
+      w.key("stream_pos").integer(*n.stream_pos);
+    }
+    w.key("thread_id").string(n.thread_id).key("notify").boolean(n.notify);
+    w.key("highlight").boolean(n.highlight).key("actions").string(n.actions);
+    w.key("created_at").integer(n.created_at).endObject();
+  }
+  w.endArray();
+  auto lease = pool_.acquire();
+  pqxx::nontransaction tx(lease.get());  // one statement: it commits on its own
+  tx.exec_params(kInsert, w.take());
 }
 
 std::vector<Notification> PgNotificationStore::feed(const std::string& user,
@@ -132,9 +151,8 @@ std::vector<Notification> PgNotificationStore::pushed(const std::string& user,
 void PgNotificationStore::markReceiptRead(const std::string& user, const std::string& room_id,
                                           const std::string& thread_id, int64_t up_to_pos) {
   auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
+  pqxx::nontransaction tx(lease.get());  // one statement: it commits on its own
   tx.exec_params(kReceiptRead, user, room_id, thread_id, up_to_pos);
-  tx.commit();
 }
 
 std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(

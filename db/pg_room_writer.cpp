@@ -173,7 +173,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
     return !tx_.exec_params(kWriterHasAnnotation, event_id, sender, key, room_id_).empty();
   }
 
-  void persist(const rooms::NewEvent& n, int64_t stream_pos) override;
+  rooms::StoredEvent persist(const rooms::NewEvent& n, int64_t stream_pos) override;
 
   void markRedacted(const std::string& event_id, const std::string& redaction_id,
                     const std::string& redacted_client_json) override {
@@ -236,7 +236,7 @@ void PgRoomWriter::updateMembership(const rooms::Event& e, int64_t event_nid, in
                   json::optString(content, "avatar_url"));
 }
 
-void PgRoomWriter::persist(const rooms::NewEvent& n, int64_t stream_pos) {
+rooms::StoredEvent PgRoomWriter::persist(const rooms::NewEvent& n, int64_t stream_pos) {
   const rooms::Event& e = n.event;
   std::optional<int64_t> event_nid;  // a message event's nid comes from the insert itself
   std::optional<std::string> prev_content, prev_sender;
@@ -263,6 +263,9 @@ void PgRoomWriter::persist(const rooms::NewEvent& n, int64_t stream_pos) {
     return std::find(e.prev_events.begin(), e.prev_events.end(), x.first) != e.prev_events.end();
   });
   extremities_.emplace_back(e.event_id, e.depth);
+  return rooms::StoredEvent{e.event_id, room_id_, e.type, e.state_key, e.sender, stream_pos,
+                            e.origin_server_ts, n.client_json, prev_content, prev_sender,
+                            std::nullopt, n.txn_device, n.txn_id};
 }
 
 }  // namespace

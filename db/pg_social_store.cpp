@@ -17,6 +17,7 @@ constexpr const char* kRemoveBlock =
 constexpr const char* kBlocks =
     "SELECT blocked_user_id, blocked_at FROM blocked_users WHERE user_id = $1 "
     "ORDER BY blocked_at, blocked_user_id";
+constexpr const char* kBlockers = "SELECT user_id FROM blocked_users WHERE blocked_user_id = $1";
 constexpr const char* kIsBlocked =
     "SELECT 1 FROM blocked_users WHERE user_id = $1 AND blocked_user_id = $2";
 
@@ -100,6 +101,16 @@ bool PgBlockStore::isBlocked(const std::string& user, const std::string& target)
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
   return !tx.exec_params(kIsBlocked, user, target).empty();
+}
+
+std::vector<std::string> PgBlockStore::blockers(const std::string& target) {
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_params(kBlockers, target)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
 }
 
 std::optional<FriendRequest> PgFriendStore::insertRequest(const FriendRequest& r) {
