@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -11,9 +12,10 @@ using account_data::AccountDataEvent;
 namespace {
 constexpr const char* kGet =
     "SELECT content FROM account_data WHERE user_id = $1 AND room_id = $2 AND type = $3";
-constexpr const char* kGetForUsers =
+const Prepared kGetForUsers = prepared(  // once per sent event
+    "account_data_for_users",
     "SELECT user_id, content FROM account_data WHERE user_id = ANY($1::text[]) AND room_id = $2 "
-    "AND type = $3";
+    "AND type = $3");
 constexpr const char* kUpsert =
     "INSERT INTO account_data (user_id, room_id, type, content, stream_pos) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, room_id, type) DO UPDATE SET "
@@ -39,7 +41,7 @@ std::map<std::string, std::string> PgAccountDataStore::getForUsers(
   }
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
-  for (const auto& row : tx.exec_params(kGetForUsers, textArray(tx, user_ids), room_id, type)) {
+  for (const auto& row : tx.exec_prepared(kGetForUsers.name, textArray(tx, user_ids), room_id, type)) {
     out.emplace(row[0].as<std::string>(), row[1].as<std::string>());
   }
   return out;

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -39,6 +40,12 @@ constexpr const char* kInsertSession =
 constexpr const char* kSessionColumns =
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
     "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id ";
+// Every authenticated request runs this.
+const Prepared kSessionByAccess = prepared(
+    "session_by_access",
+    "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
+    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id "
+    "WHERE s.access_token_hash = $1");
 constexpr const char* kRotateSession =
     "WITH old AS (SELECT session_id, access_token_hash, refresh_token_hash FROM sessions "
     "  WHERE session_id = $1 AND refresh_token_hash = $2 FOR UPDATE), "
@@ -176,8 +183,7 @@ int64_t PgAccountStore::createSession(const std::string& user_id, const NewSessi
 std::optional<SessionInfo> PgAccountStore::sessionByAccessHash(const std::string& hash) {
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
-  const auto r = tx.exec_params(std::string(kSessionColumns) + "WHERE s.access_token_hash = $1",
-                                bytes(hash));
+  const auto r = tx.exec_prepared(kSessionByAccess.name, bytes(hash));
   if (r.empty()) {
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 #include "homeserver/core/json.h"
 
 namespace hs::db {
@@ -35,10 +36,11 @@ const std::string kPushed = std::string("SELECT ") + kColumns +
     " FROM notifications WHERE user_id = $1 AND notify AND ($2::bigint IS NULL OR id < $2) "
     "AND (NOT $3 OR highlight) ORDER BY id DESC LIMIT $4";
 // An unthreaded receipt ($3 = '') covers every thread; a threaded one only its thread.
-constexpr const char* kReceiptRead =
+const Prepared kReceiptRead = prepared(  // on every receipt and every sent event
+    "notifications_receipt_read",
     "UPDATE notifications SET receipt_read = TRUE, is_read = TRUE "
     "WHERE user_id = $1 AND room_id = $2 AND ($3 = '' OR thread_id = $3) AND stream_pos <= $4 "
-    "AND NOT receipt_read";
+    "AND NOT receipt_read");
 constexpr const char* kUnreadCounts =
     "SELECT thread_id, count(*), count(*) FILTER (WHERE highlight) FROM notifications "
     "WHERE user_id = $1 AND room_id = $2 AND notify AND NOT receipt_read GROUP BY thread_id";
@@ -152,7 +154,7 @@ void PgNotificationStore::markReceiptRead(const std::string& user, const std::st
                                           const std::string& thread_id, int64_t up_to_pos) {
   auto lease = pool_.acquire();
   pqxx::nontransaction tx(lease.get());  // one statement: it commits on its own
-  tx.exec_params(kReceiptRead, user, room_id, thread_id, up_to_pos);
+  tx.exec_prepared(kReceiptRead.name, user, room_id, thread_id, up_to_pos);
 }
 
 std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_room_rows.h"
+#include "db/prepared.h"
 #include "db/pg_room_store.h"
 
 namespace hs::db {
@@ -17,21 +18,24 @@ constexpr int kSnapshotShare = 8;
 
 // The room row, locked, with everything an append needs: the current state group and its
 // chain, and the forward extremities (as JSON [[event_id, depth], ...]).
-constexpr const char* kLockRoom =
+const Prepared kLockRoom = prepared(
+    "room_lock",
     "SELECT r.room_id, r.room_version, r.creator, r.is_public, r.state_group, g.chain_length, "
     "  g.snapshot_size, (SELECT json_agg(json_build_array(x.event_id, x.depth)) "
     "   FROM room_extremities x WHERE x.room_id = r.room_id)::text "
     "FROM rooms r LEFT JOIN state_groups g ON g.group_id = r.state_group "
-    "WHERE r.room_id = $1 FOR UPDATE OF r";
+    "WHERE r.room_id = $1 FOR UPDATE OF r");
 constexpr const char* kInsertRoom =
     "INSERT INTO rooms (room_id, room_version, creator, is_public, created_at) "
     "VALUES ($1, $2, $3, $4, $5)";
-constexpr const char* kStateEvents =
+const Prepared kStateEvents = prepared(
+    "room_auth_state",
     "SELECT e.pdu_json, e.event_id FROM room_state s JOIN state_keys k ON k.key_nid = s.key_nid "
     "JOIN events e ON e.event_nid = s.event_nid "
-    "WHERE s.room_id = $1 AND (k.type, k.state_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))";
-constexpr const char* kTxn =
-    "SELECT event_id FROM event_txns WHERE user_id = $1 AND device_id = $2 AND txn_id = $3";
+    "WHERE s.room_id = $1 AND (k.type, k.state_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))");
+const Prepared kTxn = prepared(
+    "room_txn",
+    "SELECT event_id FROM event_txns WHERE user_id = $1 AND device_id = $2 AND txn_id = $3");
 constexpr const char* kEventPdu = "SELECT e.pdu_json, r.room_version FROM events e "
                                   "JOIN rooms r ON r.room_id = e.room_id WHERE e.event_id = $1";
 constexpr const char* kInternKey =
@@ -59,7 +63,8 @@ constexpr const char* kPrevState =
     "JOIN events e ON e.event_nid = s.event_nid WHERE s.room_id = $1 AND s.key_nid = $2";
 // One statement per append: the event, the extremities it replaces, and the request's
 // transaction id. The CTEs touch different rows, so their shared snapshot does not matter.
-constexpr const char* kAppendEvent =
+const Prepared kAppendEvent = prepared(
+    "room_append",
     "WITH ev AS (INSERT INTO events (event_nid, event_id, room_id, stream_pos, depth, type, "
     "  state_key, sender, origin_server_ts, pdu_json, client_json, prev_content, prev_sender, "
     "  relates_to, rel_type, rel_key, txn_device, txn_id, state_group) "
@@ -70,7 +75,7 @@ constexpr const char* kAppendEvent =
     "tx AS (INSERT INTO event_txns (user_id, device_id, txn_id, event_id) "
     "  SELECT $20::text, $21::text, $22::text, $1 "
     "  WHERE $20::text IS NOT NULL AND $21::text IS NOT NULL AND $22::text IS NOT NULL) "
-    "SELECT event_nid FROM ev";
+    "SELECT event_nid FROM ev");
 constexpr const char* kUpsertState =
     "INSERT INTO room_state (room_id, key_nid, event_nid) VALUES ($1, $2, $3) "
     "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
@@ -114,7 +119,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
       : lease_(pool.acquire()), tx_(lease_.get()), room_id_(std::move(room_id)) {}
 
   std::optional<rooms::RoomInfo> lockRoom() override {
-    const auto r = tx_.exec_params(kLockRoom, room_id_);
+    const auto r = tx_.exec_prepared(kLockRoom.name, room_id_);
     if (r.empty()) {
       return std::nullopt;
     }
@@ -145,7 +150,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
       state_keys.push_back(key);
     }
     std::vector<rooms::Event> out;
-    for (const auto& row : tx_.exec_params(kStateEvents, room_id_, textArray(tx_, types),
+    for (const auto& row : tx_.exec_prepared(kStateEvents.name, room_id_, textArray(tx_, types),
                                            textArray(tx_, state_keys))) {
       out.push_back(rooms::parseEvent(row[0].as<std::string>(), row[1].as<std::string>(), version_,
                                       {false, false}));
@@ -155,7 +160,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
 
   std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
                                          const std::string& txn_key) override {
-    const auto r = tx_.exec_params(kTxn, user, device, txn_key);
+    const auto r = tx_.exec_prepared(kTxn.name, user, device, txn_key);
     return r.empty() ? std::nullopt : std::optional(r[0][0].as<std::string>());
   }
 
@@ -255,7 +260,7 @@ rooms::StoredEvent PgRoomWriter::persist(const rooms::NewEvent& n, int64_t strea
       updateMembership(e, *event_nid, stream_pos);
     }
   }
-  tx_.exec_params(kAppendEvent, e.event_id, room_id_, stream_pos, e.depth, e.type, e.state_key,
+  tx_.exec_prepared(kAppendEvent.name, e.event_id, room_id_, stream_pos, e.depth, e.type, e.state_key,
                   e.sender, e.origin_server_ts, n.pdu_json, n.client_json, prev_content, prev_sender,
                   n.relates_to, n.rel_type, n.rel_key, n.txn_device, n.txn_id, head_.group,
                   textArray(tx_, e.prev_events), n.txn_user, n.txn_device, n.txn_key, event_nid);

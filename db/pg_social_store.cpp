@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -17,7 +18,8 @@ constexpr const char* kRemoveBlock =
 constexpr const char* kBlocks =
     "SELECT blocked_user_id, blocked_at FROM blocked_users WHERE user_id = $1 "
     "ORDER BY blocked_at, blocked_user_id";
-constexpr const char* kBlockers = "SELECT user_id FROM blocked_users WHERE blocked_user_id = $1";
+const Prepared kBlockers =  // once per sent event
+    prepared("blockers", "SELECT user_id FROM blocked_users WHERE blocked_user_id = $1");
 constexpr const char* kIsBlocked =
     "SELECT 1 FROM blocked_users WHERE user_id = $1 AND blocked_user_id = $2";
 
@@ -107,7 +109,7 @@ std::vector<std::string> PgBlockStore::blockers(const std::string& target) {
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
   std::vector<std::string> out;
-  for (const auto& row : tx.exec_params(kBlockers, target)) {
+  for (const auto& row : tx.exec_prepared(kBlockers.name, target)) {
     out.push_back(row[0].as<std::string>());
   }
   return out;

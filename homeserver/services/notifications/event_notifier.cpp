@@ -75,6 +75,7 @@ struct EventNotifier::Room {
   int64_t joined = 0;
   PowerInfo power;
   std::set<std::string> direct_for;  // recipients for whom m.direct lists the room
+  bool has_recipients = false;       // anyone in the room but the senders
 };
 
 namespace {
@@ -107,13 +108,18 @@ void EventNotifier::onEvents(const std::vector<rooms::StoredEvent>& events, cons
     room.name = contentString(facts.canonical_alias, "alias");
   }
   room.members = &facts.members;
+  std::set<std::string> senders;
+  for (const auto& e : events) {
+    senders.insert(e.sender);
+  }
   std::vector<std::string> recipients;
   for (const auto& m : facts.members) {
     room.joined += m.membership == "join";
-    if (m.membership == "join" || m.membership == "invite") {
+    if ((m.membership == "join" || m.membership == "invite") && senders.count(m.user_id) == 0) {
       recipients.push_back(m.user_id);
     }
   }
+  room.has_recipients = !recipients.empty();
   room.power = powerInfo(facts.power_levels);
   // One read for every recipient's m.direct instead of one per recipient per event.
   for (const auto& [user, content] : account_data_.getForUsers(recipients, "", "m.direct")) {
@@ -146,7 +152,7 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const Room& room) {
   ctx.sender_power = power != room.power.users.end() ? power->second : room.power.users_default;
   ctx.notification_levels = room.power.notifications;
   std::vector<Notification> rows;
-  const std::set<std::string> blockers = blockers_(e.sender);
+  const std::set<std::string> blockers = room.has_recipients ? blockers_(e.sender) : std::set<std::string>{};
   for (const auto& m : *room.members) {
     const bool invited_now = m.membership == "invite" && e.state_key && *e.state_key == m.user_id;
     if (m.user_id == e.sender || (m.membership != "join" && !invited_now) || blockers.count(m.user_id) != 0) {
