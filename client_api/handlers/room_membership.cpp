@@ -3,6 +3,7 @@
 #include "client_api/handlers/room_params.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/streams/tokens.h"
 
 #include <algorithm>
 
@@ -112,7 +113,14 @@ Response getJoinedMembers(Request& req, const Requester& who, ClientContext& ctx
 // GET /_matrix/client/v3/rooms/{roomId}/members?membership=&not_membership=&at=
 Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  const auto state = ctx.reader.state(who.userId().str(), room_id);
+  std::optional<int64_t> at;
+  if (const auto token = req.queryParam("at")) {
+    at = streams::parsePaginationToken(*token);
+    if (!at) {
+      throw MatrixError(ErrCode::InvalidParam, "Invalid 'at' token");
+    }
+  }
+  const auto state = ctx.reader.state(who.userId().str(), room_id, at);
   const auto only = req.queryParam("membership");
   const auto except = req.queryParam("not_membership");
   // The spec: given together, the two filters are an 'or' (the membership is `membership`, or

@@ -217,6 +217,27 @@ TEST_F(RoomMembership, KickBanBadInput) {
   }
 }
 
+TEST_F(RoomMembership, MembersAtATokenListTheMembershipsOfThatPoint) {
+  const User a = newUser("memat");
+  const User b = newUser("matb");
+  const User c = newUser("matc");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  const std::string before = str(sync(a), "next_batch");  // a and b joined, c not yet
+  ASSERT_EQ(join(c, room).status, 200);
+  ASSERT_EQ(leave(b, room).status, 200);
+  using M = std::map<std::string, std::string>;
+  EXPECT_EQ(members(a, room), (M{{a.id, "join"}, {b.id, "leave"}, {c.id, "join"}}));
+  EXPECT_EQ(members(a, room, "?at=" + enc(before)), (M{{a.id, "join"}, {b.id, "join"}}));
+  EXPECT_EQ(members(a, room, "?at=" + enc(before) + "&membership=join"), (M{{a.id, "join"}, {b.id, "join"}}));
+  // A later token than now is today's list; a malformed one is refused.
+  const std::string now = str(sync(a), "next_batch");
+  EXPECT_EQ(members(a, room, "?at=" + enc(now)), (M{{a.id, "join"}, {b.id, "leave"}, {c.id, "join"}}));
+  const auto bad = roomGet(a, room, "/members?at=nonsense");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(str(bad.json(), "errcode"), "M_INVALID_PARAM");
+}
+
 TEST_F(RoomMembership, MembersWithMembershipFilters) {
   const User a = newUser("mem");
   const User b = newUser("memb");

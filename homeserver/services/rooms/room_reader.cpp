@@ -53,12 +53,14 @@ VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::str
   return {0, to};
 }
 
-std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id) {
+std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id,
+                                           std::optional<int64_t> at) {
   const VisibleRange range = visibleRange(user_id, room_id);
-  if (range.to_incl < stream_.safePosition()) {
-    // A former member sees the state as it was when they left (the spec), not today's state
-    // minus what changed since: a room renamed after they left still has its old name.
-    return store_.stateAt(room_id, range.to_incl);
+  // A former member sees the state as it was when they left (the spec), not today's state
+  // minus what changed since: a room renamed after they left still has its old name.
+  const int64_t upto = std::min(range.to_incl, at.value_or(range.to_incl));
+  if (upto < stream_.safePosition()) {
+    return store_.stateAt(room_id, upto);
   }
   return store_.currentState(room_id);
 }

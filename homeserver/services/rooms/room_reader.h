@@ -52,7 +52,10 @@ class RoomReader {
   // Throws M_FORBIDDEN when the user may read nothing of the room, M_NOT_FOUND when it
   // does not exist.
   VisibleRange visibleRange(const std::string& user_id, const std::string& room_id);
-  std::vector<StoredEvent> state(const std::string& user_id, const std::string& room_id);
+  // The state the user may see; with `at` (a stream position), the state at that point of the
+  // room's history, if the user could see it then (/members?at=).
+  std::vector<StoredEvent> state(const std::string& user_id, const std::string& room_id,
+                                 std::optional<int64_t> at = std::nullopt);
   StoredEvent stateEvent(const std::string& user_id, const std::string& room_id,
                          const std::string& type, const std::string& state_key);
   StoredEvent event(const std::string& user_id, const std::string& room_id, const std::string& event_id);
