@@ -37,6 +37,8 @@ class PgRoomStore final : public rooms::RoomStore {
   std::vector<std::string> roomAliases(const std::string& room_id) override;
   std::vector<std::pair<std::string, rooms::StoredEvent>> latestEdits(
       const std::vector<std::string>& event_ids) override;
+  std::vector<rooms::ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,
+                                                    const std::string& viewer) override;
   std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) override;
 

@@ -87,6 +87,43 @@ TEST_F(RoomRelations, ReactionsAreAggregatedInUnsigned) {
   EXPECT_EQ(annotations(event(a, room, target)), (M{{"👍", 2}}));
 }
 
+TEST_F(RoomRelations, ThreadSummariesAreBundledWithTheirRoot) {
+  const User a = newUser("thr");
+  const User b = newUser("thrb");
+  const User c = newUser("thrc");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(join(c, room).status, 200);
+  const std::string root = send(a, room, "start a thread");
+  const auto reply = [&](const User& u, const std::string& body) {
+    const auto r = sendEvent(u, room, "m.room.message",
+                             R"({"msgtype":"m.text","body":")" + body +
+                                 R"(","m.relates_to":{"rel_type":"m.thread","event_id":")" + root + R"("}})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return str(r.json(), "event_id");
+  };
+  reply(b, "first reply");
+  const std::string last = reply(b, "second reply");
+  const auto thread_of = [&](const User& viewer) {
+    const auto doc = event(viewer, room, root);
+    EXPECT_TRUE(doc["unsigned"].HasMember("m.relations")) << json::toString(doc);
+    return json::toString(doc["unsigned"]["m.relations"]["m.thread"]);
+  };
+  for (const User* viewer : {&a, &b, &c}) {
+    const auto doc = json::parseObject(thread_of(*viewer));
+    EXPECT_EQ(doc["count"].GetInt(), 2);
+    EXPECT_EQ(str(doc["latest_event"], "event_id"), last);
+    EXPECT_EQ(str(doc["latest_event"]["content"], "body"), "second reply");
+    // The root's sender and a replier took part; c only read.
+    EXPECT_EQ(doc["current_user_participated"].GetBool(), viewer != &c) << viewer->id;
+  }
+  // A redacted reply leaves the thread; a message without the relation has no summary.
+  ASSERT_EQ(redact(b, room, last).status, 200);
+  EXPECT_EQ(json::parseObject(thread_of(a))["count"].GetInt(), 1);
+  const std::string plain = send(a, room, "no thread");
+  EXPECT_FALSE(event(a, room, plain)["unsigned"].HasMember("m.relations"));
+}
+
 TEST_F(RoomRelations, RelationsEndpointFiltersByRelTypeAndEventType) {
   const User a = newUser("rel");
   const std::string room = createRoom(a);

@@ -3,9 +3,9 @@
 namespace hs::rooms {
 
 namespace {
-// Bundled aggregations: reaction counts and the newest edit.
+// Bundled aggregations: reaction counts, the newest edit and the thread summary.
 void writeRelations(json::Writer& w, const std::vector<std::pair<std::string, int64_t>>* counts,
-                    const std::string* edit) {
+                    const std::string* edit, const RenderContext::Thread* thread) {
   w.key("m.relations").startObject();
   if (counts != nullptr) {
     w.key("m.annotation").startObject().key("chunk").startArray();
@@ -17,6 +17,11 @@ void writeRelations(json::Writer& w, const std::vector<std::pair<std::string, in
   }
   if (edit != nullptr) {
     w.key("m.replace").raw(*edit);
+  }
+  if (thread != nullptr) {
+    w.key("m.thread").startObject().key("latest_event").raw(thread->latest_event);
+    w.key("count").integer(thread->count);
+    w.key("current_user_participated").boolean(thread->participated).endObject();
   }
   w.endObject();
 }
@@ -48,10 +53,13 @@ std::string unsignedOf(const StoredEvent& e, const RenderContext& ctx) {
   if (!e.redacted_by) {
     auto counts = ctx.annotations.find(e.event_id);
     auto edit = ctx.edits.find(e.event_id);
+    auto thread = ctx.threads.find(e.event_id);
     const bool has_counts = counts != ctx.annotations.end();
     const bool has_edit = edit != ctx.edits.end();
-    if (has_counts || has_edit) {
-      writeRelations(w, has_counts ? &counts->second : nullptr, has_edit ? &edit->second : nullptr);
+    const bool has_thread = thread != ctx.threads.end();
+    if (has_counts || has_edit || has_thread) {
+      writeRelations(w, has_counts ? &counts->second : nullptr, has_edit ? &edit->second : nullptr,
+                     has_thread ? &thread->second : nullptr);
     }
   }
   w.endObject();
@@ -88,6 +96,10 @@ void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, 
   }
   for (const auto& [original, edit] : store.latestEdits(ids)) {
     ctx.edits[original] = edit.client_json;
+  }
+  const RenderContext plain{ctx.viewer_user, ctx.viewer_device, ctx.now_ms, {}, {}, {}, {}, {}};
+  for (const auto& t : store.threadSummaries(ids, ctx.viewer_user)) {
+    ctx.threads[t.root_id] = RenderContext::Thread{renderEvent(t.latest, plain), t.count, t.viewer_participated};
   }
 }
 

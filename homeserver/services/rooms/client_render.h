@@ -22,6 +22,13 @@ struct RenderContext {
   std::map<std::string, std::string> redactions;
   // event id -> sent|delivered|read, for unsigned.im.parley.status of the viewer's own events.
   std::map<std::string, std::string> delivery_status;
+  // thread root id -> its summary, for unsigned.m.relations.m.thread.
+  struct Thread {
+    std::string latest_event;  // client JSON, rendered
+    int64_t count = 0;
+    bool participated = false;
+  };
+  std::map<std::string, Thread> threads;
 };
 
 // Writes one event into `w` (as an array element or a value).

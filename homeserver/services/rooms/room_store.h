@@ -48,6 +48,14 @@ struct NewEvent {
   std::optional<std::string> txn_key;  // the retry key: room, endpoint and txn id (eventForTxn)
 };
 
+// A thread (events with rel_type m.thread pointing at its root), as bundled with the root.
+struct ThreadSummary {
+  std::string root_id;
+  StoredEvent latest;  // the newest event in the thread
+  int64_t count = 0;   // events in the thread, the root not counted
+  bool viewer_participated = false;  // the viewer sent the root or an event in the thread
+};
+
 struct Member {
   std::string user_id;
   std::string membership;
@@ -152,6 +160,9 @@ class RoomStore {
   // Aggregated annotations of each event: event id -> [(key, count)].
   virtual std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) = 0;
+  // The threads rooted at any of `root_ids` (unsigned.m.relations.m.thread).
+  virtual std::vector<ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,
+                                                     const std::string& viewer) = 0;
 };
 
 }  // namespace hs::rooms
