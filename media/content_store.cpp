@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "media/content_digest.h"
@@ -17,11 +19,20 @@ namespace hs::media {
 namespace fs = std::filesystem;
 
 namespace {
-// An upload is hashed and written in pieces of this size: each piece is read from memory once
-// for both digests while it is still in cache, and its writeback to disk starts at once
-// (sync_file_range), so the disk works while the next piece is hashed and the final fsync
+// An upload is written in pieces of this size, each one's writeback to disk started at once
+// (sync_file_range), so the disk works while the next piece is copied and the final fsync
 // has little left to wait for.
 constexpr size_t kChunk = size_t{4} << 20;
+// Below this, a second thread costs more than it saves.
+constexpr size_t kHashAlongsideFrom = size_t{1} << 20;
+
+// Both digests in one pass over the bytes (each piece is read from memory once, while in
+// cache for the second digest).
+void hashInPieces(std::string_view bytes, ContentDigest& digest) {
+  for (size_t off = 0; off < bytes.size(); off += kChunk) {
+    digest.update(bytes.substr(off, kChunk));
+  }
+}
 
 [[noreturn]] void throwErrno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -138,13 +149,36 @@ StoredContent ContentStore::put(std::string_view bytes) {
   }
   TempFile guard(tmp);  // unlinked unless renamed into place
   ContentDigest digest;
-  for (size_t off = 0; off < bytes.size(); off += kChunk) {
-    const std::string_view piece = bytes.substr(off, kChunk);
-    digest.update(piece);
-    writeAll(fd.get(), piece, tmp);
-    // Only a hint: the fsync below is what makes the file durable.
-    ::sync_file_range(fd.get(), static_cast<off_t>(off), static_cast<off_t>(piece.size()),
-                      SYNC_FILE_RANGE_WRITE);
+  {
+    // Hashing (~100 ms for 50 MiB) and copying into the page cache (about as long) are both
+    // CPU-bound: a large upload hashes on a second thread while this one writes. Joined at the
+    // end of this block, also when a write throws; it only reads `bytes`, which outlives it.
+    std::exception_ptr hash_error;
+    std::jthread hasher;
+    if (bytes.size() >= kHashAlongsideFrom) {
+      hasher = std::jthread([&] {
+        try {
+          hashInPieces(bytes, digest);
+        } catch (...) {  // rethrown on this thread below
+          hash_error = std::current_exception();
+        }
+      });
+    } else {
+      hashInPieces(bytes, digest);
+    }
+    for (size_t off = 0; off < bytes.size(); off += kChunk) {
+      const std::string_view piece = bytes.substr(off, kChunk);
+      writeAll(fd.get(), piece, tmp);
+      // Only a hint: the fsync below is what makes the file durable.
+      ::sync_file_range(fd.get(), static_cast<off_t>(off), static_cast<off_t>(piece.size()),
+                        SYNC_FILE_RANGE_WRITE);
+    }
+    if (hasher.joinable()) {
+      hasher.join();
+    }
+    if (hash_error) {
+      std::rethrow_exception(hash_error);
+    }
   }
   c.sha256 = digest.sha256Hex();
   c.md5 = digest.md5Hex();
