@@ -17,7 +17,9 @@ bool take(std::string_view& s, Int min, Int max, char sep, Int& value) {
   return true;
 }
 
-constexpr int kMaxSide = 1 << 20;
+// Generous: a header may claim any size up to libvips' own limit; the pixel limit, not this,
+// is what refuses huge images (with 413 rather than "not an image").
+constexpr int kMaxSide = 1 << 30;
 constexpr int64_t kMaxFrameBytes = int64_t{1} << 40;
 }  // namespace
 
