@@ -5,18 +5,35 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <utility>
 
-#include "homeserver/core/digest.h"
+#include "media/content_digest.h"
 
 namespace hs::media {
 
 namespace fs = std::filesystem;
 
 namespace {
+// An upload is written in pieces of this size, each one's writeback to disk started at once
+// (sync_file_range), so the disk works while the next piece is copied and the final fsync
+// has little left to wait for.
+constexpr size_t kChunk = size_t{4} << 20;
+// Below this, a second thread costs more than it saves.
+constexpr size_t kHashAlongsideFrom = size_t{1} << 20;
+
+// Both digests in one pass over the bytes (each piece is read from memory once, while in
+// cache for the second digest).
+void hashInPieces(std::string_view bytes, ContentDigest& digest) {
+  for (size_t off = 0; off < bytes.size(); off += kChunk) {
+    digest.update(bytes.substr(off, kChunk));
+  }
+}
+
 [[noreturn]] void throwErrno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
@@ -119,15 +136,60 @@ ContentStore::ContentStore(std::string root) : root_(fs::absolute(root).lexicall
   }
 }
 
+// The name depends on the digest, so the bytes go to a temporary file while they are hashed
+// and are renamed once it is known. Content already on disk costs that write (uploads of
+// identical bytes are rare); it never costs the separate hashing pass it used to.
 StoredContent ContentStore::put(std::string_view bytes) {
   StoredContent c;
-  c.sha256 = core::toHex(core::sha256(bytes));
-  c.md5 = core::toHex(core::md5(bytes));
   c.size = static_cast<int64_t>(bytes.size());
+  std::string tmp = (fs::path(root_) / "tmp" / "upload-XXXXXX").string();
+  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (fd.get() < 0) {
+    throwErrno("mkstemp " + tmp);
+  }
+  TempFile guard(tmp);  // unlinked unless renamed into place
+  ContentDigest digest;
+  {
+    // Hashing (~100 ms for 50 MiB) and copying into the page cache (about as long) are both
+    // CPU-bound: a large upload hashes on a second thread while this one writes. Joined at the
+    // end of this block, also when a write throws; it only reads `bytes`, which outlives it.
+    std::exception_ptr hash_error;
+    std::jthread hasher;
+    if (bytes.size() >= kHashAlongsideFrom) {
+      hasher = std::jthread([&] {
+        try {
+          hashInPieces(bytes, digest);
+        } catch (...) {  // rethrown on this thread below
+          hash_error = std::current_exception();
+        }
+      });
+    } else {
+      hashInPieces(bytes, digest);
+    }
+    for (size_t off = 0; off < bytes.size(); off += kChunk) {
+      const std::string_view piece = bytes.substr(off, kChunk);
+      writeAll(fd.get(), piece, tmp);
+      // Only a hint: the fsync below is what makes the file durable.
+      ::sync_file_range(fd.get(), static_cast<off_t>(off), static_cast<off_t>(piece.size()),
+                        SYNC_FILE_RANGE_WRITE);
+    }
+    if (hasher.joinable()) {
+      hasher.join();
+    }
+    if (hash_error) {
+      std::rethrow_exception(hash_error);
+    }
+  }
+  c.sha256 = digest.sha256Hex();
+  c.md5 = digest.md5Hex();
   const std::string path = contentPath(c.sha256);
   c.already_stored = exists(path);  // a final name only ever holds complete content
   if (!c.already_stored) {
-    writeAtomically(path, bytes);
+    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+      throwErrno("fsync " + tmp);
+    }
+    moveIntoPlace(tmp, path);
+    guard.release();
   }
   return c;
 }
@@ -166,12 +228,16 @@ void ContentStore::writeAtomically(const std::string& final_path, std::string_vi
   if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
     throwErrno("fsync " + tmp);
   }
+  moveIntoPlace(tmp, final_path);
+  guard.release();
+}
+
+void ContentStore::moveIntoPlace(const std::string& tmp, const std::string& final_path) {
   const fs::path dir = fs::path(final_path).parent_path();
   ensureDir(dir);
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
     throwErrno("rename to " + final_path);
   }
-  guard.release();
   fsyncDir(dir);
 }
 

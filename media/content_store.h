@@ -16,7 +16,7 @@ struct StoredContent {
   std::string sha256;  // lower-case hex
   std::string md5;     // lower-case hex
   int64_t size = 0;
-  bool already_stored = false;  // identical content was on disk: nothing was written
+  bool already_stored = false;  // identical content was on disk: nothing new was kept
 };
 
 class ContentStore {
@@ -35,6 +35,8 @@ class ContentStore {
 
  private:
   void writeAtomically(const std::string& final_path, std::string_view bytes);
+  // Renames a complete, fsynced temporary file to its final name, durably.
+  void moveIntoPlace(const std::string& tmp, const std::string& final_path);
   std::string root_;
 };
 

@@ -1,133 +1,76 @@
 #include "media/thumbnailer.h"
 
 #include <spdlog/spdlog.h>
-#include <vips/vips8>
+#include <unistd.h>
 
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <mutex>
-#include <string_view>
+#include <filesystem>
+#include <stdexcept>
+#include <utility>
+
+#include "media/thumbnail_protocol.h"
 
 namespace hs::media {
 
-using vips::VImage;
-
 namespace {
-// Loader class names as libvips reports them for files.
-constexpr std::array<std::string_view, 4> kAllowedLoaders = {
-    "VipsForeignLoadJpegFile", "VipsForeignLoadPngFile", "VipsForeignLoadNsgifFile",
-    "VipsForeignLoadWebpFile"};
+// Decoding the largest image we accept (max_image_pixels, 32 MP by default) takes a few
+// seconds; a helper still busy after this long is looping on a hostile file.
+constexpr std::chrono::milliseconds kHelperTimeout{30'000};
+// Past what any thumbnail of an accepted image encodes to: never upscaled, so at most the
+// source's pixels, and the default pixel limit at 4 bytes each is 128 MB.
+constexpr size_t kMaxHelperOutput = size_t{160} << 20;
+constexpr size_t kMaxProbed = 4096;
 
-void logVipsWarning(const gchar*, GLogLevelFlags, const gchar* message, gpointer) {
-  spdlog::debug("libvips: {}", message);
-}
-
-void initVips() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (VIPS_INIT("parley") != 0) {
-      throw std::runtime_error("libvips failed to initialise");
-    }
-    vips_block_untrusted_set(TRUE);  // svg, pdf, matlab, fits...: never, whatever the bytes say
-    vips_cache_set_max(0);           // thumbnails are cached on disk, not as vips operations
-    vips_concurrency_set(1);         // the thumbnailer pool is our parallelism
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, logVipsWarning, nullptr);
-  });
-}
-
-// libvips keeps one error buffer per process; a failure's text is taken, then cleared.
-std::string takeVipsError(const vips::VError& e) {
-  std::string what = e.what();
-  vips_error_clear();
-  return what;
-}
-
-VImage thumbnailOf(const std::string& path, const ThumbSize& size, bool all_frames) {
-  auto* options = VImage::option()
-                      ->set("height", size.height)
-                      ->set("size", VIPS_SIZE_DOWN)  // the spec: never upscale
-                      ->set("fail_on", VIPS_FAIL_ON_ERROR);  // truncated input is an error
-  if (size.method == ThumbMethod::Crop) {
-    options->set("crop", VIPS_INTERESTING_CENTRE);
+std::string describe(const HelperResult& r) {
+  switch (r.end) {
+    case HelperResult::End::Exited:
+      return "exit status " + std::to_string(r.status) + (r.err.empty() ? "" : ": " + r.err);
+    case HelperResult::End::Crashed:
+      return "killed by signal " + std::to_string(r.status);
+    case HelperResult::End::TimedOut:
+      return "timed out";
+    case HelperResult::End::TooMuchOutput:
+      return "printed too much";
   }
-  const std::string source = all_frames ? path + "[n=-1]" : path;
-  return VImage::thumbnail(source.c_str(), size.width, options);
-}
-
-// libvips crops an animation as one tall image, losing all frames but one: scale every frame
-// to cover the box, then cut the same centred rectangle out of each.
-VImage cropFrames(const std::string& path, const ImageInfo& info, const ThumbSize& size) {
-  const double scale = std::min(1.0, std::max(static_cast<double>(size.width) / info.width,
-                                              static_cast<double>(size.height) / info.height));
-  const ThumbSize cover{std::max(1, static_cast<int>(std::lround(info.width * scale))),
-                        std::max(1, static_cast<int>(std::lround(info.height * scale))),
-                        ThumbMethod::Scale};
-  const VImage all = thumbnailOf(path, cover, true);
-  const int frame_h = all.get_typeof("page-height") ? all.get_int("page-height") : all.height();
-  const int frames = std::max(1, all.height() / frame_h);
-  const int w = std::min(size.width, all.width());
-  const int h = std::min(size.height, frame_h);
-  std::vector<VImage> cut;
-  for (int i = 0; i < frames; ++i) {
-    cut.push_back(all.extract_area((all.width() - w) / 2, i * frame_h + (frame_h - h) / 2, w, h));
-  }
-  VImage out = VImage::arrayjoin(cut, VImage::option()->set("across", 1)).copy();
-  out.set("page-height", h);
-  for (const char* field : {"delay", "loop", "gif-delay"}) {
-    if (all.get_typeof(field) != 0) {
-      GValue value = G_VALUE_INIT;
-      if (vips_image_get(all.get_image(), field, &value) == 0) {
-        vips_image_set(out.get_image(), field, &value);
-        g_value_unset(&value);
-      }
-    }
-  }
-  return out;
-}
-
-std::string encode(const VImage& image, ThumbType type) {
-  void* buf = nullptr;
-  size_t len = 0;
-  switch (type) {
-    case ThumbType::Jpeg:
-      image.write_to_buffer(".jpg", &buf, &len, VImage::option()->set("Q", 80)->set("strip", true));
-      break;
-    case ThumbType::Png:
-      image.write_to_buffer(".png", &buf, &len, VImage::option()->set("strip", true));
-      break;
-    case ThumbType::Webp:
-      image.write_to_buffer(".webp", &buf, &len, VImage::option()->set("Q", 75)->set("strip", true));
-      break;
-  }
-  std::string bytes(static_cast<const char*>(buf), len);
-  g_free(buf);
-  return bytes;
+  return "failed";
 }
 }  // namespace
 
-Thumbnailer::Thumbnailer(int64_t max_pixels) : max_pixels_(max_pixels) { initVips(); }
+Thumbnailer::Thumbnailer(std::string helper, int64_t max_pixels, HelperLimits limits)
+    : helper_(std::move(helper)), max_pixels_(max_pixels), limits_(limits) {
+  if (::access(helper_.c_str(), X_OK) != 0) {
+    throw std::runtime_error("thumbnailer helper " + helper_ + " is missing or not executable");
+  }
+}
+
+std::string Thumbnailer::helperNextToExecutable() {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "parley-thumbnailer")
+      .string();
+}
+
+HelperLimits Thumbnailer::defaultLimits() { return HelperLimits{kHelperTimeout, kMaxHelperOutput}; }
 
 std::optional<ImageInfo> Thumbnailer::probe(const std::string& path) const {
-  const char* loader = vips_foreign_find_load(path.c_str());
-  if (loader == nullptr ||
-      std::find(kAllowedLoaders.begin(), kAllowedLoaders.end(), loader) == kAllowedLoaders.end()) {
-    vips_error_clear();
-    return std::nullopt;
-  }
-  try {
-    // Opening reads the header only; pixels are decoded when something asks for them.
-    const VImage image = VImage::new_from_file(
-        path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
-    ImageInfo info{image.width(), image.height(), 1};
-    if (image.get_typeof("n-pages") != 0) {
-      info.pages = std::max(1, image.get_int("n-pages"));
+  {
+    std::lock_guard lock(mu_);
+    if (const auto it = probed_.find(path); it != probed_.end()) {
+      return it->second;
     }
-    return info;
-  } catch (const vips::VError& e) {
-    spdlog::debug("thumbnailer: no readable header: {}", takeVipsError(e));
-    return std::nullopt;
   }
+  const HelperResult r = runHelper(helper_, {"probe", path}, limits_);
+  if (r.end == HelperResult::End::Exited && r.status == protocol::kOk) {
+    if (auto info = protocol::parseInfo(r.out)) {
+      std::lock_guard lock(mu_);
+      if (probed_.size() >= kMaxProbed) {
+        probed_.clear();
+      }
+      probed_.emplace(path, *info);
+      return info;
+    }
+  }
+  if (r.end != HelperResult::End::Exited || r.status != protocol::kNotAnImage) {
+    spdlog::warn("thumbnailer probe of {}: {}", path, describe(r));
+  }
+  return std::nullopt;
 }
 
 bool Thumbnailer::tooLarge(const ImageInfo& info) const {
@@ -135,49 +78,48 @@ bool Thumbnailer::tooLarge(const ImageInfo& info) const {
   return pixels > max_pixels_;
 }
 
-Thumbnail Thumbnailer::render(const std::string& path, const ImageInfo& info, const ThumbSize& size,
+Thumbnail Thumbnailer::render(const std::string& path, const ImageInfo&, const ThumbSize& size,
                               ThumbType type) const {
-  const bool animated = type == ThumbType::Webp && info.pages > 1;
-  try {
-    const VImage out = animated && size.method == ThumbMethod::Crop
-                           ? cropFrames(path, info, size)
-                           : thumbnailOf(path, size, animated);
-    const int frame_h =
-        animated && out.get_typeof("page-height") ? out.get_int("page-height") : out.height();
-    return Thumbnail{encode(out, type), out.width(), frame_h};
-  } catch (const vips::VError& e) {
-    throw UndecodableImage(takeVipsError(e));
-  }
+  // The helper reads the header again itself: it trusts nothing the server passes but paths.
+  auto thumbs = run({"render", std::to_string(max_pixels_), path, protocol::typeArg(type),
+                     protocol::sizeArg(size)},
+                    1);
+  return std::move(thumbs.front());
 }
 
 std::vector<Thumbnail> Thumbnailer::renderMany(const std::string& path,
                                                const std::vector<ThumbSize>& sizes,
                                                ThumbType type) const {
-  ThumbSize box{1, 1, ThumbMethod::Scale};
+  std::vector<std::string> args = {"render-many", std::to_string(max_pixels_), path,
+                                   protocol::typeArg(type)};
   for (const ThumbSize& s : sizes) {
-    box.width = std::max(box.width, s.width);
-    box.height = std::max(box.height, s.height);
+    args.push_back(protocol::sizeArg(s));
   }
-  std::vector<Thumbnail> out;
-  try {
-    // Decoded once: a big JPEG costs most of its time in entropy decoding, whatever the size.
-    const VImage base = thumbnailOf(path, box, false).copy_memory();
-    for (const ThumbSize& s : sizes) {
-      // A crop needs the base to cover its box; a very thin image may not, so it is made from
-      // the file instead.
-      const bool from_base = s.method == ThumbMethod::Scale ||
-                             (base.width() >= s.width && base.height() >= s.height);
-      auto* options = VImage::option()->set("height", s.height)->set("size", VIPS_SIZE_DOWN);
-      if (s.method == ThumbMethod::Crop) {
-        options->set("crop", VIPS_INTERESTING_CENTRE);
-      }
-      const VImage image = from_base ? base.thumbnail_image(s.width, options) : thumbnailOf(path, s, false);
-      out.push_back(Thumbnail{encode(image, type), image.width(), image.height()});
+  return run(args, sizes.size());
+}
+
+// Every way a job can fail is UndecodableImage, so the client gets a clear error; only a
+// helper that cannot be started at all (std::system_error) is the server's own failure.
+std::vector<Thumbnail> Thumbnailer::run(const std::vector<std::string>& args, size_t expected) const {
+  const HelperResult r = runHelper(helper_, args, limits_);
+  if (r.end == HelperResult::End::Exited && r.status == protocol::kOk) {
+    auto thumbs = protocol::parseThumbnails(r.out);
+    if (thumbs && thumbs->size() == expected) {
+      return std::move(*thumbs);
     }
-  } catch (const vips::VError& e) {
-    throw UndecodableImage(takeVipsError(e));
+    throw std::runtime_error("thumbnailer helper answered in an unknown format");
   }
-  return out;
+  // Undecodable, not an image or too large are the file's doing; anything else (a crash, a
+  // hang, an exception in the helper) is worth a look in the log, but it still costs only this
+  // one thumbnail.
+  const bool expected_failure =
+      r.end == HelperResult::End::Exited &&
+      (r.status == protocol::kUndecodable || r.status == protocol::kNotAnImage ||
+       r.status == protocol::kTooLarge);
+  if (!expected_failure) {
+    spdlog::warn("thumbnailer on {}: {}", args[2], describe(r));
+  }
+  throw UndecodableImage(describe(r));
 }
 
 }  // namespace hs::media

@@ -117,7 +117,11 @@ App::App(config::Config config) : config_(std::move(config)) {
 void App::buildMedia() {
   media_store_ = std::make_unique<db::PgMediaStore>(*pool_);
   content_store_ = std::make_unique<media::ContentStore>(config_.media.store_path);
-  thumbnailer_ = std::make_unique<media::Thumbnailer>(config_.media.max_image_pixels);
+  // A missing helper stops the start, as bad config does, rather than every thumbnail later.
+  const std::string helper = config_.media.thumbnailer_path.empty()
+                                 ? media::Thumbnailer::helperNextToExecutable()
+                                 : config_.media.thumbnailer_path;
+  thumbnailer_ = std::make_unique<media::Thumbnailer>(helper, config_.media.max_image_pixels);
   thumbnail_pool_ = std::make_unique<core::ThreadPool>("thumbnailer", config_.media.thumbnail_threads,
                                                        kMaxQueuedThumbnails);
   media_uploads_ = std::make_unique<streams::Notifier>();

@@ -87,6 +87,7 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(media, "freeze_unauthenticated", c.media.freeze_unauthenticated, errors, "media.");
   read(media, "max_image_pixels", c.media.max_image_pixels, errors, "media.");
   read(media, "thumbnail_threads", c.media.thumbnail_threads, errors, "media.");
+  read(media, "thumbnailer_path", c.media.thumbnailer_path, errors, "media.");
   const auto reg = root["registration"];
   read(reg, "enabled", c.registration.enabled, errors, "registration.");
   read(reg, "require_registration_token", c.registration.require_registration_token, errors, "registration.");
@@ -154,6 +155,9 @@ Config parseConfig(const std::string& yaml_text, const std::string& base_dir) {
   readSections(root, c, errors);
   c.signing_key_path = resolvePath(base_dir, c.signing_key_path);
   c.media.store_path = resolvePath(base_dir, c.media.store_path);
+  if (!c.media.thumbnailer_path.empty()) {
+    c.media.thumbnailer_path = resolvePath(base_dir, c.media.thumbnailer_path);
+  }
   c.email.template_path = resolvePath(base_dir, c.email.template_path);
   if (!errors.empty()) {
     throw ConfigError("config has errors:\n" + joinLines(errors));
@@ -167,6 +171,9 @@ void applyEnvironment(Config& c) {
   }
   if (const char* rl = std::getenv("PARLEY_RATE_LIMITS"); rl != nullptr && std::string(rl) == "off") {
     c.rate_limits.enabled = false;
+  }
+  if (const char* t = std::getenv("PARLEY_THUMBNAILER"); t != nullptr && *t != '\0') {
+    c.media.thumbnailer_path = t;
   }
 }
 

@@ -27,6 +27,9 @@ struct Media {
   // Images with more pixels (all frames counted) are never decoded: decompression bombs.
   int64_t max_image_pixels = 32 * 1000 * 1000;
   int thumbnail_threads = 2;  // the thumbnailer pool; thumbnails never run on request threads
+  // The parley-thumbnailer helper; empty: next to the server's executable. The environment
+  // variable PARLEY_THUMBNAILER overrides both.
+  std::string thumbnailer_path;
 };
 
 struct Registration {

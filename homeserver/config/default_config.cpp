@@ -27,7 +27,10 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  # When true, the legacy unauthenticated download endpoints refuse new uploads.\n";
   y += "  freeze_unauthenticated: false\n";
   y += "  # Images with more pixels than this (all frames) are never decoded or thumbnailed.\n";
-  y += "  max_image_pixels: 32000000\n  thumbnail_threads: 2\n\n";
+  y += "  max_image_pixels: 32000000\n  thumbnail_threads: 2\n";
+  y += "  # Thumbnails are made by this helper, one process per image; by default the\n";
+  y += "  # parley-thumbnailer next to the parley executable.\n";
+  y += "  # thumbnailer_path: /usr/local/bin/parley-thumbnailer\n\n";
   y += "registration:\n  enabled: true\n  require_registration_token: false\n";
   y += "  registration_tokens: []\n  require_email: false\n\n";
   y += "auth:\n  # Access tokens of clients that ask for refresh tokens expire after this; other\n";

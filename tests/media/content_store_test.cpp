@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "homeserver/core/digest.h"
 #include "homeserver/core/random.h"
 
 namespace hs::media {
@@ -46,6 +47,23 @@ TEST_F(ContentStoreTest, StoresUnderTheSha256WithBothChecksums) {
   const std::string path = store.contentPath(c.sha256);
   EXPECT_EQ(path, (root_ / "content/2c/f2" / c.sha256).string());
   EXPECT_EQ(read(path), "hello");
+}
+
+// Past the size where hashing runs beside the write, and across several 4 MiB pieces with a
+// partial last one: the digests are those of the whole content, and the file is the content.
+TEST_F(ContentStoreTest, LargeContentIsHashedWhileItIsWritten) {
+  ContentStore store(root_.string());
+  std::string big(9 * 1024 * 1024 + 12345, '\0');
+  for (size_t i = 0; i < big.size(); ++i) {
+    big[i] = static_cast<char>((i * 2654435761u) >> 13);
+  }
+  const StoredContent c = store.put(big);
+  EXPECT_EQ(c.sha256, core::toHex(core::sha256(big)));
+  EXPECT_EQ(c.md5, core::toHex(core::md5(big)));
+  EXPECT_EQ(c.size, static_cast<int64_t>(big.size()));
+  EXPECT_EQ(read(store.contentPath(c.sha256)), big);
+  EXPECT_TRUE(store.put(big).already_stored);
+  EXPECT_EQ(filesUnder("tmp"), 0u);
 }
 
 TEST_F(ContentStoreTest, IdenticalContentIsStoredOnce) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -33,7 +34,8 @@ class ThumbnailerTest : public ::testing::Test {
     return info ? test::dimsOf(thumbnailer_.render(path, *info, size, type).bytes) : test::Dims{};
   }
   fs::path dir_;
-  Thumbnailer thumbnailer_{32'000'000};
+  // The real helper, built with the tests: these check what the server gets back from it.
+  Thumbnailer thumbnailer_{PARLEY_THUMBNAILER, 32'000'000};
 };
 
 TEST_F(ThumbnailerTest, ProbesEveryAllowedFormatFromItsHeader) {
@@ -122,6 +124,32 @@ TEST_F(ThumbnailerTest, PixelLimitCountsEveryFrameFromTheHeader) {
   EXPECT_TRUE(thumbnailer_.tooLarge(*bomb));
   EXPECT_FALSE(thumbnailer_.tooLarge(ImageInfo{4000, 4000, 2}));
   EXPECT_TRUE(thumbnailer_.tooLarge(ImageInfo{4000, 4000, 3}));
+}
+
+// A helper that dies or hangs on a hostile file costs that one thumbnail, as an undecodable
+// image, and never the server.
+TEST_F(ThumbnailerTest, ACrashingOrHangingHelperIsAnUndecodableImage) {
+  const std::string image = file("ok.png", test::makeImage(300, 200, ".png"));
+  const std::string crash = file("crash.sh", "#!/bin/sh\nkill -SEGV $$\n");
+  const std::string hang = file("hang.sh", "#!/bin/sh\nexec sleep 30\n");
+  fs::permissions(crash, fs::perms::owner_all);
+  fs::permissions(hang, fs::perms::owner_all);
+  const Thumbnailer crashing(crash, 32'000'000);
+  EXPECT_FALSE(crashing.probe(image).has_value());
+  EXPECT_THROW(crashing.render(image, {300, 200, 1}, {96, 96, M::Crop}, ThumbType::Png),
+               UndecodableImage);
+  const Thumbnailer hanging(hang, 32'000'000, HelperLimits{std::chrono::milliseconds(300), 1024});
+  EXPECT_THROW(hanging.renderMany(image, {{96, 96, M::Crop}}, ThumbType::Png), UndecodableImage);
+}
+
+TEST_F(ThumbnailerTest, AMissingHelperStopsTheStart) {
+  EXPECT_THROW(Thumbnailer((dir_ / "nowhere").string(), 1), std::runtime_error);
+}
+
+TEST_F(ThumbnailerTest, TheHelperEnforcesThePixelLimitItself) {
+  const Thumbnailer strict(PARLEY_THUMBNAILER, 100);
+  const std::string path = file("big.png", test::makeImage(300, 200, ".png"));
+  EXPECT_THROW(strict.render(path, {1, 1, 1}, {96, 96, M::Crop}, ThumbType::Png), UndecodableImage);
 }
 
 }  // namespace

@@ -112,6 +112,7 @@ TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
   c.database.pool_size = 8;
   c.signing_key_path = dir_ + "/signing.key";
   c.media.store_path = dir_ + "/media";
+  c.media.thumbnailer_path = PARLEY_THUMBNAILER;  // the test binary is not next to it
   c.auth.password_ops_limit = 1;  // the cheapest argon2id: tests hash many passwords
   c.auth.password_mem_limit_kib = 8;
   c.rate_limits.enabled = false;
