@@ -70,6 +70,29 @@ TEST_F(Notifications, FeedHasInvitesMessagesAndGroupUpdates) {
   EXPECT_STREQ(ann_feed["notifications"][0]["body"].GetString(), "ben joined");
 }
 
+TEST_F(Notifications, OthersJoiningABigRoomIsNotNews) {
+  const auto host = s().registerUser("bighost");
+  const std::string room = createRoom(s(), host, R"({"name":"Town square","preset":"public_chat"})");
+  // 50 joined members (the host and 49 others): still a group, every join is news.
+  for (int i = 1; i < 50; ++i) {
+    join(s(), s().registerUser("crowd" + std::to_string(i)), room);
+  }
+  const size_t host_feed = feed(host, "?limit=100")["notifications"].Size();
+  EXPECT_EQ(host_feed, 49u);  // "crowdN joined", one per join
+  // Past 50 it is a big room: further joins add no entry to anyone's feed...
+  const auto late = s().registerUser("latecomer");
+  join(s(), late, room);
+  join(s(), s().registerUser("latest"), room);
+  EXPECT_EQ(feed(host, "?limit=100")["notifications"].Size(), host_feed);
+  EXPECT_EQ(feed(late)["notifications"].Size(), 0u);
+  // ...while an update of the room itself, and a change to one's own membership, still are.
+  ASSERT_EQ(s().put(kV3 + "/rooms/" + enc(room) + "/state/m.room.topic", R"({"topic":"Market day"})", host).status, 200);
+  EXPECT_EQ(feedTypes(late), (std::vector<std::string>{"group_update:Town square was updated"}));
+  const auto guest = s().registerUser("guest");
+  invite(s(), host, room, "@guest:localhost");
+  EXPECT_EQ(feedTypes(guest), (std::vector<std::string>{"group_invite:bighost invited you to Town square"}));
+}
+
 TEST_F(Notifications, ReadFlagsAndPaging) {
   const auto cy = s().registerUser("cy");
   const auto di = s().registerUser("di");

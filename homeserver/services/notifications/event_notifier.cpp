@@ -7,6 +7,8 @@
 namespace hs::notifications {
 
 namespace {
+constexpr int64_t kMembershipNewsMaxMembers = 50;
+
 std::string contentString(const std::optional<rooms::StoredEvent>& e, const char* key) {
   if (!e) {
     return "";
@@ -153,9 +155,16 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const Room& room) {
   ctx.notification_levels = room.power.notifications;
   std::vector<Notification> rows;
   const std::set<std::string> blockers = room.has_recipients ? blockers_(e.sender) : std::set<std::string>{};
+  // Someone else joining or leaving is news in a group of friends but noise in a big room,
+  // and there a feed row per member per change grows as members squared: past this size only
+  // a change of the recipient's own membership (an invite, a kick) is evaluated.
+  const bool big_room = room.joined > kMembershipNewsMaxMembers && e.type == "m.room.member";
   for (const auto& m : *room.members) {
     const bool invited_now = m.membership == "invite" && e.state_key && *e.state_key == m.user_id;
     if (m.user_id == e.sender || (m.membership != "join" && !invited_now) || blockers.count(m.user_id) != 0) {
+      continue;
+    }
+    if (big_room && e.state_key != m.user_id) {
       continue;
     }
     ctx.user_id = m.user_id;
