@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_room_rows.h"  // textArray
 #include "db/pg_util.h"
 
 namespace hs::db {
@@ -36,6 +37,10 @@ constexpr const char* kReceiptRead =
 constexpr const char* kUnreadCounts =
     "SELECT thread_id, count(*), count(*) FILTER (WHERE highlight) FROM notifications "
     "WHERE user_id = $1 AND room_id = $2 AND notify AND NOT receipt_read GROUP BY thread_id";
+constexpr const char* kUnreadCountsOfRooms =
+    "SELECT room_id, thread_id, count(*), count(*) FILTER (WHERE highlight) FROM notifications "
+    "WHERE user_id = $1 AND room_id = ANY($2::text[]) AND notify AND NOT receipt_read "
+    "GROUP BY room_id, thread_id";
 constexpr const char* kTotalUnread =
     "SELECT count(*) FROM notifications WHERE user_id = $1 AND notify AND NOT receipt_read";
 
@@ -144,6 +149,20 @@ std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(
   std::map<std::string, notifications::Counts> out;
   for (const auto& row : tx.exec_params(kUnreadCounts, user, room_id)) {
     out[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, notifications::Counts>>
+PgNotificationStore::unreadCountsOfRooms(const std::string& user, const std::vector<std::string>& room_ids) {
+  std::map<std::string, std::map<std::string, notifications::Counts>> out;
+  if (room_ids.empty()) {
+    return out;
+  }
+  auto lease = pool_.acquire();
+  pqxx::nontransaction tx(lease.get());  // one statement: no transaction block needed
+  for (const auto& row : tx.exec_params(kUnreadCountsOfRooms, user, textArray(tx, room_ids))) {
+    out[row[0].as<std::string>()][row[1].as<std::string>()] = {row[2].as<int64_t>(), row[3].as<int64_t>()};
   }
   return out;
 }

@@ -39,6 +39,20 @@ class PgRoomStore final : public rooms::RoomStore {
       const std::vector<std::string>& event_ids) override;
   std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) override;
+  // pg_sync_reads.cpp
+  std::vector<rooms::StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
+                                                    const std::string& type,
+                                                    const std::string& state_key) override;
+  std::vector<rooms::StoredEvent> latestEventsOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_from, int64_t to_incl,
+      size_t limit) override;
+  std::vector<rooms::StoredEvent> stateAtOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_at,
+      const std::optional<std::vector<std::string>>& members) override;
+  std::vector<rooms::StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
+                                                      const std::vector<std::string>& user_ids) override;
+  std::vector<rooms::RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,
+                                                const std::string& user_id, size_t max_heroes) override;
 
  private:
   Pool& pool_;

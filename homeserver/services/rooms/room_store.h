@@ -76,6 +76,13 @@ struct UserRoom {
   bool forgotten = false;
 };
 
+struct RoomSummary {
+  std::string room_id;
+  int64_t joined = 0;
+  int64_t invited = 0;
+  std::vector<std::string> heroes;
+};
+
 // One transaction holding the room's write lock until commit or destruction (rollback):
 // events of one room are appended one at a time, so prev_events are always the room's
 // forward extremities.
@@ -151,6 +158,29 @@ class RoomStore {
   // Aggregated annotations of each event: event id -> [(key, count)].
   virtual std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) = 0;
+
+  // Batched reads for /sync: one query for many rooms, so a sync of hundreds of rooms costs
+  // a handful of round trips instead of several per room.
+  // The current state event at (type, state_key) of each of `room_ids` that has one.
+  virtual std::vector<StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
+                                                     const std::string& type,
+                                                     const std::string& state_key) = 0;
+  // For each (room, from_excl): its newest `limit` events in (from_excl, to_incl], newest
+  // first within each room.
+  virtual std::vector<StoredEvent> latestEventsOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_from, int64_t to_incl, size_t limit) = 0;
+  // For each (room, stream_pos): stateAt(room, stream_pos); when `members` is given, the
+  // m.room.member events are only those whose state key is in it (lazy-loaded members).
+  virtual std::vector<StoredEvent> stateAtOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_at,
+      const std::optional<std::vector<std::string>>& members) = 0;
+  // The current m.room.member events of `user_ids` in each of `room_ids`.
+  virtual std::vector<StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
+                                                       const std::vector<std::string>& user_ids) = 0;
+  // Per room: joined and invited counts, and up to `max_heroes` joined or invited members
+  // other than `user_id`, by user id.
+  virtual std::vector<RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,
+                                                 const std::string& user_id, size_t max_heroes) = 0;
 };
 
 }  // namespace hs::rooms
