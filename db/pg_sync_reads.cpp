@@ -2,9 +2,13 @@
 // single statement outside a transaction block: a statement sees one snapshot on its own, and
 // BEGIN/COMMIT would triple the round trips of a sync that makes a dozen of them.
 #include <pqxx/pqxx>
+#include <map>
+#include <memory>
+#include <set>
 
 #include "db/pg_room_rows.h"
 #include "db/pg_room_store.h"
+#include "homeserver/services/rooms/event.h"
 
 namespace hs::db {
 
@@ -25,39 +29,38 @@ const std::string kLatestEventsOfRooms = select(
     "  SELECT x.* FROM events x WHERE x.room_id = r.room_id AND x.stream_pos > r.from_excl "
     "  AND x.stream_pos <= $3 ORDER BY x.stream_pos DESC LIMIT $4) e "
     "ORDER BY e.room_id, e.stream_pos DESC");
-// stateAt for many rooms: each room's state group at its position, resolved through its
-// parents (for each key the nearest layer wins), members filtered to $3 when it is not NULL.
-// Each step of the chain looks its parent up through the primary key (OFFSET 0 keeps the
-// lookup a per-row subquery: as a join, PostgreSQL hashed the whole of state_groups once per
-// step, 80 ms for 80 rooms instead of 20).
-const std::string kStateAtOfRooms =
-    "WITH RECURSIVE start AS MATERIALIZED ("
-    "  SELECT (SELECT x.state_group FROM events x WHERE x.room_id = r.room_id "
-    "    AND x.stream_pos <= r.pos ORDER BY x.stream_pos DESC LIMIT 1) AS root "
-    "  FROM unnest($1::text[], $2::bigint[]) AS r (room_id, pos)), "
-    "chain (root, group_id, depth) AS ("
-    "  SELECT root, root, 0 FROM start WHERE root IS NOT NULL "
-    "  UNION ALL SELECT c.root, p.parent, c.depth + 1 FROM chain c CROSS JOIN LATERAL ("
-    "    SELECT g.parent FROM state_groups g WHERE g.group_id = c.group_id OFFSET 0) p "
-    "  WHERE p.parent IS NOT NULL), "
-    "entries AS (SELECT DISTINCT ON (c.root, x.key_nid) x.event_nid FROM chain c "
-    "  JOIN state_group_entries x ON x.group_id = c.group_id "
-    "  JOIN state_keys k ON k.key_nid = x.key_nid "
-    "  WHERE $3::text[] IS NULL OR k.type <> 'm.room.member' OR k.state_key = ANY($3::text[]) "
-    "  ORDER BY c.root, x.key_nid, c.depth) " +
-    select("entries s JOIN events e ON e.event_nid = s.event_nid ORDER BY e.room_id, e.stream_pos");
+// The state group of each room's last event at or before its position (NULL before any).
+constexpr const char* kGroupsAt =
+    "SELECT r.room_id, (SELECT x.state_group FROM events x WHERE x.room_id = r.room_id "
+    "  AND x.stream_pos <= r.pos ORDER BY x.stream_pos DESC LIMIT 1) "
+    "FROM unnest($1::text[], $2::bigint[]) AS r (room_id, pos)";
+const std::string kEventsByNid =
+    select("events e WHERE e.event_nid = ANY($1::bigint[]) ORDER BY e.room_id, e.stream_pos");
 const std::string kMemberEventsOfRooms = select(
     "state_keys k JOIN room_state s ON s.key_nid = k.key_nid "
     "JOIN events e ON e.event_nid = s.event_nid "
     "WHERE k.type = 'm.room.member' AND k.state_key = ANY($2::text[]) "
     "AND s.room_id = ANY($1::text[])");
+// Per candidate, a search that stops at the first shared room.
+constexpr const char* kSharingAmong =
+    "SELECT c.user_id FROM unnest($2::text[]) AS c (user_id) WHERE EXISTS ("
+    "  SELECT 1 FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+    "  WHERE a.user_id = $1 AND a.membership = 'join' AND b.user_id = c.user_id "
+    "  AND b.membership = 'join')";
+// A room's membership version: the newest membership event's position (room_members is
+// upserted with it on every membership change, one room's changes in commit order).
+constexpr const char* kMembershipVersions =
+    "SELECT r.room_id, (SELECT m.stream_pos FROM room_members m WHERE m.room_id = r.room_id "
+    "  ORDER BY m.stream_pos DESC LIMIT 1) FROM unnest($1::text[]) AS r (room_id)";
+// Hero candidates for any viewer: one more than asked, as the viewer is left out afterwards.
 constexpr const char* kRoomSummaries =
     "SELECT r.room_id, "
     "  (SELECT count(*) FROM room_members m WHERE m.room_id = r.room_id AND m.membership = 'join'), "
     "  (SELECT count(*) FROM room_members m WHERE m.room_id = r.room_id AND m.membership = 'invite'), "
     "  ARRAY(SELECT m.user_id FROM room_members m WHERE m.room_id = r.room_id "
-    "    AND m.membership IN ('join', 'invite') AND m.user_id <> $2 ORDER BY m.user_id LIMIT $3) "
+    "    AND m.membership IN ('join', 'invite') ORDER BY m.user_id LIMIT $2) "
     "FROM unnest($1::text[]) AS r (room_id)";
+constexpr size_t kMaxCachedSummaries = 100000;
 
 std::string bigintArray(const std::vector<int64_t>& items) {
   std::string out = "{";
@@ -114,6 +117,8 @@ std::vector<StoredEvent> PgRoomStore::latestEventsOfRooms(
                                      static_cast<int64_t>(limit)));
 }
 
+// The groups come resolved from the cache (state groups never change); only the events are
+// read, and with `members` only the member events of those users.
 std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
     const std::vector<std::pair<std::string, int64_t>>& rooms_at,
     const std::optional<std::vector<std::string>>& members) {
@@ -123,11 +128,41 @@ std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
   auto lease = pool_.acquire();
   pqxx::nontransaction tx(lease.get());
   const auto [rooms, positions] = split(rooms_at);
-  std::optional<std::string> member_keys;
-  if (members) {
-    member_keys = textArray(tx, *members);
+  std::vector<int64_t> groups;
+  for (const auto& row : tx.exec_params(kGroupsAt, textArray(tx, rooms), positions)) {
+    if (!row[1].is_null()) {
+      groups.push_back(row[1].as<int64_t>());
+    }
   }
-  return storedEvents(tx.exec_params(kStateAtOfRooms, textArray(tx, rooms), positions, member_keys));
+  const auto resolved = state_cache_.resolve(tx, groups);
+  std::vector<int32_t> key_nids;
+  if (members) {
+    for (const auto& [group, entries] : resolved) {
+      for (const auto& [key_nid, event_nid] : *entries) {
+        key_nids.push_back(key_nid);
+      }
+    }
+  }
+  const auto keys = state_cache_.keys(tx, key_nids);
+  std::set<std::string> wanted;
+  if (members) {
+    wanted.insert(members->begin(), members->end());
+  }
+  std::vector<int64_t> event_nids;
+  for (const auto& [group, entries] : resolved) {
+    for (const auto& [key_nid, event_nid] : *entries) {
+      const auto k = keys.find(key_nid);
+      const bool shown = !members || (k != keys.end() && (k->second.type != rooms::kMember ||
+                                                          wanted.count(k->second.state_key)));
+      if (shown) {
+        event_nids.push_back(event_nid);
+      }
+    }
+  }
+  if (event_nids.empty()) {
+    return {};
+  }
+  return storedEvents(tx.exec_params(kEventsByNid, bigintArray(event_nids)));
 }
 
 std::vector<StoredEvent> PgRoomStore::memberEventsOfRooms(const std::vector<std::string>& room_ids,
@@ -141,6 +176,23 @@ std::vector<StoredEvent> PgRoomStore::memberEventsOfRooms(const std::vector<std:
       tx.exec_params(kMemberEventsOfRooms, textArray(tx, room_ids), textArray(tx, user_ids)));
 }
 
+std::vector<std::string> PgRoomStore::usersSharingRoomAmong(const std::string& user_id,
+                                                           const std::vector<std::string>& candidates) {
+  if (candidates.empty()) {
+    return {};
+  }
+  auto lease = pool_.acquire();
+  pqxx::nontransaction tx(lease.get());
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_params(kSharingAmong, user_id, textArray(tx, candidates))) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
+// Counting a room's members reads all of them (300 rooms of 300 members: 90,000 rows per
+// initial sync), and the counts change only with membership: they are kept per room with the
+// membership version they were counted at, and counted again once it moves.
 std::vector<rooms::RoomSummary> PgRoomStore::roomSummaries(const std::vector<std::string>& room_ids,
                                                            const std::string& user_id,
                                                            size_t max_heroes) {
@@ -149,11 +201,45 @@ std::vector<rooms::RoomSummary> PgRoomStore::roomSummaries(const std::vector<std
   }
   auto lease = pool_.acquire();
   pqxx::nontransaction tx(lease.get());
+  std::map<std::string, int64_t> versions;  // read before the counts: never cache newer as older
+  for (const auto& row : tx.exec_params(kMembershipVersions, textArray(tx, room_ids))) {
+    versions[row[0].as<std::string>()] = row[1].is_null() ? 0 : row[1].as<int64_t>();
+  }
+  std::map<std::string, std::shared_ptr<const CachedSummary>> found;
+  std::vector<std::string> stale;
+  {
+    std::lock_guard lock(summaries_mu_);
+    for (const auto& [room_id, version] : versions) {
+      const auto it = summaries_.find(room_id);
+      if (it != summaries_.end() && it->second->version == version &&
+          it->second->heroes_asked >= max_heroes + 1) {
+        found[room_id] = it->second;
+      } else {
+        stale.push_back(room_id);
+      }
+    }
+  }
+  if (!stale.empty()) {
+    const auto rows = tx.exec_params(kRoomSummaries, textArray(tx, stale), static_cast<int64_t>(max_heroes + 1));
+    std::lock_guard lock(summaries_mu_);
+    if (summaries_.size() + stale.size() > kMaxCachedSummaries) {
+      summaries_.clear();
+    }
+    for (const auto& row : rows) {
+      const std::string room_id = row[0].as<std::string>();
+      auto cached = std::make_shared<const CachedSummary>(CachedSummary{
+          versions[room_id], max_heroes + 1,
+          {room_id, row[1].as<int64_t>(), row[2].as<int64_t>(), textItems(row[3])}});
+      summaries_[room_id] = cached;
+      found[room_id] = std::move(cached);
+    }
+  }
   std::vector<rooms::RoomSummary> out;
-  for (const auto& row : tx.exec_params(kRoomSummaries, textArray(tx, room_ids), user_id,
-                                        static_cast<int64_t>(max_heroes))) {
-    out.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int64_t>(),
-                   textItems(row[3])});
+  for (const auto& [room_id, cached] : found) {
+    rooms::RoomSummary s = cached->summary;
+    std::erase(s.heroes, user_id);
+    s.heroes.resize(std::min(s.heroes.size(), max_heroes));
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -177,6 +177,10 @@ class RoomStore {
   // The current m.room.member events of `user_ids` in each of `room_ids`.
   virtual std::vector<StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
                                                        const std::vector<std::string>& user_ids) = 0;
+  // Those of `candidates` joined to a room `user_id` is joined to (usersSharingRoomWith
+  // without listing everyone: presence in /sync asks about the few users whose presence moved).
+  virtual std::vector<std::string> usersSharingRoomAmong(const std::string& user_id,
+                                                         const std::vector<std::string>& candidates) = 0;
   // Per room: joined and invited counts, and up to `max_heroes` joined or invited members
   // other than `user_id`, by user id.
   virtual std::vector<RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,
