@@ -2,6 +2,9 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+#include "db/prepared.h"
+
 namespace hs::db {
 
 using account_data::AccountDataEvent;
@@ -9,6 +12,10 @@ using account_data::AccountDataEvent;
 namespace {
 constexpr const char* kGet =
     "SELECT content FROM account_data WHERE user_id = $1 AND room_id = $2 AND type = $3";
+const Prepared kGetForUsers = prepared(  // once per sent event
+    "account_data_for_users",
+    "SELECT user_id, content FROM account_data WHERE user_id = ANY($1::text[]) AND room_id = $2 "
+    "AND type = $3");
 constexpr const char* kUpsert =
     "INSERT INTO account_data (user_id, room_id, type, content, stream_pos) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, room_id, type) DO UPDATE SET "
@@ -26,11 +33,25 @@ constexpr const char* kChangedSince =
     "WHERE user_id = $1 AND stream_pos > $2 AND stream_pos <= $3 ORDER BY stream_pos";
 }  // namespace
 
+std::map<std::string, std::string> PgAccountDataStore::getForUsers(
+    const std::vector<std::string>& user_ids, const std::string& room_id, const std::string& type) {
+  std::map<std::string, std::string> out;
+  if (user_ids.empty()) {
+    return out;
+  }
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  for (const auto& row : tx.exec_prepared(kGetForUsers.name, textArray(tx, user_ids), room_id, type)) {
+    out.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+  }
+  return out;
+}
+
 std::optional<std::string> PgAccountDataStore::get(const std::string& user_id,
                                                    const std::string& room_id,
                                                    const std::string& type) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kGet, user_id, room_id, type);
   if (r.empty()) {
     return std::nullopt;
@@ -62,7 +83,7 @@ std::vector<AccountDataEvent> PgAccountDataStore::changedSince(const std::string
                                                                int64_t from_exclusive,
                                                                int64_t to_inclusive) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<AccountDataEvent> out;
   for (const auto& row : tx.exec_params(kChangedSince, user_id, from_exclusive, to_inclusive)) {
     out.push_back(AccountDataEvent{row[0].as<std::string>(), row[1].as<std::string>(),

@@ -11,6 +11,9 @@ class PgAccountDataStore final : public account_data::AccountDataStore {
 
   std::optional<std::string> get(const std::string& user_id, const std::string& room_id,
                                  const std::string& type) override;
+  std::map<std::string, std::string> getForUsers(const std::vector<std::string>& user_ids,
+                                                 const std::string& room_id,
+                                                 const std::string& type) override;
   void put(const std::string& user_id, const std::string& room_id, const std::string& type,
            const std::string& content, int64_t stream_pos) override;
   void modify(const std::string& user_id, const std::string& room_id, const std::string& type,

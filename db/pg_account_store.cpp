@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -39,6 +40,12 @@ constexpr const char* kInsertSession =
 constexpr const char* kSessionColumns =
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
     "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id ";
+// Every authenticated request runs this.
+const Prepared kSessionByAccess = prepared(
+    "session_by_access",
+    "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
+    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id "
+    "WHERE s.access_token_hash = $1");
 constexpr const char* kRotateSession =
     "WITH old AS (SELECT session_id, access_token_hash, refresh_token_hash FROM sessions "
     "  WHERE session_id = $1 AND refresh_token_hash = $2 FOR UPDATE), "
@@ -154,7 +161,7 @@ bool PgAccountStore::createUser(const UserRecord& user, const std::optional<NewS
 
 std::optional<UserRecord> PgAccountStore::findUser(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kSelectUser, user_id);
   if (r.empty()) {
     return std::nullopt;
@@ -175,9 +182,8 @@ int64_t PgAccountStore::createSession(const std::string& user_id, const NewSessi
 
 std::optional<SessionInfo> PgAccountStore::sessionByAccessHash(const std::string& hash) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
-  const auto r = tx.exec_params(std::string(kSessionColumns) + "WHERE s.access_token_hash = $1",
-                                bytes(hash));
+  ReadTx tx(lease.get());
+  const auto r = tx.exec_prepared(kSessionByAccess.name, bytes(hash));
   if (r.empty()) {
     return std::nullopt;
   }
@@ -186,7 +192,7 @@ std::optional<SessionInfo> PgAccountStore::sessionByAccessHash(const std::string
 
 std::optional<SessionInfo> PgAccountStore::sessionByRefreshHash(const std::string& hash) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(std::string(kSessionColumns) + "WHERE s.refresh_token_hash = $1",
                                 bytes(hash));
   if (r.empty()) {
@@ -213,7 +219,7 @@ bool PgAccountStore::rotateSession(int64_t session_id, const std::string& old_re
 
 std::optional<int64_t> PgAccountStore::sessionOfRotatedRefresh(const std::string& hash) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kRotatedRefresh, bytes(hash));
   if (r.empty() || r[0][0].is_null()) {
     return std::nullopt;
@@ -255,7 +261,7 @@ std::vector<std::string> PgAccountStore::deleteDevices(const std::string& user_i
 
 std::vector<DeviceRecord> PgAccountStore::listDevices(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<DeviceRecord> out;
   for (const auto& row : tx.exec_params(kListDevices, user_id)) {
     out.push_back(deviceFromRow(row));
@@ -266,7 +272,7 @@ std::vector<DeviceRecord> PgAccountStore::listDevices(const std::string& user_id
 std::optional<DeviceRecord> PgAccountStore::getDevice(const std::string& user_id,
                                                       const std::string& device_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kGetDevice, user_id, device_id);
   if (r.empty()) {
     return std::nullopt;
@@ -330,7 +336,7 @@ void PgAccountStore::createUiaSession(const accounts::UiaSession& s) {
 
 std::optional<accounts::UiaSession> PgAccountStore::getUiaSession(const std::string& session_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kGetUia, session_id);
   if (r.empty()) {
     return std::nullopt;

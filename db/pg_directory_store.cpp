@@ -56,7 +56,7 @@ std::string containsPattern(const std::string& term) {
 std::vector<directory::PublicRoom> PgDirectoryStore::publicRooms(const std::string& term,
                                                                  int64_t offset, int64_t limit) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<directory::PublicRoom> out;
   for (const auto& r : tx.exec_params(kPublicRooms, containsPattern(term), offset, limit)) {
     directory::PublicRoom p;
@@ -77,7 +77,7 @@ std::vector<directory::PublicRoom> PgDirectoryStore::publicRooms(const std::stri
 
 int64_t PgDirectoryStore::publicRoomCount() {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec(kCount)[0][0].as<int64_t>();
 }
 
@@ -92,7 +92,7 @@ bool PgDirectoryStore::setPublished(const std::string& room_id, bool published) 
 std::vector<directory::UserResult> PgDirectoryStore::searchUsers(const std::string& searcher,
                                                                  const std::string& term, int64_t limit) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<directory::UserResult> out;
   for (const auto& r : tx.exec_params(kSearchUsers, searcher, containsPattern(term), limit)) {
     out.push_back({r[0].as<std::string>(), optStr(r[1]), optStr(r[2])});

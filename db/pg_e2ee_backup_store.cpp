@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <pqxx/pqxx>
+
+#include "db/pg_util.h"
 #include <tuple>
 
 namespace hs::db {
@@ -102,7 +104,7 @@ int64_t PgE2eeBackupStore::createVersion(const std::string& user_id, const std::
 std::optional<BackupVersion> PgE2eeBackupStore::version(const std::string& user_id,
                                                         std::optional<int64_t> version) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return readVersion(tx, user_id, version);
 }
 
@@ -156,7 +158,7 @@ BackupWrite PgE2eeBackupStore::putKeys(const std::string& user_id, int64_t versi
 std::vector<BackupKey> PgE2eeBackupStore::keys(const std::string& user_id, int64_t version,
                                                const BackupScope& scope) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<BackupKey> out;
   for (const auto& row : scoped(tx, kKeyColumns, user_id, version, scope)) {
     out.push_back(keyFromRow(row));

@@ -1,6 +1,8 @@
 // PgE2eeKeyStore: cross-signing keys and uploaded signatures.
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 #include "db/pg_e2ee_key_store.h"
 #include "db/pg_e2ee_rows.h"
 #include "db/pg_room_rows.h"
@@ -28,7 +30,7 @@ constexpr const char* kDeviceExists = "SELECT 1 FROM devices WHERE user_id = $1 
 
 std::vector<e2ee::CrossSigningKey> PgE2eeKeyStore::crossSigningKeys(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<e2ee::CrossSigningKey> out;
   for (const auto& row : tx.exec_params(kCrossSigningKeys, user_id)) {
     out.push_back(e2ee::CrossSigningKey{row[0].as<std::string>(), row[1].as<std::string>(),
@@ -63,7 +65,7 @@ void PgE2eeKeyStore::addSignatures(const std::vector<e2ee::Signature>& signature
 std::vector<e2ee::Signature> PgE2eeKeyStore::signaturesOf(const std::string& target_user,
                                                           const std::vector<std::string>& signers) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<e2ee::Signature> out;
   for (const auto& row : tx.exec_params(kSignaturesOf, target_user, textArray(tx, signers))) {
     out.push_back(e2ee::Signature{target_user, row[0].as<std::string>(), row[1].as<std::string>(),
@@ -74,7 +76,7 @@ std::vector<e2ee::Signature> PgE2eeKeyStore::signaturesOf(const std::string& tar
 
 bool PgE2eeKeyStore::deviceExists(const std::string& user_id, const std::string& device_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return !tx.exec_params(kDeviceExists, user_id, device_id).empty();
 }
 

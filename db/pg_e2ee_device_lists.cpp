@@ -2,6 +2,8 @@
 // room_members, the rooms store's membership table).
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 #include "db/pg_e2ee_key_store.h"
 #include "db/pg_e2ee_rows.h"
 
@@ -73,20 +75,20 @@ void PgE2eeKeyStore::recordChanges(const std::vector<e2ee::DeviceListChange>& ch
 std::vector<std::string> PgE2eeKeyStore::changedUsers(const std::string& user_id, int64_t from_excl,
                                                       int64_t to_incl) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return column(tx.exec_params(kChanged, user_id, from_excl, to_incl));
 }
 
 std::vector<std::string> PgE2eeKeyStore::leftUsers(const std::string& user_id, int64_t from_excl,
                                                    int64_t to_incl) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return column(tx.exec_params(kLeft, user_id, from_excl, to_incl));
 }
 
 std::vector<std::string> PgE2eeKeyStore::usersSharingRoom(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return column(tx.exec_params(kSharing, user_id));
 }
 

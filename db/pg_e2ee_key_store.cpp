@@ -58,7 +58,7 @@ constexpr const char* kClaimFallback =
 std::optional<std::string> PgE2eeKeyStore::deviceKeys(const std::string& user_id,
                                                       const std::string& device_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kDeviceKeys, user_id, device_id);
   return r.empty() ? std::nullopt : std::optional(r[0][0].as<std::string>());
 }
@@ -79,7 +79,7 @@ bool PgE2eeKeyStore::putDeviceKeys(const std::string& user_id, const std::string
 std::vector<e2ee::DeviceKeys> PgE2eeKeyStore::queryDeviceKeys(const std::string& user_id,
                                                               const std::vector<std::string>& device_ids) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = device_ids.empty() ? tx.exec_params(kAllDeviceKeys, user_id)
                                     : tx.exec_params(kSomeDeviceKeys, user_id, textArray(tx, device_ids));
   std::vector<e2ee::DeviceKeys> out;
@@ -111,7 +111,7 @@ std::optional<std::string> PgE2eeKeyStore::addOneTimeKeys(const std::string& use
 std::map<std::string, int64_t> PgE2eeKeyStore::oneTimeKeyCounts(const std::string& user_id,
                                                                 const std::string& device_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, int64_t> out;
   for (const auto& row : tx.exec_params(kCounts, user_id, device_id)) {
     out[row[0].as<std::string>()] = row[1].as<int64_t>();
@@ -135,7 +135,7 @@ void PgE2eeKeyStore::putFallbackKeys(const std::string& user_id, const std::stri
 std::vector<std::string> PgE2eeKeyStore::unusedFallbackKeyTypes(const std::string& user_id,
                                                                 const std::string& device_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kUnusedFallback, user_id, device_id)) {
     out.push_back(row[0].as<std::string>());

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 namespace hs::db {
 
 namespace {
@@ -63,7 +65,7 @@ std::vector<e2ee::QueuedMessage> PgE2eeToDeviceStore::pending(const std::string&
                                                               const std::string& device_id,
                                                               int64_t up_to, size_t limit) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<e2ee::QueuedMessage> out;
   for (const auto& row : tx.exec_params(kPending, user_id, device_id, up_to, static_cast<int64_t>(limit))) {
     out.push_back(e2ee::QueuedMessage{row[0].as<std::string>(), row[1].as<std::string>(),

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 namespace hs::db {
 
 namespace {
@@ -21,7 +23,7 @@ int64_t PgFilterStore::insert(const std::string& user_id, const std::string& fil
 
 std::optional<std::string> PgFilterStore::find(const std::string& user_id, int64_t filter_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kFind, user_id, filter_id);
   if (r.empty()) {
     return std::nullopt;

@@ -77,7 +77,7 @@ void PgMediaStore::insertReservation(const MediaRecord& m) {
 
 int PgMediaStore::countPending(const std::string& uploader, int64_t now_ms) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec_params1(kCountPending, uploader, now_ms)[0].as<int>();
 }
 
@@ -103,7 +103,7 @@ FillResult PgMediaStore::fillReservation(const MediaKey& key, const std::string&
 
 std::optional<MediaRecord> PgMediaStore::find(const MediaKey& key) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kFind, key.origin, key.media_id);
   if (r.empty()) {
     return std::nullopt;
@@ -123,7 +123,7 @@ void PgMediaStore::linkEvent(const std::string& event_id, const std::string& roo
 
 std::vector<media::EventRef> PgMediaStore::eventsReferencing(const MediaKey& key) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<media::EventRef> out;
   for (const auto& row : tx.exec_params(kEventsReferencing, key.origin, key.media_id)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});

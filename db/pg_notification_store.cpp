@@ -4,6 +4,8 @@
 
 #include "db/pg_room_rows.h"  // textArray
 #include "db/pg_util.h"
+#include "db/prepared.h"
+#include "homeserver/core/json.h"
 
 namespace hs::db {
 
@@ -13,10 +15,15 @@ namespace {
 constexpr const char* kColumns =
     "id, user_id, type, title, body, related_id, room_id, event_id, stream_pos, thread_id, "
     "notify, highlight, actions, is_read, receipt_read, created_at";
+// All the rows of one event in one statement (one per recipient otherwise), as a JSON array.
 constexpr const char* kInsert =
     "INSERT INTO notifications (user_id, type, title, body, related_id, room_id, event_id, "
     "stream_pos, thread_id, notify, highlight, actions, is_read, receipt_read, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE, FALSE, $13)";
+    "SELECT user_id, type, title, body, related_id, room_id, event_id, stream_pos, thread_id, "
+    "notify, highlight, actions, FALSE, FALSE, created_at FROM json_to_recordset($1::json) AS x("
+    "user_id text, type text, title text, body text, related_id text, room_id text, event_id text, "
+    "stream_pos bigint, thread_id text, notify boolean, highlight boolean, actions text, "
+    "created_at bigint)";
 const std::string kFeed = std::string("SELECT ") + kColumns +
     " FROM notifications WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) "
     "AND (NOT $3 OR NOT is_read) ORDER BY id DESC LIMIT $4";
@@ -30,10 +37,11 @@ const std::string kPushed = std::string("SELECT ") + kColumns +
     " FROM notifications WHERE user_id = $1 AND notify AND ($2::bigint IS NULL OR id < $2) "
     "AND (NOT $3 OR highlight) ORDER BY id DESC LIMIT $4";
 // An unthreaded receipt ($3 = '') covers every thread; a threaded one only its thread.
-constexpr const char* kReceiptRead =
+const Prepared kReceiptRead = prepared(  // on every receipt and every sent event
+    "notifications_receipt_read",
     "UPDATE notifications SET receipt_read = TRUE, is_read = TRUE "
     "WHERE user_id = $1 AND room_id = $2 AND ($3 = '' OR thread_id = $3) AND stream_pos <= $4 "
-    "AND NOT receipt_read";
+    "AND NOT receipt_read");
 constexpr const char* kUnreadCounts =
     "SELECT thread_id, count(*), count(*) FILTER (WHERE highlight) FROM notifications "
     "WHERE user_id = $1 AND room_id = $2 AND notify AND NOT receipt_read GROUP BY thread_id";
@@ -90,26 +98,39 @@ std::vector<Notification> rowsOf(const pqxx::result& r) {
 }  // namespace
 
 void PgNotificationStore::insert(const std::vector<Notification>& rows) {
-  auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
-  for (const auto& n : rows) {
-    tx.exec_params(kInsert, n.user_id, n.type, n.title, n.body, n.related_id, n.room_id, n.event_id,
-                   n.stream_pos, n.thread_id, n.notify, n.highlight, n.actions, n.created_at);
+  if (rows.empty()) {
+    return;
   }
-  tx.commit();
+  json::Writer w;
+  w.startArray();
+  for (const auto& n : rows) {
+    w.startObject().key("user_id").string(n.user_id).key("type").string(n.type);
+    w.key("title").string(n.title).key("body").string(n.body);
+    w.optString("related_id", n.related_id).optString("room_id", n.room_id).optString("event_id", n.event_id);
+    if (n.stream_pos) {
+      w.key("stream_pos").integer(*n.stream_pos);
+    }
+    w.key("thread_id").string(n.thread_id).key("notify").boolean(n.notify);
+    w.key("highlight").boolean(n.highlight).key("actions").string(n.actions);
+    w.key("created_at").integer(n.created_at).endObject();
+  }
+  w.endArray();
+  auto lease = pool_.acquire();
+  pqxx::nontransaction tx(lease.get());  // one statement: it commits on its own
+  tx.exec_params(kInsert, w.take());
 }
 
 std::vector<Notification> PgNotificationStore::feed(const std::string& user,
                                                     std::optional<int64_t> before_id, size_t limit,
                                                     bool only_unread) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return rowsOf(tx.exec_params(kFeed, user, before_id, only_unread, static_cast<int64_t>(limit)));
 }
 
 int64_t PgNotificationStore::unreadFeedCount(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec_params1(kUnreadFeed, user)[0].as<int64_t>();
 }
 
@@ -132,22 +153,21 @@ std::vector<Notification> PgNotificationStore::pushed(const std::string& user,
                                                       std::optional<int64_t> before_id, size_t limit,
                                                       bool only_highlight) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return rowsOf(tx.exec_params(kPushed, user, before_id, only_highlight, static_cast<int64_t>(limit)));
 }
 
 void PgNotificationStore::markReceiptRead(const std::string& user, const std::string& room_id,
                                           const std::string& thread_id, int64_t up_to_pos) {
   auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
-  tx.exec_params(kReceiptRead, user, room_id, thread_id, up_to_pos);
-  tx.commit();
+  pqxx::nontransaction tx(lease.get());  // one statement: it commits on its own
+  tx.exec_prepared(kReceiptRead.name, user, room_id, thread_id, up_to_pos);
 }
 
 std::map<std::string, notifications::Counts> PgNotificationStore::unreadCounts(
     const std::string& user, const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, notifications::Counts> out;
   for (const auto& row : tx.exec_params(kUnreadCounts, user, room_id)) {
     out[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
@@ -162,7 +182,7 @@ PgNotificationStore::unreadCountsOfRooms(const std::string& user, const std::vec
     return out;
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());  // one statement: no transaction block needed
+  ReadTx tx(lease.get());
   for (const auto& row : tx.exec_params(kUnreadCountsOfRooms, user, textArray(tx, room_ids))) {
     out[row[0].as<std::string>()][row[1].as<std::string>()] = {row[2].as<int64_t>(), row[3].as<int64_t>()};
   }
@@ -171,7 +191,7 @@ PgNotificationStore::unreadCountsOfRooms(const std::string& user, const std::vec
 
 int64_t PgNotificationStore::totalUnread(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return tx.exec_params1(kTotalUnread, user)[0].as<int64_t>();
 }
 
@@ -199,13 +219,13 @@ void PgDeliveryStore::recordDelivery(const std::string& user,
 std::optional<int64_t> PgDeliveryStore::deliveredAt(const std::string& user, const std::string& room_id,
                                                     int64_t stream_pos) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return optI64(tx.exec_params1(kDeliveredAt, user, room_id, stream_pos)[0]);
 }
 
 std::map<std::string, int64_t> PgDeliveryStore::deliveredUpTo(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, int64_t> out;
   for (const auto& row : tx.exec_params(kDeliveredUpTo, room_id)) {
     out[row[0].as<std::string>()] = row[1].as<int64_t>();
@@ -216,7 +236,7 @@ std::map<std::string, int64_t> PgDeliveryStore::deliveredUpTo(const std::string&
 std::map<std::string, notifications::ReceiptPosition> PgDeliveryStore::readReceipts(
     const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, notifications::ReceiptPosition> out;
   for (const auto& row : tx.exec_params(kReadReceipts, room_id)) {
     out[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};

@@ -29,7 +29,7 @@ PresenceRecord fromRow(const pqxx::row& r) {
 
 std::optional<PresenceRecord> PgPresenceStore::get(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kGet, user_id);
   if (r.empty()) {
     return std::nullopt;
@@ -48,7 +48,7 @@ void PgPresenceStore::put(const PresenceRecord& record) {
 std::vector<PresenceRecord> PgPresenceStore::changedSince(int64_t from_exclusive,
                                                           int64_t to_inclusive) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<PresenceRecord> out;
   for (const auto& row : tx.exec_params(kChangedSince, from_exclusive, to_inclusive)) {
     out.push_back(fromRow(row));

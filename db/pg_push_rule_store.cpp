@@ -73,7 +73,7 @@ void saveIn(pqxx::work& tx, const std::string& user_id, const UserChanges& c) {
 
 UserChanges PgPushRuleStore::load(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return loadIn(tx, user_id);
 }
 
@@ -89,7 +89,7 @@ void PgPushRuleStore::update(const std::string& user_id, const Edit& edit, int64
 
 std::optional<int64_t> PgPushRuleStore::lastChange(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kLastChange, user_id);
   if (r.empty()) {
     return std::nullopt;

@@ -43,7 +43,7 @@ bool PgPusherStore::remove(const std::string& user_id, const std::string& app_id
 
 std::vector<pushers::Pusher> PgPusherStore::list(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<pushers::Pusher> out;
   for (const auto& r : tx.exec_params(kList, user_id)) {
     out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),

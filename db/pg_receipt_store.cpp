@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 #include "db/pg_room_rows.h"
 
 namespace hs::db {
@@ -36,7 +38,7 @@ std::vector<ephemeral::Receipt> PgReceiptStore::between(const std::vector<std::s
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());  // one statement (every /sync): no BEGIN/ROLLBACK
+  ReadTx tx(lease.get());
   std::vector<ephemeral::Receipt> out;
   for (const auto& row : tx.exec_params(kBetween, textArray(tx, room_ids), from_excl, to_incl)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -49,7 +51,7 @@ std::vector<ephemeral::Receipt> PgReceiptStore::between(const std::vector<std::s
 std::vector<std::pair<std::string, int64_t>> PgReceiptStore::unreadCounts(
     const std::string& user_id, const std::vector<std::pair<std::string, int64_t>>& rooms_since) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::pair<std::string, int64_t>> out;
   for (const auto& [room_id, since] : rooms_since) {
     out.emplace_back(room_id, tx.exec_params1(kUnread, room_id, user_id, since)[0].as<int64_t>());

@@ -1,6 +1,8 @@
 // Room aliases of the room store.
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 #include "db/pg_room_store.h"
 
 namespace hs::db {
@@ -15,7 +17,7 @@ constexpr const char* kOfRoom = "SELECT alias FROM room_aliases WHERE room_id = 
 
 std::optional<std::string> single(Pool& pool, const char* sql, const std::string& param) {
   auto lease = pool.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(sql, param);
   return r.empty() ? std::nullopt : std::optional(r[0][0].as<std::string>());
 }
@@ -47,7 +49,7 @@ void PgRoomStore::deleteAlias(const std::string& alias) {
 
 std::vector<std::string> PgRoomStore::roomAliases(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kOfRoom, room_id)) {
     out.push_back(row[0].as<std::string>());

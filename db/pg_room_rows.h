@@ -41,21 +41,5 @@ inline std::vector<rooms::StoredEvent> storedEvents(const pqxx::result& r) {
   return out;
 }
 
-// A text[] literal for `= ANY($1)` parameters.
-inline std::string textArray(pqxx::transaction_base& tx, const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    std::string escaped;
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') {
-        escaped += '\\';
-      }
-      escaped += c;
-    }
-    out += (i ? ",\"" : "\"") + escaped + "\"";
-  }
-  (void)tx;
-  return out + "}";
-}
 
 }  // namespace hs::db

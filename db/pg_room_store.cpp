@@ -6,10 +6,6 @@
 
 namespace hs::db {
 
-// Every read here is a single statement, run outside a transaction block: one statement sees
-// one snapshot on its own, and BEGIN and ROLLBACK were two of every read's three round trips
-// (a /sync makes a dozen of these reads).
-
 using rooms::Member;
 using rooms::StoredEvent;
 
@@ -92,7 +88,7 @@ std::optional<StoredEvent> first(const pqxx::result& r) {
 
 std::optional<rooms::RoomInfo> PgRoomStore::room(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kRoom, room_id);
   if (r.empty()) {
     return std::nullopt;
@@ -103,7 +99,7 @@ std::optional<rooms::RoomInfo> PgRoomStore::room(const std::string& room_id) {
 
 std::optional<Member> PgRoomStore::membership(const std::string& room_id, const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kMembership, room_id, user_id);
   if (r.empty()) {
     return std::nullopt;
@@ -113,7 +109,7 @@ std::optional<Member> PgRoomStore::membership(const std::string& room_id, const 
 
 std::vector<Member> PgRoomStore::members(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<Member> out;
   for (const auto& row : tx.exec_params(kMembers, room_id)) {
     out.push_back(memberFromRow(row));
@@ -123,7 +119,7 @@ std::vector<Member> PgRoomStore::members(const std::string& room_id) {
 
 std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<rooms::UserRoom> out;
   for (const auto& row : tx.exec_params(kRoomsOfUser, user_id)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
@@ -134,7 +130,7 @@ std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id
 
 std::vector<StoredEvent> PgRoomStore::currentState(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(kCurrentState, room_id));
 }
 
@@ -145,20 +141,20 @@ std::vector<StoredEvent> PgRoomStore::stateAt(const std::string& room_id, int64_
 std::optional<StoredEvent> PgRoomStore::stateEvent(const std::string& room_id, const std::string& type,
                                                    const std::string& state_key) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return first(tx.exec_params(kStateEvent, room_id, type, state_key));
 }
 
 std::optional<StoredEvent> PgRoomStore::eventById(const std::string& event_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return first(tx.exec_params(kEventById, event_id));
 }
 
 std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int64_t from_excl,
                                                  int64_t to_incl, size_t limit, bool backwards) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(backwards ? kEventsBackwards : kEventsForwards, room_id,
                                      from_excl, to_incl, static_cast<int64_t>(limit)));
 }
@@ -166,7 +162,7 @@ std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int
 std::vector<StoredEvent> PgRoomStore::stateChangedBetween(const std::string& room_id,
                                                           int64_t from_excl, int64_t to_incl) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(kStateChanged, room_id, from_excl, to_incl));
 }
 
@@ -176,7 +172,7 @@ std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::str
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kRoomsWithEvents, textArray(tx, room_ids), from_excl, to_incl)) {
     out.push_back(row[0].as<std::string>());
@@ -186,7 +182,7 @@ std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::str
 
 std::vector<std::string> PgRoomStore::usersSharingRoomWith(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kSharing, user_id)) {
     out.push_back(row[0].as<std::string>());
@@ -203,7 +199,7 @@ void PgRoomStore::setForgotten(const std::string& room_id, const std::string& us
 
 std::vector<StoredEvent> PgRoomStore::relations(const rooms::RelationsQuery& q) {
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(q.backwards ? kRelationsBackwards : kRelationsForwards,
                                      q.event_id, q.rel_type, q.event_type, q.from_excl, q.to_incl,
                                      static_cast<int64_t>(q.limit)));
@@ -215,7 +211,7 @@ std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::pair<std::string, StoredEvent>> out;
   for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids))) {
     out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
@@ -229,7 +225,7 @@ std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotati
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::tuple<std::string, std::string, int64_t>> out;
   for (const auto& row : tx.exec_params(kAnnotationCounts, textArray(tx, event_ids))) {
     out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>());

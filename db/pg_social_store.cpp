@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -17,6 +18,8 @@ constexpr const char* kRemoveBlock =
 constexpr const char* kBlocks =
     "SELECT blocked_user_id, blocked_at FROM blocked_users WHERE user_id = $1 "
     "ORDER BY blocked_at, blocked_user_id";
+const Prepared kBlockers =  // once per sent event
+    prepared("blockers", "SELECT user_id FROM blocked_users WHERE blocked_user_id = $1");
 constexpr const char* kIsBlocked =
     "SELECT 1 FROM blocked_users WHERE user_id = $1 AND blocked_user_id = $2";
 
@@ -88,7 +91,7 @@ bool PgBlockStore::removeBlock(const std::string& user, const std::string& targe
 
 std::vector<social::Block> PgBlockStore::blocks(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<social::Block> out;
   for (const auto& row : tx.exec_params(kBlocks, user)) {
     out.push_back({row[0].as<std::string>(), row[1].as<int64_t>()});
@@ -98,8 +101,18 @@ std::vector<social::Block> PgBlockStore::blocks(const std::string& user) {
 
 bool PgBlockStore::isBlocked(const std::string& user, const std::string& target) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return !tx.exec_params(kIsBlocked, user, target).empty();
+}
+
+std::vector<std::string> PgBlockStore::blockers(const std::string& target) {
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec_prepared(kBlockers.name, target)) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
 }
 
 std::optional<FriendRequest> PgFriendStore::insertRequest(const FriendRequest& r) {
@@ -119,7 +132,7 @@ std::optional<FriendRequest> PgFriendStore::insertRequest(const FriendRequest& r
 
 std::optional<FriendRequest> PgFriendStore::request(const std::string& request_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kRequest, request_id);
   if (r.empty()) {
     return std::nullopt;
@@ -154,7 +167,7 @@ bool PgFriendStore::deletePending(const std::string& request_id) {
 std::vector<FriendRequest> PgFriendStore::requests(const std::string& user, social::Direction direction,
                                                    const std::optional<std::string>& status) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<FriendRequest> out;
   for (const auto& row : tx.exec_params(kRequests, user, std::string(directionName(direction)), status)) {
     out.push_back(requestFromRow(row));
@@ -164,7 +177,7 @@ std::vector<FriendRequest> PgFriendStore::requests(const std::string& user, soci
 
 std::vector<social::Friend> PgFriendStore::friends(const std::string& user) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<social::Friend> out;
   for (const auto& row : tx.exec_params(kFriends, user)) {
     out.push_back({row[0].as<std::string>(), optStr(row[1]), optStr(row[2]), row[3].as<int64_t>(),

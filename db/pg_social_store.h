@@ -12,6 +12,7 @@ class PgBlockStore final : public social::BlockStore {
   bool removeBlock(const std::string& user, const std::string& target) override;
   std::vector<social::Block> blocks(const std::string& user) override;
   bool isBlocked(const std::string& user, const std::string& target) override;
+  std::vector<std::string> blockers(const std::string& target) override;
 
  private:
   Pool& pool_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "db/pg_util.h"
+
 namespace hs::db {
 
 namespace {
@@ -13,7 +15,7 @@ constexpr const char* kStreamTables =
 
 int64_t maxPersistedStreamPosition(Pool& pool) {
   auto lease = pool.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   int64_t max = 0;
   for (const auto& row : tx.exec(kStreamTables)) {
     const std::string table = tx.quote_name(row[0].as<std::string>());

@@ -1,6 +1,5 @@
-// PgRoomStore: the batched reads /sync makes, one statement for many rooms. Each runs as a
-// single statement outside a transaction block: a statement sees one snapshot on its own, and
-// BEGIN/COMMIT would triple the round trips of a sync that makes a dozen of them.
+// PgRoomStore: the batched reads /sync makes, one statement for many rooms (ReadTx: outside a
+// transaction block).
 #include <pqxx/pqxx>
 #include <map>
 #include <memory>
@@ -101,7 +100,7 @@ std::vector<StoredEvent> PgRoomStore::stateEventOfRooms(const std::vector<std::s
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(kStateEventOfRooms, textArray(tx, room_ids), type, state_key));
 }
 
@@ -111,7 +110,7 @@ std::vector<StoredEvent> PgRoomStore::latestEventsOfRooms(
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto [rooms, froms] = split(rooms_from);
   return storedEvents(tx.exec_params(kLatestEventsOfRooms, textArray(tx, rooms), froms, to_incl,
                                      static_cast<int64_t>(limit)));
@@ -126,7 +125,7 @@ std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto [rooms, positions] = split(rooms_at);
   std::vector<int64_t> groups;
   for (const auto& row : tx.exec_params(kGroupsAt, textArray(tx, rooms), positions)) {
@@ -171,7 +170,7 @@ std::vector<StoredEvent> PgRoomStore::memberEventsOfRooms(const std::vector<std:
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(
       tx.exec_params(kMemberEventsOfRooms, textArray(tx, room_ids), textArray(tx, user_ids)));
 }
@@ -182,7 +181,7 @@ std::vector<std::string> PgRoomStore::usersSharingRoomAmong(const std::string& u
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kSharingAmong, user_id, textArray(tx, candidates))) {
     out.push_back(row[0].as<std::string>());
@@ -200,7 +199,7 @@ std::vector<rooms::RoomSummary> PgRoomStore::roomSummaries(const std::vector<std
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::nontransaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::map<std::string, int64_t> versions;  // read before the counts: never cache newer as older
   for (const auto& row : tx.exec_params(kMembershipVersions, textArray(tx, room_ids))) {
     versions[row[0].as<std::string>()] = row[1].is_null() ? 0 : row[1].as<int64_t>();

@@ -62,7 +62,7 @@ ThreepidSession fromRow(const pqxx::row& r) {
 template <typename... Args>
 std::optional<ThreepidSession> one(Pool& pool, const char* sql, const Args&... args) {
   auto lease = pool.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const pqxx::result r = tx.exec_params(sql, args...);
   if (r.empty()) {
     return std::nullopt;
@@ -134,7 +134,7 @@ bool PgThreepidStore::unbind(const std::string& user_id, const std::string& medi
 
 std::optional<std::string> PgThreepidStore::userOf(const std::string& medium, const std::string& address) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kUserOf, medium, address);
   if (r.empty()) {
     return std::nullopt;
@@ -144,7 +144,7 @@ std::optional<std::string> PgThreepidStore::userOf(const std::string& medium, co
 
 std::vector<email::BoundThreepid> PgThreepidStore::threepids(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<email::BoundThreepid> out;
   for (const auto& row : tx.exec_params(kThreepids, user_id)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),

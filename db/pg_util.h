@@ -4,6 +4,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 // pqxx 6 already sends an empty std::optional parameter as SQL NULL.
 namespace hs::db {
@@ -22,8 +23,29 @@ inline std::optional<int64_t> optI64(const pqxx::field& f) {
   return f.as<int64_t>();
 }
 
+// Reads run outside a transaction block: at READ COMMITTED a read transaction gives no
+// snapshot across its statements anyway, and BEGIN/ROLLBACK are two more round trips per read.
+using ReadTx = pqxx::nontransaction;
+
 // Raw bytes (token hashes) as a bytea parameter and back.
 inline pqxx::binarystring bytes(const std::string& raw) { return pqxx::binarystring(raw); }
 inline std::string bytesOf(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+
+// A text[] literal for `= ANY($1)` parameters.
+inline std::string textArray(pqxx::transaction_base& tx, const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string escaped;
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') {
+        escaped += '\\';
+      }
+      escaped += c;
+    }
+    out += (i ? ",\"" : "\"") + escaped + "\"";
+  }
+  (void)tx;
+  return out + "}";
+}
 
 }  // namespace hs::db

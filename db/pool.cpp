@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "db/prepared.h"
+
 namespace hs::db {
 
 Pool::Pool(std::string url, int size, std::chrono::milliseconds acquire_timeout)
@@ -14,7 +16,13 @@ Pool::Pool(std::string url, int size, std::chrono::milliseconds acquire_timeout)
 
 Pool::~Pool() = default;
 
-std::unique_ptr<pqxx::connection> Pool::connect() { return std::make_unique<pqxx::connection>(url_); }
+std::unique_ptr<pqxx::connection> Pool::connect() {
+  auto conn = std::make_unique<pqxx::connection>(url_);
+  for (const auto& p : preparedStatements()) {
+    conn->prepare(p.name, p.sql);  // sent to the server on first use only
+  }
+  return conn;
+}
 
 Pool::Lease Pool::acquire() {
   std::unique_lock lock(mu_);

@@ -55,10 +55,8 @@ SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
                                 *notifications_, d.clock, d.random},
       d.config.server_name);
   event_notifier_ = std::make_unique<notifications::EventNotifier>(
-      d.rooms.store(), d.push_rules, d.account_data, *notifications_,
-      [this](const std::string& recipient, const std::string& sender) {
-        return blocks_->isBlocked(recipient, sender);
-      });
+      d.push_rules, d.account_data, *notifications_,
+      [this](const std::string& sender) { return blocks_->blockersOf(sender); });
   delivery_ = std::make_unique<notifications::DeliveryService>(*delivery_store_, d.rooms.store(),
                                                                d.clock, d.config.server_name);
   social_sync_ = std::make_unique<notifications::SocialSync>(
@@ -95,8 +93,8 @@ void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
                                     });
   // Notifications: every committed event is evaluated against the members' push rules, and
   // read receipts clear them.
-  deps_.rooms.setEventHook([this](const std::string& room_id, const std::vector<std::string>& ids) {
-    bestEffort("notifying room events", [&] { event_notifier_->onEvents(room_id, ids); });
+  deps_.rooms.setEventHook([this](const std::vector<rooms::StoredEvent>& events, const rooms::RoomFacts& room) {
+    bestEffort("notifying room events", [&] { event_notifier_->onEvents(events, room); });
   });
   ephemeral.setReceiptHook([this](const std::string& user, const std::string& room_id,
                                   const std::string& thread_id, int64_t pos) {

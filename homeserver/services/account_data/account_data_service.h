@@ -53,6 +53,11 @@ class AccountDataService {
            const std::string& content_json);
   std::optional<std::string> get(const std::string& user_id, const std::string& room_id,
                                  const std::string& type);
+  // One stored key for many users at once (user id -> content); not for m.push_rules.
+  std::map<std::string, std::string> getForUsers(const std::vector<std::string>& user_ids,
+                                                 const std::string& room_id, const std::string& type) {
+    return store_.getForUsers(user_ids, room_id, type);
+  }
 
   // For /sync: the latest value of every key changed in (from_exclusive, to_inclusive], plus
   // m.push_rules when the push rules changed in that range. from_exclusive = 0 is an initial

@@ -2,6 +2,7 @@
 // What the account data service needs from storage. db/pg_account_data_store implements it.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ class AccountDataStore {
 
   virtual std::optional<std::string> get(const std::string& user_id, const std::string& room_id,
                                          const std::string& type) = 0;
+  // The content of one key for each of `user_ids` that has it (user id -> content).
+  virtual std::map<std::string, std::string> getForUsers(const std::vector<std::string>& user_ids,
+                                                         const std::string& room_id,
+                                                         const std::string& type) = 0;
   // Replaces the content and records stream_pos, in one transaction.
   virtual void put(const std::string& user_id, const std::string& room_id, const std::string& type,
                    const std::string& content, int64_t stream_pos) = 0;

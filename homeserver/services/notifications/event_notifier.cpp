@@ -67,32 +67,20 @@ Notification rowFor(const std::string& user, const FeedEntry& entry, const rooms
 }
 }  // namespace
 
-struct EventNotifier::RoomFacts {
+// What every event of one commit shares: the room, and its recipients' m.direct rooms.
+struct EventNotifier::Room {
   std::string room_id;
   std::string name;
-  std::vector<rooms::Member> members;
+  const std::vector<rooms::Member>* members = nullptr;
   int64_t joined = 0;
   PowerInfo power;
+  std::set<std::string> direct_for;  // recipients for whom m.direct lists the room
+  bool has_recipients = false;       // anyone in the room but the senders
 };
 
-EventNotifier::RoomFacts EventNotifier::roomFacts(const std::string& room_id) {
-  RoomFacts f;
-  f.room_id = room_id;
-  f.name = contentString(rooms_.stateEvent(room_id, "m.room.name", ""), "name");
-  if (f.name.empty()) {
-    f.name = contentString(rooms_.stateEvent(room_id, "m.room.canonical_alias", ""), "alias");
-  }
-  f.members = rooms_.members(room_id);
-  for (const auto& m : f.members) {
-    f.joined += m.membership == "join";
-  }
-  f.power = powerInfo(rooms_.stateEvent(room_id, "m.room.power_levels", ""));
-  return f;
-}
-
-bool EventNotifier::isDirectFor(const std::string& user, const std::string& room_id) {
-  const auto m_direct = account_data_.get(user, "", "m.direct");
-  const auto doc = m_direct ? json::tryParse(*m_direct) : std::nullopt;
+namespace {
+bool listsRoom(const std::string& m_direct, const std::string& room_id) {
+  const auto doc = json::tryParse(m_direct);
   if (!doc || !doc->IsObject()) {
     return false;
   }
@@ -107,20 +95,44 @@ bool EventNotifier::isDirectFor(const std::string& user, const std::string& room
   }
   return false;
 }
+}  // namespace
 
-void EventNotifier::onEvents(const std::string& room_id, const std::vector<std::string>& event_ids) {
-  if (event_ids.empty()) {
+void EventNotifier::onEvents(const std::vector<rooms::StoredEvent>& events, const rooms::RoomFacts& facts) {
+  if (events.empty()) {
     return;
   }
-  const RoomFacts room = roomFacts(room_id);  // the state after the batch: good enough for text
-  for (const auto& id : event_ids) {
-    if (auto e = rooms_.eventById(id)) {
-      onEvent(*e, room);
+  Room room;  // the state after the batch: good enough for text
+  room.room_id = events.front().room_id;
+  room.name = contentString(facts.name, "name");
+  if (room.name.empty()) {
+    room.name = contentString(facts.canonical_alias, "alias");
+  }
+  room.members = &facts.members;
+  std::set<std::string> senders;
+  for (const auto& e : events) {
+    senders.insert(e.sender);
+  }
+  std::vector<std::string> recipients;
+  for (const auto& m : facts.members) {
+    room.joined += m.membership == "join";
+    if ((m.membership == "join" || m.membership == "invite") && senders.count(m.user_id) == 0) {
+      recipients.push_back(m.user_id);
     }
+  }
+  room.has_recipients = !recipients.empty();
+  room.power = powerInfo(facts.power_levels);
+  // One read for every recipient's m.direct instead of one per recipient per event.
+  for (const auto& [user, content] : account_data_.getForUsers(recipients, "", "m.direct")) {
+    if (listsRoom(content, room.room_id)) {
+      room.direct_for.insert(user);
+    }
+  }
+  for (const auto& e : events) {
+    onEvent(e, room);
   }
 }
 
-void EventNotifier::onEvent(const rooms::StoredEvent& e, const RoomFacts& room) {
+void EventNotifier::onEvent(const rooms::StoredEvent& e, const Room& room) {
   const auto doc = json::tryParse(rooms::renderEvent(e, rooms::RenderContext{}));
   if (!doc || !doc->IsObject()) {
     return;
@@ -128,7 +140,7 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const RoomFacts& room) 
   const std::string thread = threadOf(*doc);
   notifications_.readUpTo(e.sender, room.room_id, thread, e.stream_pos);
   std::string sender_name = e.sender;
-  for (const auto& m : room.members) {
+  for (const auto& m : *room.members) {
     if (m.user_id == e.sender && m.displayname) {
       sender_name = *m.displayname;
     }
@@ -140,15 +152,16 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const RoomFacts& room) 
   ctx.sender_power = power != room.power.users.end() ? power->second : room.power.users_default;
   ctx.notification_levels = room.power.notifications;
   std::vector<Notification> rows;
-  for (const auto& m : room.members) {
+  const std::set<std::string> blockers = room.has_recipients ? blockers_(e.sender) : std::set<std::string>{};
+  for (const auto& m : *room.members) {
     const bool invited_now = m.membership == "invite" && e.state_key && *e.state_key == m.user_id;
-    if (m.user_id == e.sender || (m.membership != "join" && !invited_now) || blocked_(m.user_id, e.sender)) {
+    if (m.user_id == e.sender || (m.membership != "join" && !invited_now) || blockers.count(m.user_id) != 0) {
       continue;
     }
     ctx.user_id = m.user_id;
     ctx.display_name = m.displayname;
     const auto verdict = push_rules::evaluate(push_rules_.rules(m.user_id), *doc, ctx);
-    EventFacts facts{&*doc, m.user_id, sender_name, room.name, isDirectFor(m.user_id, room.room_id),
+    EventFacts facts{&*doc, m.user_id, sender_name, room.name, room.direct_for.count(m.user_id) != 0,
                      verdict.notify};
     if (const auto entry = feedEntryFor(facts)) {
       rows.push_back(rowFor(m.user_id, *entry, e, thread, verdict));

@@ -6,41 +6,40 @@
 // Events from a user the recipient blocked are skipped. The sender's own event marks the
 // room read for the sender, as a read receipt would.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "homeserver/services/account_data/account_data_service.h"
 #include "homeserver/services/notifications/notification_service.h"
 #include "homeserver/services/push_rules/push_rule_service.h"
-#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/rooms/room_facts.h"
 
 namespace hs::notifications {
 
-// Whether `recipient` blocked `sender`.
-using BlockCheck = std::function<bool(const std::string& recipient, const std::string& sender)>;
+// Everyone who blocked `sender`.
+using Blockers = std::function<std::set<std::string>(const std::string& sender)>;
 
 class EventNotifier {
  public:
-  EventNotifier(rooms::RoomStore& rooms, push_rules::PushRuleService& push_rules,
+  EventNotifier(push_rules::PushRuleService& push_rules,
                 account_data::AccountDataService& account_data, NotificationService& notifications,
-                BlockCheck blocked)
-      : rooms_(rooms), push_rules_(push_rules), account_data_(account_data),
-        notifications_(notifications), blocked_(std::move(blocked)) {}
+                Blockers blockers)
+      : push_rules_(push_rules), account_data_(account_data), notifications_(notifications),
+        blockers_(std::move(blockers)) {}
 
-  // Called after the events are committed, before the room's members are woken.
-  void onEvents(const std::string& room_id, const std::vector<std::string>& event_ids);
+  // Called after the events are committed, before the room's members are woken, with the
+  // room as it is after the commit.
+  void onEvents(const std::vector<rooms::StoredEvent>& events, const rooms::RoomFacts& room);
 
  private:
-  struct RoomFacts;
-  RoomFacts roomFacts(const std::string& room_id);
-  void onEvent(const rooms::StoredEvent& e, const RoomFacts& room);
-  bool isDirectFor(const std::string& user, const std::string& room_id);
+  struct Room;
+  void onEvent(const rooms::StoredEvent& e, const Room& room);
 
-  rooms::RoomStore& rooms_;
   push_rules::PushRuleService& push_rules_;
   account_data::AccountDataService& account_data_;
   NotificationService& notifications_;
-  BlockCheck blocked_;
+  Blockers blockers_;
 };
 
 }  // namespace hs::notifications

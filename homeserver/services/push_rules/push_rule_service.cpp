@@ -7,8 +7,32 @@ namespace hs::push_rules {
 using core::ErrCode;
 using core::MatrixError;
 
+namespace {
+constexpr size_t kCachedUsers = 4096;
+}
+
+UserChanges PushRuleService::userChanges(const std::string& user_id) {
+  uint64_t seen;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(user_id); it != cache_.end()) {
+      return it->second;
+    }
+    seen = edits_;
+  }
+  UserChanges loaded = store_.load(user_id);
+  std::lock_guard lock(cache_mu_);
+  if (edits_ == seen) {  // no edit raced this read
+    if (cache_.size() >= kCachedUsers) {
+      cache_.clear();
+    }
+    cache_.emplace(user_id, loaded);
+  }
+  return loaded;
+}
+
 Ruleset PushRuleService::rules(const std::string& user_id) {
-  return effectiveRules(user_id, store_.load(user_id));
+  return effectiveRules(user_id, userChanges(user_id));
 }
 
 std::string PushRuleService::renderGlobal(const std::string& user_id) {
@@ -69,6 +93,11 @@ void PushRuleService::edit(const std::string& user_id, const PushRuleStore::Edit
     streams::StreamTracker::Reservation r(stream_);
     store_.update(user_id, change, r.position());
   }  // finished before the wake-up, so a woken /sync can already read the new position
+  {
+    std::lock_guard lock(cache_mu_);
+    ++edits_;
+    cache_.erase(user_id);
+  }
   notifier_.notifyUsers({user_id});
 }
 

@@ -3,6 +3,8 @@
 // change takes a stream position so /sync can send the new m.push_rules account data event.
 // All methods act on the user's own rules: the API has no way to name another user.
 #include <cstdint>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -42,9 +44,16 @@ class PushRuleService {
   PushRule find(const std::string& user_id, Kind kind, const std::string& rule_id);
   void edit(const std::string& user_id, const PushRuleStore::Edit& change);
 
+  // The user's stored changes, cached: every event is evaluated against the rules of every
+  // recipient, and rules change rarely. Only edit() writes them, and it drops the entry.
+  UserChanges userChanges(const std::string& user_id);
+
   PushRuleStore& store_;
   streams::StreamTracker& stream_;
   streams::Notifier& notifier_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, UserChanges> cache_;  // guarded by cache_mu_
+  uint64_t edits_ = 0;                                   // guarded by cache_mu_
 };
 
 }  // namespace hs::push_rules

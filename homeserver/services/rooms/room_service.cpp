@@ -84,7 +84,7 @@ RoomService::RoomService(const config::Config& config, RoomStore& store,
                          streams::Notifier& notifier, const core::SigningKey& key,
                          const core::Clock& clock, core::Random& random)
     : config_(config), store_(store), accounts_(accounts), stream_(stream), notifier_(notifier),
-      key_(key), clock_(clock), random_(random) {}
+      key_(key), clock_(clock), random_(random), facts_(store) {}
 
 std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const EventDraft& draft,
                                       const std::optional<std::string>& txn_user,
@@ -114,8 +114,8 @@ std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const Ev
     n.txn_key = txnKey(room.room_id, draft, txn->txn_id);
   }
   p.positions.push_back(std::make_unique<streams::StreamTracker::Reservation>(stream_));
-  w.persist(n, p.positions.back()->position());
-  p.event_ids.push_back(n.event.event_id);
+  p.events.push_back(w.persist(n, p.positions.back()->position()));
+  p.state_changed = p.state_changed || n.event.isState();
   if (draft.redacts) {
     if (auto target = w.event(*draft.redacts)) {
       auto redacted = core::redactEvent(*target->json, room.room_version);
@@ -132,6 +132,7 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
                               const std::optional<TxnRef>& txn) {
   checkCanonicalAlias(store_, room_id, draft);  // reads aliases before the room lock is taken
   std::string event_id;
+  std::shared_ptr<const RoomFacts> facts;
   {
     Pending p;
     p.w = store_.writer(room_id);
@@ -152,9 +153,9 @@ std::string RoomService::send(const std::string& room_id, const EventDraft& draf
     }
     event_id = persistDraft(p, *room, draft, txn_user, txn);
     p.commit();
-    afterCommit(room_id, p);
+    facts = afterCommit(room_id, p);
   }
-  notifyRoom(room_id, draft);
+  notifyRoom(*facts, draft.state_key);
   if (sent_hook_) {
     sent_hook_(event_id, room_id, draft.content_json);
   }
@@ -196,17 +197,21 @@ std::string RoomService::redact(const core::UserId& sender, const std::string& r
   return send(room_id, d, sender.str(), txn);
 }
 
-void RoomService::afterCommit(const std::string& room_id, const Pending& p) {
-  if (event_hook_) {
-    event_hook_(room_id, p.event_ids);
+std::shared_ptr<const RoomFacts> RoomService::afterCommit(const std::string& room_id, const Pending& p) {
+  if (p.state_changed) {
+    facts_.invalidate(room_id);
   }
+  auto facts = facts_.get(room_id);
+  if (event_hook_) {
+    event_hook_(p.events, *facts);
+  }
+  return facts;
 }
 
-void RoomService::notifyRoom(const std::string& room_id, const EventDraft& draft) {
+void RoomService::notifyRoom(const RoomFacts& room, const std::optional<std::string>& also) {
   std::vector<std::string> users;
-  for (const auto& m : store_.members(room_id)) {
-    if (m.membership == "join" || m.membership == "invite" ||
-        (draft.state_key && *draft.state_key == m.user_id)) {
+  for (const auto& m : room.members) {
+    if (m.membership == "join" || m.membership == "invite" || (also && *also == m.user_id)) {
       users.push_back(m.user_id);
     }
   }

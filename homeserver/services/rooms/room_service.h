@@ -14,6 +14,7 @@
 #include "homeserver/core/signing.h"
 #include "homeserver/services/accounts/account_store.h"
 #include "homeserver/services/rooms/event_builder.h"
+#include "homeserver/services/rooms/room_facts.h"
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
@@ -56,8 +57,8 @@ using EventSentHook = std::function<void(const std::string& event_id, const std:
 // Called before `sender` invites `target`; throws MatrixError to refuse (blocks).
 using InviteCheck = std::function<void(const core::UserId& sender, const core::UserId& target)>;
 // Called with the events of one commit, after it and before the members' /syncs are woken
-// (notifications, unread counts).
-using EventHook = std::function<void(const std::string& room_id, const std::vector<std::string>& event_ids)>;
+// (notifications, unread counts), with the room as it is after the commit.
+using EventHook = std::function<void(const std::vector<StoredEvent>& events, const RoomFacts& room)>;
 
 // m.direct content with room_id added under other_user (creating the list if needed).
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
@@ -106,13 +107,16 @@ class RoomService {
                             bool with_profile);
   void checkRedactionAllowed(RoomWriter& w, const RoomInfo& room, const core::UserId& sender,
                              const std::string& target_id);
-  void notifyRoom(const std::string& room_id, const EventDraft& draft);
+  // Wakes the /syncs of the room's joined and invited members and of `also` (the target of a
+  // membership change).
+  void notifyRoom(const RoomFacts& room, const std::optional<std::string>& also);
   // A room's open write transaction and the stream positions it holds; the positions are
   // released only after commit, so /sync never reads past an uncommitted event.
   struct Pending {
     std::vector<std::unique_ptr<streams::StreamTracker::Reservation>> positions;
     std::unique_ptr<RoomWriter> w;
-    std::vector<std::string> event_ids;  // persisted in this transaction, in order
+    std::vector<StoredEvent> events;  // persisted in this transaction, in order
+    bool state_changed = false;
     // Commits and gives the connection back to the pool at once, so hooks that run after
     // the commit (notifications, media links) never hold it while they query.
     void commit() {
@@ -136,7 +140,9 @@ class RoomService {
   const core::SigningKey& key_;
   const core::Clock& clock_;
   core::Random& random_;
-  void afterCommit(const std::string& room_id, const Pending& p);
+  // Runs the event hook; returns the room as it is after the commit.
+  std::shared_ptr<const RoomFacts> afterCommit(const std::string& room_id, const Pending& p);
+  RoomFactsCache facts_;
   DirectRoomHook direct_hook_;
   EventSentHook sent_hook_;
   InviteCheck invite_check_;

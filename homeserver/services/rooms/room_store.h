@@ -104,8 +104,9 @@ class RoomWriter {
   virtual bool hasAnnotation(const std::string& event_id, const std::string& sender,
                              const std::string& key) = 0;
   // Writes the event at `stream_pos`, moving the extremities, the state (groups, current
-  // state, memberships) and the transaction-id record along.
-  virtual void persist(const NewEvent& e, int64_t stream_pos) = 0;
+  // state, memberships) and the transaction-id record along. Returns the event as stored, so
+  // the post-commit work needs no read.
+  virtual StoredEvent persist(const NewEvent& e, int64_t stream_pos) = 0;
   // Replaces a redacted event's client rendering and records the redaction.
   virtual void markRedacted(const std::string& event_id, const std::string& redaction_id,
                             const std::string& redacted_client_json) = 0;

@@ -41,6 +41,11 @@ bool BlockService::isBlocked(const std::string& user, const std::string& target)
   return blocks_.isBlocked(user, target);
 }
 
+std::set<std::string> BlockService::blockersOf(const std::string& target) {
+  auto list = blocks_.blockers(target);
+  return std::set<std::string>(std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+}
+
 std::set<std::string> BlockService::blockedBy(const std::string& user) {
   std::set<std::string> out;
   for (auto& b : blocks_.blocks(user)) {

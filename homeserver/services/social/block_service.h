@@ -35,6 +35,8 @@ class BlockService {
   bool isBlocked(const std::string& user, const std::string& target);
   // Everyone `user` blocked.
   std::set<std::string> blockedBy(const std::string& user);
+  // Everyone who blocked `target` (one read for all recipients of an event).
+  std::set<std::string> blockersOf(const std::string& target);
 
   // A client wrote m.ignored_user_list: the block list becomes the users in it (with the same
   // side effects as block/unblock) and the normalized content to store is returned.

@@ -22,6 +22,8 @@ class BlockStore {
   virtual bool removeBlock(const std::string& user, const std::string& target) = 0;
   virtual std::vector<Block> blocks(const std::string& user) = 0;  // oldest first
   virtual bool isBlocked(const std::string& user, const std::string& target) = 0;
+  // Everyone who blocked `target`.
+  virtual std::vector<std::string> blockers(const std::string& target) = 0;
 };
 
 inline constexpr const char* kPending = "pending";
