@@ -53,7 +53,7 @@ class PgRoomStore final : public rooms::RoomStore {
       size_t limit) override;
   std::vector<rooms::StoredEvent> stateAtOfRooms(
       const std::vector<std::pair<std::string, int64_t>>& rooms_at,
-      const std::optional<std::vector<std::string>>& members) override;
+      const std::optional<std::map<std::string, std::set<std::string>>>& members) override;
   std::vector<rooms::StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
                                                       const std::vector<std::string>& user_ids) override;
   std::vector<std::string> usersSharingRoomAmong(const std::string& user_id,

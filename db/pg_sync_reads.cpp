@@ -120,7 +120,7 @@ std::vector<StoredEvent> PgRoomStore::latestEventsOfRooms(
 // read, and with `members` only the member events of those users.
 std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
     const std::vector<std::pair<std::string, int64_t>>& rooms_at,
-    const std::optional<std::vector<std::string>>& members) {
+    const std::optional<std::map<std::string, std::set<std::string>>>& members) {
   if (rooms_at.empty()) {
     return {};
   }
@@ -128,31 +128,33 @@ std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
   ReadTx tx(lease.get());
   const auto [rooms, positions] = split(rooms_at);
   std::vector<int64_t> groups;
+  std::map<int64_t, std::string> room_of;  // a group belongs to one room
   for (const auto& row : tx.exec_params(kGroupsAt, textArray(tx, rooms), positions)) {
     if (!row[1].is_null()) {
       groups.push_back(row[1].as<int64_t>());
+      room_of[groups.back()] = row[0].as<std::string>();
     }
   }
   const auto resolved = state_cache_.resolve(tx, groups);
   std::vector<int32_t> key_nids;
-  if (members) {
-    for (const auto& [group, entries] : resolved) {
-      for (const auto& [key_nid, event_nid] : *entries) {
-        key_nids.push_back(key_nid);
-      }
+  for (const auto& [group, entries] : resolved) {
+    for (const auto& [key_nid, event_nid] : members ? *entries : StateGroupCache::Resolved{}) {
+      key_nids.push_back(key_nid);
     }
   }
   const auto keys = state_cache_.keys(tx, key_nids);
-  std::set<std::string> wanted;
-  if (members) {
-    wanted.insert(members->begin(), members->end());
-  }
+  const std::set<std::string> nobody;
   std::vector<int64_t> event_nids;
   for (const auto& [group, entries] : resolved) {
+    const std::set<std::string>* wanted = &nobody;  // the users whose member events are kept
+    if (members) {
+      const auto listed = members->find(room_of[group]);
+      wanted = listed == members->end() ? &nobody : &listed->second;
+    }
     for (const auto& [key_nid, event_nid] : *entries) {
       const auto k = keys.find(key_nid);
       const bool shown = !members || (k != keys.end() && (k->second.type != rooms::kMember ||
-                                                          wanted.count(k->second.state_key)));
+                                                          wanted->count(k->second.state_key)));
       if (shown) {
         event_nids.push_back(event_nid);
       }

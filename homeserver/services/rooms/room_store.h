@@ -1,8 +1,10 @@
 #pragma once
 // What the room services need from storage. db/pg_room_store implements it.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -170,11 +172,12 @@ class RoomStore {
   // first within each room.
   virtual std::vector<StoredEvent> latestEventsOfRooms(
       const std::vector<std::pair<std::string, int64_t>>& rooms_from, int64_t to_incl, size_t limit) = 0;
-  // For each (room, stream_pos): stateAt(room, stream_pos); when `members` is given, the
-  // m.room.member events are only those whose state key is in it (lazy-loaded members).
+  // For each (room, stream_pos): stateAt(room, stream_pos); when `members` is given, a room's
+  // m.room.member events are only those of the users it lists for that room (lazy-loaded
+  // members).
   virtual std::vector<StoredEvent> stateAtOfRooms(
       const std::vector<std::pair<std::string, int64_t>>& rooms_at,
-      const std::optional<std::vector<std::string>>& members) = 0;
+      const std::optional<std::map<std::string, std::set<std::string>>>& members) = 0;
   // The current m.room.member events of `user_ids` in each of `room_ids`.
   virtual std::vector<StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
                                                        const std::vector<std::string>& user_ids) = 0;

@@ -91,9 +91,12 @@ void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInpu
       b.state[in.room.room_id] = rooms_.stateChangedBetween(in.room.room_id, in.from, t.start - 1);
     }
   }
-  std::optional<std::vector<std::string>> member_keys;
+  std::optional<std::map<std::string, std::set<std::string>>> member_keys;
   if (lazy) {
-    member_keys.emplace(all_senders.begin(), all_senders.end());
+    member_keys.emplace();
+    for (const auto& in : rooms) {
+      (*member_keys)[in.room.room_id] = sendersOf(req, b.timelines[in.room.room_id].events);
+    }
   }
   for (auto& [room_id, events] : byRoom(rooms_.stateAtOfRooms(full_at, member_keys))) {
     b.state[room_id] = std::move(events);
