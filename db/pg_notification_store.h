@@ -23,6 +23,8 @@ class PgNotificationStore final : public notifications::NotificationStore {
                        const std::string& thread_id, int64_t up_to_pos) override;
   std::map<std::string, notifications::Counts> unreadCounts(const std::string& user,
                                                             const std::string& room_id) override;
+  std::map<std::string, std::map<std::string, notifications::Counts>> unreadCountsOfRooms(
+      const std::string& user, const std::vector<std::string>& room_ids) override;
   int64_t totalUnread(const std::string& user) override;
 
  private:

@@ -17,17 +17,6 @@ std::string select(const std::string& rest) {
 const std::string kEventById = select("WHERE e.event_id = $1");
 const std::string kCurrentState =
     select("JOIN room_state s ON s.event_nid = e.event_nid WHERE s.room_id = $1 ORDER BY e.stream_pos");
-// The state group of the room's last event at or before $2, resolved through its parents: for
-// each key, the entry of the nearest layer wins.
-const std::string kStateAt =
-    "WITH RECURSIVE chain (group_id, depth) AS ("
-    "  (SELECT state_group, 0 FROM events WHERE room_id = $1 AND stream_pos <= $2 "
-    "   ORDER BY stream_pos DESC LIMIT 1) "
-    "  UNION ALL SELECT g.parent, c.depth + 1 FROM chain c "
-    "  JOIN state_groups g ON g.group_id = c.group_id WHERE g.parent IS NOT NULL), "
-    "entries AS (SELECT DISTINCT ON (x.key_nid) x.event_nid FROM chain c "
-    "  JOIN state_group_entries x ON x.group_id = c.group_id ORDER BY x.key_nid, c.depth) " +
-    select("JOIN entries s ON s.event_nid = e.event_nid ORDER BY e.stream_pos");
 const std::string kStateEvent = select(
     "JOIN room_state s ON s.event_nid = e.event_nid JOIN state_keys k ON k.key_nid = s.key_nid "
     "WHERE s.room_id = $1 AND k.type = $2 AND k.state_key = $3");
@@ -99,7 +88,7 @@ std::optional<StoredEvent> first(const pqxx::result& r) {
 
 std::optional<rooms::RoomInfo> PgRoomStore::room(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kRoom, room_id);
   if (r.empty()) {
     return std::nullopt;
@@ -110,7 +99,7 @@ std::optional<rooms::RoomInfo> PgRoomStore::room(const std::string& room_id) {
 
 std::optional<Member> PgRoomStore::membership(const std::string& room_id, const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   const auto r = tx.exec_params(kMembership, room_id, user_id);
   if (r.empty()) {
     return std::nullopt;
@@ -120,7 +109,7 @@ std::optional<Member> PgRoomStore::membership(const std::string& room_id, const 
 
 std::vector<Member> PgRoomStore::members(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<Member> out;
   for (const auto& row : tx.exec_params(kMembers, room_id)) {
     out.push_back(memberFromRow(row));
@@ -130,7 +119,7 @@ std::vector<Member> PgRoomStore::members(const std::string& room_id) {
 
 std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<rooms::UserRoom> out;
   for (const auto& row : tx.exec_params(kRoomsOfUser, user_id)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
@@ -141,33 +130,31 @@ std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id
 
 std::vector<StoredEvent> PgRoomStore::currentState(const std::string& room_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(kCurrentState, room_id));
 }
 
 std::vector<StoredEvent> PgRoomStore::stateAt(const std::string& room_id, int64_t stream_pos) {
-  auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
-  return storedEvents(tx.exec_params(kStateAt, room_id, stream_pos));
+  return stateAtOfRooms({{room_id, stream_pos}}, std::nullopt);  // through the group cache
 }
 
 std::optional<StoredEvent> PgRoomStore::stateEvent(const std::string& room_id, const std::string& type,
                                                    const std::string& state_key) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return first(tx.exec_params(kStateEvent, room_id, type, state_key));
 }
 
 std::optional<StoredEvent> PgRoomStore::eventById(const std::string& event_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return first(tx.exec_params(kEventById, event_id));
 }
 
 std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int64_t from_excl,
                                                  int64_t to_incl, size_t limit, bool backwards) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(backwards ? kEventsBackwards : kEventsForwards, room_id,
                                      from_excl, to_incl, static_cast<int64_t>(limit)));
 }
@@ -175,7 +162,7 @@ std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int
 std::vector<StoredEvent> PgRoomStore::stateChangedBetween(const std::string& room_id,
                                                           int64_t from_excl, int64_t to_incl) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(kStateChanged, room_id, from_excl, to_incl));
 }
 
@@ -185,7 +172,7 @@ std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::str
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kRoomsWithEvents, textArray(tx, room_ids), from_excl, to_incl)) {
     out.push_back(row[0].as<std::string>());
@@ -195,7 +182,7 @@ std::vector<std::string> PgRoomStore::roomsWithEvents(const std::vector<std::str
 
 std::vector<std::string> PgRoomStore::usersSharingRoomWith(const std::string& user_id) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::string> out;
   for (const auto& row : tx.exec_params(kSharing, user_id)) {
     out.push_back(row[0].as<std::string>());
@@ -212,7 +199,7 @@ void PgRoomStore::setForgotten(const std::string& room_id, const std::string& us
 
 std::vector<StoredEvent> PgRoomStore::relations(const rooms::RelationsQuery& q) {
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   return storedEvents(tx.exec_params(q.backwards ? kRelationsBackwards : kRelationsForwards,
                                      q.event_id, q.rel_type, q.event_type, q.from_excl, q.to_incl,
                                      static_cast<int64_t>(q.limit)));
@@ -224,7 +211,7 @@ std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::pair<std::string, StoredEvent>> out;
   for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids))) {
     out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
@@ -238,7 +225,7 @@ std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotati
     return {};
   }
   auto lease = pool_.acquire();
-  pqxx::read_transaction tx(lease.get());
+  ReadTx tx(lease.get());
   std::vector<std::tuple<std::string, std::string, int64_t>> out;
   for (const auto& row : tx.exec_params(kAnnotationCounts, textArray(tx, event_ids))) {
     out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>());

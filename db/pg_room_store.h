@@ -1,7 +1,12 @@
 #pragma once
 // PostgreSQL implementation of the room store (reads here, the locked writer in
 // pg_room_writer.cpp).
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 #include "db/pool.h"
+#include "db/state_group_cache.h"
 #include "homeserver/services/rooms/room_store.h"
 
 namespace hs::db {
@@ -41,9 +46,34 @@ class PgRoomStore final : public rooms::RoomStore {
                                                     const std::string& viewer) override;
   std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids) override;
+  // pg_sync_reads.cpp
+  std::vector<rooms::StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
+                                                    const std::string& type,
+                                                    const std::string& state_key) override;
+  std::vector<rooms::StoredEvent> latestEventsOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_from, int64_t to_incl,
+      size_t limit) override;
+  std::vector<rooms::StoredEvent> stateAtOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_at,
+      const std::optional<std::map<std::string, std::set<std::string>>>& members) override;
+  std::vector<rooms::StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
+                                                      const std::vector<std::string>& user_ids) override;
+  std::vector<std::string> usersSharingRoomAmong(const std::string& user_id,
+                                                 const std::vector<std::string>& candidates) override;
+  std::vector<rooms::RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,
+                                                const std::string& user_id, size_t max_heroes) override;
 
  private:
+  // roomSummaries' counts, per room, at the membership version they were counted at.
+  struct CachedSummary {
+    int64_t version = 0;
+    size_t heroes_asked = 0;  // candidates read: the viewer may be among them
+    rooms::RoomSummary summary;
+  };
   Pool& pool_;
+  StateGroupCache state_cache_;
+  std::mutex summaries_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedSummary>> summaries_;  // guarded by summaries_mu_
 };
 
 }  // namespace hs::db

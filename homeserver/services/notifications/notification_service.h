@@ -48,6 +48,10 @@ class NotificationService {
   void readUpTo(const std::string& user, const std::string& room_id, const std::string& thread_id,
                 int64_t up_to_pos);
   std::map<std::string, Counts> unreadCounts(const std::string& user, const std::string& room_id);
+  std::map<std::string, std::map<std::string, Counts>> unreadCountsOfRooms(
+      const std::string& user, const std::vector<std::string>& room_ids) {
+    return store_.unreadCountsOfRooms(user, room_ids);
+  }
   int64_t totalUnread(const std::string& user) { return store_.totalUnread(user); }
 
  private:

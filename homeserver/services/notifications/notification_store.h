@@ -61,6 +61,10 @@ class NotificationStore {
   // Unread notify rows of the room, per thread id ("main" for the main timeline).
   virtual std::map<std::string, Counts> unreadCounts(const std::string& user,
                                                      const std::string& room_id) = 0;
+  // unreadCounts for many rooms in one query (a /sync of hundreds of rooms): room id ->
+  // thread id -> counts, rooms without unread rows absent.
+  virtual std::map<std::string, std::map<std::string, Counts>> unreadCountsOfRooms(
+      const std::string& user, const std::vector<std::string>& room_ids) = 0;
   // Unread notify rows over every room (the push badge).
   virtual int64_t totalUnread(const std::string& user) = 0;
 };

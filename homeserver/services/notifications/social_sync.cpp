@@ -13,6 +13,17 @@ std::map<std::string, sync::UnreadCounts> SocialSync::unread(const std::string& 
   return out;
 }
 
+std::map<std::string, std::map<std::string, sync::UnreadCounts>> SocialSync::unreadOfRooms(
+    const std::string& user_id, const std::vector<std::string>& room_ids) {
+  std::map<std::string, std::map<std::string, sync::UnreadCounts>> out;
+  for (const auto& [room_id, threads] : notifications_.unreadCountsOfRooms(user_id, room_ids)) {
+    for (const auto& [thread, c] : threads) {
+      out[room_id][thread] = sync::UnreadCounts{c.notifications, c.highlights};
+    }
+  }
+  return out;
+}
+
 void SocialSync::delivered(const std::string& user_id,
                            const std::vector<std::pair<std::string, int64_t>>& rooms) {
   try {

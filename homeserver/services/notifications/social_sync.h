@@ -20,6 +20,8 @@ class SocialSync final : public sync::SyncExtension {
   std::set<std::string> hiddenSenders(const std::string& user_id) override { return blocked_(user_id); }
   std::map<std::string, sync::UnreadCounts> unread(const std::string& user_id,
                                                    const std::string& room_id) override;
+  std::map<std::string, std::map<std::string, sync::UnreadCounts>> unreadOfRooms(
+      const std::string& user_id, const std::vector<std::string>& room_ids) override;
   // A failed record must not fail the /sync that carries the events: logged and dropped.
   void delivered(const std::string& user_id,
                  const std::vector<std::pair<std::string, int64_t>>& rooms) override;

@@ -16,11 +16,15 @@ constexpr size_t kMaxPage = 1000;
 constexpr int kMaxFilterRounds = 5;
 
 std::string historyVisibility(RoomStore& store, const std::string& room_id) {
-  const auto e = store.stateEvent(room_id, "m.room.history_visibility", "");
-  if (!e) {
+  return historyVisibilityOf(store.stateEvent(room_id, "m.room.history_visibility", ""));
+}
+}  // namespace
+
+std::string historyVisibilityOf(const std::optional<StoredEvent>& event) {
+  if (!event) {
     return "shared";
   }
-  const auto doc = json::tryParse(e->client_json);
+  const auto doc = json::tryParse(event->client_json);
   if (!doc || !doc->IsObject()) {
     return "shared";
   }
@@ -28,15 +32,8 @@ std::string historyVisibility(RoomStore& store, const std::string& room_id) {
   const json::Value* v = content ? json::member(*content, "history_visibility") : nullptr;
   return v && v->IsString() ? v->GetString() : "shared";
 }
-}  // namespace
 
-VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::string& room_id) {
-  const auto m = store_.membership(room_id, user_id);
-  const std::string visibility = historyVisibility(store_, room_id);
-  const int64_t now = stream_.safePosition();
-  if (!m && !store_.room(room_id)) {
-    throw MatrixError(ErrCode::NotFound, "Unknown room");
-  }
+VisibleRange visibleRangeFor(const std::optional<Member>& m, const std::string& visibility, int64_t now) {
   if (visibility == "world_readable") {
     return {0, now};
   }
@@ -51,6 +48,16 @@ VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::str
     return {m->membership == "join" ? m->stream_pos - 1 : to, to};
   }
   return {0, to};
+}
+
+VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::string& room_id) {
+  const auto m = store_.membership(room_id, user_id);
+  const std::string visibility = historyVisibility(store_, room_id);
+  const int64_t now = stream_.safePosition();
+  if (!m && !store_.room(room_id)) {
+    throw MatrixError(ErrCode::NotFound, "Unknown room");
+  }
+  return visibleRangeFor(m, visibility, now);
 }
 
 std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id,

@@ -40,6 +40,13 @@ struct ContextResult {
   int64_t end = 0;
 };
 
+// The history_visibility an m.room.history_visibility event sets ("shared" without one).
+std::string historyVisibilityOf(const std::optional<StoredEvent>& event);
+// RoomReader::visibleRange from what it reads: the user's membership (absent when they never
+// had one), the room's history visibility and the current position. Throws M_FORBIDDEN as it
+// does; /sync's batch calls it for many rooms at once.
+VisibleRange visibleRangeFor(const std::optional<Member>& m, const std::string& visibility, int64_t now);
+
 // The senders whose non-state events a viewer must not see (their block list).
 using HiddenSenders = std::function<std::set<std::string>(const std::string& viewer)>;
 

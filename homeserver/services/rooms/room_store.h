@@ -1,8 +1,10 @@
 #pragma once
 // What the room services need from storage. db/pg_room_store implements it.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,13 @@ struct UserRoom {
   bool forgotten = false;
 };
 
+struct RoomSummary {
+  std::string room_id;
+  int64_t joined = 0;
+  int64_t invited = 0;
+  std::vector<std::string> heroes;
+};
+
 // One transaction holding the room's write lock until commit or destruction (rollback):
 // events of one room are appended one at a time, so prev_events are always the room's
 // forward extremities.
@@ -163,6 +172,34 @@ class RoomStore {
   // The threads rooted at any of `root_ids` (unsigned.m.relations.m.thread).
   virtual std::vector<ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,
                                                      const std::string& viewer) = 0;
+
+  // Batched reads for /sync: one query for many rooms, so a sync of hundreds of rooms costs
+  // a handful of round trips instead of several per room.
+  // The current state event at (type, state_key) of each of `room_ids` that has one.
+  virtual std::vector<StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
+                                                     const std::string& type,
+                                                     const std::string& state_key) = 0;
+  // For each (room, from_excl): its newest `limit` events in (from_excl, to_incl], newest
+  // first within each room.
+  virtual std::vector<StoredEvent> latestEventsOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_from, int64_t to_incl, size_t limit) = 0;
+  // For each (room, stream_pos): stateAt(room, stream_pos); when `members` is given, a room's
+  // m.room.member events are only those of the users it lists for that room (lazy-loaded
+  // members).
+  virtual std::vector<StoredEvent> stateAtOfRooms(
+      const std::vector<std::pair<std::string, int64_t>>& rooms_at,
+      const std::optional<std::map<std::string, std::set<std::string>>>& members) = 0;
+  // The current m.room.member events of `user_ids` in each of `room_ids`.
+  virtual std::vector<StoredEvent> memberEventsOfRooms(const std::vector<std::string>& room_ids,
+                                                       const std::vector<std::string>& user_ids) = 0;
+  // Those of `candidates` joined to a room `user_id` is joined to (usersSharingRoomWith
+  // without listing everyone: presence in /sync asks about the few users whose presence moved).
+  virtual std::vector<std::string> usersSharingRoomAmong(const std::string& user_id,
+                                                         const std::vector<std::string>& candidates) = 0;
+  // Per room: joined and invited counts, and up to `max_heroes` joined or invited members
+  // other than `user_id`, by user id.
+  virtual std::vector<RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,
+                                                 const std::string& user_id, size_t max_heroes) = 0;
 };
 
 }  // namespace hs::rooms

@@ -26,6 +26,16 @@ class SyncExtension {
   // Unread notification counts of the room per thread; "main" is the main timeline.
   virtual std::map<std::string, UnreadCounts> unread(const std::string& user_id,
                                                      const std::string& room_id) = 0;
+  // unread() for many rooms: room id -> thread -> counts. One call per room unless the
+  // extension can do better (a sync of hundreds of rooms asks for all of them).
+  virtual std::map<std::string, std::map<std::string, UnreadCounts>> unreadOfRooms(
+      const std::string& user_id, const std::vector<std::string>& room_ids) {
+    std::map<std::string, std::map<std::string, UnreadCounts>> out;
+    for (const auto& room_id : room_ids) {
+      out[room_id] = unread(user_id, room_id);
+    }
+    return out;
+  }
   // The response carries these rooms' timelines up to these stream positions.
   virtual void delivered(const std::string& user_id,
                          const std::vector<std::pair<std::string, int64_t>>& rooms) = 0;

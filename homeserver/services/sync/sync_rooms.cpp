@@ -9,7 +9,6 @@
 namespace hs::sync {
 
 namespace {
-constexpr size_t kMaxHeroes = 5;
 constexpr size_t kMaxTimeline = 100;
 
 void writeEvents(json::Writer& w, const std::vector<rooms::StoredEvent>& events,
@@ -55,6 +54,7 @@ void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::U
     receipts[r.room_id].push_back(std::move(r));
   }
   const int64_t since_typing = req.since ? req.since->typing : -1;
+  std::vector<JoinedInput> inputs;
   for (const auto& r : joined) {
     const bool fresh = initial || r.stream_pos > from;  // never synced this room before
     const bool typing_changed = typing_.roomSerial(r.room_id) > since_typing;
@@ -63,22 +63,26 @@ void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::U
     auto it = receipts.find(r.room_id);
     if (!fresh && !req.full_state && !with_events.count(r.room_id) && it == receipts.end() &&
         !typing_changed && !room_data) {
-      continue;
+      continue;  // nothing new: an incremental sync reads nothing more of this room
     }
-    JoinedInput in{r, from, to, fresh, fresh || req.full_state,
-                   it == receipts.end() ? std::vector<ephemeral::Receipt>{} : it->second, typing_changed};
-    joinedRoom(req, in, account_data, out);
+    inputs.push_back(JoinedInput{r, from, to, fresh, fresh || req.full_state,
+                                 it == receipts.end() ? std::vector<ephemeral::Receipt>{} : std::move(it->second),
+                                 typing_changed});
+  }
+  RoomBatch batch = loadBatch(req, inputs, out);
+  for (const auto& in : inputs) {
+    joinedRoom(req, in, account_data, batch, out);
   }
 }
 
 void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
-                                 const std::vector<ephemeral::Receipt>& receipts, bool typing_changed,
-                                 const std::set<std::string>& joined) {
+                                 const std::vector<ephemeral::Receipt>& receipts, bool typing_changed) {
   w.key("ephemeral").startObject().key("events").startArray();
   if (typing_changed) {
     w.startObject().key("type").string("m.typing").key("content").startObject().key("user_ids").startArray();
     for (const auto& u : typing_.typing(room_id)) {
-      if (joined.count(u)) {  // someone who left while typing is typing no more
+      const auto m = rooms_.membership(room_id, u);  // read only when someone types
+      if (m && m->membership == "join") {  // someone who left while typing is typing no more
         w.string(u);
       }
     }
@@ -114,97 +118,30 @@ void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const 
   w.endArray().endObject();
 }
 
-// The events a joined room's timeline shows: newest `limit` in the window the user may see.
-SyncService::Timeline SyncService::timelineFor(const SyncRequest& req, const JoinedInput& in) {
-  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
-  // History visibility ("joined"/"invited") sets a floor below which the user sees nothing.
-  int64_t floor = 0;
-  try {
-    floor = reader_.visibleRange(req.user_id, in.room.room_id).from_excl;
-  } catch (const core::MatrixError&) {
-    floor = in.to;  // may read nothing (should not happen for a joined user)
-  }
-  const int64_t from = in.timeline_fresh ? floor : std::max(in.from, floor);
-  Timeline t;
-  t.events = rooms_.roomEvents(in.room.room_id, from, in.to, limit + 1, true);
-  t.limited = t.events.size() > limit;
-  if (t.limited) {
-    t.events.pop_back();
-  }
-  std::reverse(t.events.begin(), t.events.end());
-  t.start = t.events.empty() ? in.to : t.events.front().stream_pos;
-  return t;
-}
-
-// The state section: the state at the start of the timeline for a fresh room (or
-// full_state), the changes since the last sync a limited timeline skipped otherwise; with
-// lazy loading, members only for the timeline's senders (sent every time: redundant members
-// are allowed, and the client may not know a sender who last spoke long ago).
-std::vector<rooms::StoredEvent> SyncService::stateFor(const SyncRequest& req, const JoinedInput& in,
-                                                      const Timeline& t) {
-  const std::string& room_id = in.room.room_id;
-  std::vector<rooms::StoredEvent> state;
-  if (in.state_full) {
-    state = rooms_.stateAt(room_id, t.start - 1);
-  } else if (t.limited) {
-    state = rooms_.stateChangedBetween(room_id, in.from, t.start - 1);
-  }
-  std::set<std::string> senders = {req.user_id};
-  for (const auto& e : t.events) {
-    senders.insert(e.sender);
-  }
-  std::erase_if(state, [&](const rooms::StoredEvent& e) {
-    return e.stream_pos >= t.start ||
-           (req.filter.lazy_load_members && e.type == rooms::kMember && !senders.count(*e.state_key));
-  });
-  if (req.filter.lazy_load_members && !in.state_full) {
-    std::set<std::string> present;
-    for (const auto& e : state) {
-      if (e.type == rooms::kMember) {
-        present.insert(*e.state_key);
-      }
-    }
-    for (const auto& sender : senders) {
-      auto m = present.count(sender) ? std::nullopt : rooms_.stateEvent(room_id, std::string(rooms::kMember), sender);
-      if (m && m->stream_pos < t.start) {
-        state.push_back(std::move(*m));
-      }
-    }
-  }
-  return state;
-}
-
-void SyncService::writeSummary(json::Writer& w, const SyncRequest& req, const std::vector<rooms::Member>& members) {
-  int64_t joined_n = 0, invited_n = 0;
-  std::vector<std::string> heroes;
-  for (const auto& m : members) {
-    joined_n += m.membership == "join";
-    invited_n += m.membership == "invite";
-    if ((m.membership == "join" || m.membership == "invite") && m.user_id != req.user_id &&
-        heroes.size() < kMaxHeroes) {
-      heroes.push_back(m.user_id);
-    }
-  }
+void SyncService::writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id) {
+  const auto it = batch.summaries.find(room_id);
+  const rooms::RoomSummary summary = it == batch.summaries.end() ? rooms::RoomSummary{} : it->second;
   w.key("summary").startObject().key("m.heroes").startArray();
-  for (const auto& h : heroes) {
+  for (const auto& h : summary.heroes) {
     w.string(h);
   }
-  w.endArray().key("m.joined_member_count").integer(joined_n);
-  w.key("m.invited_member_count").integer(invited_n).endObject();
+  w.endArray().key("m.joined_member_count").integer(summary.joined);
+  w.key("m.invited_member_count").integer(summary.invited).endObject();
 }
 
 void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
-                             const std::vector<AccountDataItem>& account_data, RoomsOut& out) {
+                             const std::vector<AccountDataItem>& account_data, RoomBatch& batch,
+                             RoomsOut& out) {
   const std::string& room_id = in.room.room_id;
-  Timeline t = timelineFor(req, in);
-  const auto state = stateFor(req, in, t);
+  Timeline& t = batch.timelines[room_id];
+  const auto& state = batch.state[room_id];
   if (!t.events.empty()) {
     out.delivered.emplace_back(room_id, t.events.back().stream_pos);
   }
   // Blocked users' messages are left out (their state events stay: the room needs them).
   std::erase_if(t.events, [&](const rooms::StoredEvent& e) { return !e.state_key && out.hidden.count(e.sender); });
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
-  rooms::loadRenderExtras(rooms_, t.events, rc);
+  rooms::RenderContext& rc = batch.rc;
+  rc.delivery_status.clear();
   if (ext_) {
     rc.delivery_status = ext_->ownEventStatus(req.user_id, room_id, t.events);
   }
@@ -216,35 +153,25 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   w.key("state").startObject().key("events");
   writeEvents(w, state, rc);
   w.endObject();
-  const auto members = rooms_.members(room_id);
-  std::set<std::string> joined;
-  for (const auto& m : members) {
-    if (m.membership == "join") {
-      joined.insert(m.user_id);
-    }
-  }
-  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full, joined);
+  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full);
   writeAccountData(w, account_data, room_id);
-  writeSummary(w, req, members);
-  writeUnread(w, req, in.room);
+  writeSummary(w, batch, room_id);
+  writeUnread(w, req, batch, room_id);
   w.endObject();
   out.join.emplace_back(room_id, w.take());
 }
 
-void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room) {
+void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const RoomBatch& batch,
+                              const std::string& room_id) {
   auto counts = [&w](const char* key, const UnreadCounts& c) {
     w.key(key).startObject().key("notification_count").integer(c.notification_count);
     w.key("highlight_count").integer(c.highlight_count).endObject();
   };
-  if (!ext_) {
-    const auto unread = receipts_.unreadCounts(req.user_id, {{room.room_id, room.stream_pos}});
-    counts("unread_notifications", UnreadCounts{unread.front().second, 0});
-    return;
-  }
   UnreadCounts main;
   std::map<std::string, UnreadCounts> threads;
-  for (const auto& [thread, c] : ext_->unread(req.user_id, room.room_id)) {
-    if (thread == "main" || !req.filter.unread_thread_notifications) {
+  const auto it = batch.unread.find(room_id);
+  for (const auto& [thread, c] : it == batch.unread.end() ? std::map<std::string, UnreadCounts>{} : it->second) {
+    if (thread == "main" || !ext_ || !req.filter.unread_thread_notifications) {
       main.notification_count += c.notification_count;
       main.highlight_count += c.highlight_count;
     } else {
@@ -252,7 +179,7 @@ void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const roo
     }
   }
   counts("unread_notifications", main);
-  if (req.filter.unread_thread_notifications) {
+  if (ext_ && req.filter.unread_thread_notifications) {
     w.key("unread_thread_notifications").startObject();
     for (const auto& [thread, c] : threads) {
       counts(thread.c_str(), c);

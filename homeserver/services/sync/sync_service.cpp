@@ -35,9 +35,14 @@ std::vector<std::string> SyncService::visiblePresence(const std::string& user_id
   if (changes.empty()) {
     return out;
   }
-  const auto sharing = rooms_.usersSharingRoomWith(user_id);
+  std::vector<std::string> candidates;
+  for (const auto& [user, event] : changes) {
+    candidates.push_back(user);
+  }
+  const auto shared = rooms_.usersSharingRoomAmong(user_id, candidates);
+  const std::set<std::string> sharing(shared.begin(), shared.end());
   for (auto& [user, event] : changes) {
-    if (user == user_id || std::find(sharing.begin(), sharing.end(), user) != sharing.end()) {
+    if (user == user_id || sharing.count(user)) {
       out.push_back(std::move(event));
     }
   }

@@ -12,7 +12,6 @@
 #include "homeserver/core/json.h"
 #include "homeserver/services/ephemeral/receipt_store.h"
 #include "homeserver/services/ephemeral/typing.h"
-#include <set>
 
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/services/rooms/client_render.h"
@@ -118,25 +117,37 @@ class SyncService {
     std::vector<ephemeral::Receipt> receipts;
     bool typing_changed;
   };
-  void joinedRoom(const SyncRequest& req, const JoinedInput& in,
-                  const std::vector<AccountDataItem>& account_data, RoomsOut& out);
-  void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
-                   int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
-  void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
-  DeviceSyncData deviceData(const SyncRequest& req, int64_t from, int64_t to) const;  // sync_e2ee.cpp
-  void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
-  void writeUnread(json::Writer& w, const SyncRequest& req, const rooms::UserRoom& room);
-  void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
-                      const std::vector<ephemeral::Receipt>& receipts, bool typing_changed,
-                      const std::set<std::string>& joined);
   struct Timeline {
     std::vector<rooms::StoredEvent> events;  // oldest first
     bool limited = false;
     int64_t start = 0;  // stream position of the first event
   };
-  Timeline timelineFor(const SyncRequest& req, const JoinedInput& in);
-  std::vector<rooms::StoredEvent> stateFor(const SyncRequest& req, const JoinedInput& in, const Timeline& t);
-  void writeSummary(json::Writer& w, const SyncRequest& req, const std::vector<rooms::Member>& members);
+  // What the joined rooms of one response need, read for all of them at once
+  // (sync_batch.cpp): a sync of hundreds of rooms makes a handful of queries, not a dozen
+  // per room.
+  struct RoomBatch {
+    std::map<std::string, Timeline> timelines;
+    std::map<std::string, std::vector<rooms::StoredEvent>> state;
+    std::map<std::string, rooms::RoomSummary> summaries;
+    std::map<std::string, std::map<std::string, UnreadCounts>> unread;  // room -> thread -> counts
+    rooms::RenderContext rc;  // extras of every room's timeline events
+  };
+  RoomBatch loadBatch(const SyncRequest& req, const std::vector<JoinedInput>& rooms, const RoomsOut& out);
+  void loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  void loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  void loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  void joinedRoom(const SyncRequest& req, const JoinedInput& in,
+                  const std::vector<AccountDataItem>& account_data, RoomBatch& batch, RoomsOut& out);
+  void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
+                   int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
+  void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
+  DeviceSyncData deviceData(const SyncRequest& req, int64_t from, int64_t to) const;  // sync_e2ee.cpp
+  void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
+  void writeUnread(json::Writer& w, const SyncRequest& req, const RoomBatch& batch,
+                   const std::string& room_id);
+  void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
+                      const std::vector<ephemeral::Receipt>& receipts, bool typing_changed);
+  void writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id);
 
   rooms::RoomStore& rooms_;
   rooms::RoomReader& reader_;

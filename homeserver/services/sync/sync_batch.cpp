@@ -1,0 +1,193 @@
+// SyncService: reads what the joined rooms of one response need, for all of them at once.
+// Per room this is the same as reading room by room (timeline within the visible history,
+// state at the timeline's start, lazy-loaded members, summary, unread counts), but each kind
+// of read is one query over every room.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "homeserver/services/rooms/event.h"
+#include "homeserver/services/sync/sync_service.h"
+
+namespace hs::sync {
+
+namespace {
+constexpr size_t kMaxHeroes = 5;
+constexpr size_t kMaxTimeline = 100;
+
+std::map<std::string, std::vector<rooms::StoredEvent>> byRoom(std::vector<rooms::StoredEvent> events) {
+  std::map<std::string, std::vector<rooms::StoredEvent>> out;
+  for (auto& e : events) {
+    out[e.room_id].push_back(std::move(e));
+  }
+  return out;
+}
+
+// Everyone the lazy-loaded member events of a room may be about: the timeline's senders and
+// the syncing user.
+std::set<std::string> sendersOf(const SyncRequest& req, const std::vector<rooms::StoredEvent>& events) {
+  std::set<std::string> senders = {req.user_id};
+  for (const auto& e : events) {
+    senders.insert(e.sender);
+  }
+  return senders;
+}
+}  // namespace
+
+// The timelines: the newest `limit` events in the window each room's history visibility lets
+// the user see ("joined"/"invited" set a floor below which the user sees nothing).
+void SyncService::loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms,
+                                RoomBatch& b) {
+  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
+  std::vector<std::string> ids;
+  for (const auto& in : rooms) {
+    ids.push_back(in.room.room_id);
+  }
+  std::map<std::string, std::string> visibility;
+  for (auto& e : rooms_.stateEventOfRooms(ids, "m.room.history_visibility", "")) {
+    visibility[e.room_id] = rooms::historyVisibilityOf(e);
+  }
+  std::vector<std::pair<std::string, int64_t>> rooms_from;
+  for (const auto& in : rooms) {
+    const auto v = visibility.find(in.room.room_id);
+    int64_t floor = 0;
+    try {  // as RoomReader::visibleRange, from what was read for every room at once
+      const rooms::Member m{req.user_id, in.room.membership, {}, {}, in.room.stream_pos};
+      floor = rooms::visibleRangeFor(m, v == visibility.end() ? "shared" : v->second, in.to).from_excl;
+    } catch (const core::MatrixError&) {
+      floor = in.to;  // may read nothing (should not happen for a joined user)
+    }
+    rooms_from.emplace_back(in.room.room_id, in.timeline_fresh ? floor : std::max(in.from, floor));
+  }
+  const int64_t to = rooms.front().to;
+  auto events = byRoom(rooms_.latestEventsOfRooms(rooms_from, to, limit + 1));
+  for (const auto& in : rooms) {
+    Timeline& t = b.timelines[in.room.room_id];
+    t.events = std::move(events[in.room.room_id]);  // newest first
+    t.limited = t.events.size() > limit;
+    if (t.limited) {
+      t.events.pop_back();
+    }
+    std::reverse(t.events.begin(), t.events.end());
+    t.start = t.events.empty() ? in.to : t.events.front().stream_pos;
+  }
+}
+
+// The state sections: the state at the start of the timeline for a fresh room (or
+// full_state), the changes since the last sync a limited timeline skipped otherwise; with
+// lazy loading, members only for the timeline's senders (sent every time: redundant members
+// are allowed, and the client may not know a sender who last spoke long ago).
+void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
+  const bool lazy = req.filter.lazy_load_members;
+  std::set<std::string> all_senders;
+  std::vector<std::pair<std::string, int64_t>> full_at;
+  for (const auto& in : rooms) {
+    const Timeline& t = b.timelines[in.room.room_id];
+    const auto senders = sendersOf(req, t.events);
+    all_senders.insert(senders.begin(), senders.end());
+    if (in.state_full) {
+      full_at.emplace_back(in.room.room_id, t.start - 1);
+    } else if (t.limited) {  // rare (a gap since the last sync): one room at a time
+      b.state[in.room.room_id] = rooms_.stateChangedBetween(in.room.room_id, in.from, t.start - 1);
+    }
+  }
+  std::optional<std::map<std::string, std::set<std::string>>> member_keys;
+  if (lazy) {
+    member_keys.emplace();
+    for (const auto& in : rooms) {
+      (*member_keys)[in.room.room_id] = sendersOf(req, b.timelines[in.room.room_id].events);
+    }
+  }
+  for (auto& [room_id, events] : byRoom(rooms_.stateAtOfRooms(full_at, member_keys))) {
+    b.state[room_id] = std::move(events);
+  }
+  std::vector<std::string> partial;  // rooms whose members of the timeline are read apart
+  for (const auto& in : rooms) {
+    const Timeline& t = b.timelines[in.room.room_id];
+    const auto senders = sendersOf(req, t.events);
+    std::erase_if(b.state[in.room.room_id], [&](const rooms::StoredEvent& e) {
+      return e.stream_pos >= t.start || (lazy && e.type == rooms::kMember && !senders.count(*e.state_key));
+    });
+    if (lazy && !in.state_full) {
+      partial.push_back(in.room.room_id);
+    }
+  }
+  if (partial.empty()) {
+    return;
+  }
+  std::map<std::pair<std::string, std::string>, rooms::StoredEvent> current;  // (room, user)
+  for (auto& e : rooms_.memberEventsOfRooms(partial, {all_senders.begin(), all_senders.end()})) {
+    current.emplace(std::pair{e.room_id, *e.state_key}, std::move(e));
+  }
+  for (const auto& in : rooms) {
+    if (!lazy || in.state_full) {
+      continue;
+    }
+    const Timeline& t = b.timelines[in.room.room_id];
+    auto& state = b.state[in.room.room_id];
+    std::set<std::string> present;
+    for (const auto& e : state) {
+      if (e.type == rooms::kMember) {
+        present.insert(*e.state_key);
+      }
+    }
+    for (const auto& sender : sendersOf(req, t.events)) {
+      const auto m = present.count(sender) ? current.end() : current.find({in.room.room_id, sender});
+      if (m != current.end() && m->second.stream_pos < t.start) {
+        state.push_back(m->second);
+      }
+    }
+  }
+}
+
+void SyncService::loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
+  if (ext_) {
+    std::vector<std::string> ids;
+    for (const auto& in : rooms) {
+      ids.push_back(in.room.room_id);
+    }
+    b.unread = ext_->unreadOfRooms(req.user_id, ids);
+    return;
+  }
+  std::vector<std::pair<std::string, int64_t>> since;
+  for (const auto& in : rooms) {
+    since.emplace_back(in.room.room_id, in.room.stream_pos);
+  }
+  for (const auto& [room_id, n] : receipts_.unreadCounts(req.user_id, since)) {
+    b.unread[room_id]["main"] = UnreadCounts{n, 0};
+  }
+}
+
+SyncService::RoomBatch SyncService::loadBatch(const SyncRequest& req, const std::vector<JoinedInput>& rooms,
+                                              const RoomsOut& out) {
+  RoomBatch b;
+  b.rc = rooms::RenderContext{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
+  if (rooms.empty()) {
+    return b;
+  }
+  loadTimelines(req, rooms, b);
+  loadState(req, rooms, b);
+  std::vector<std::string> ids;
+  for (const auto& in : rooms) {
+    ids.push_back(in.room.room_id);
+  }
+  for (auto& s : rooms_.roomSummaries(ids, req.user_id, kMaxHeroes)) {
+    b.summaries[s.room_id] = std::move(s);
+  }
+  loadUnread(req, rooms, b);
+  // Render extras (edits, reactions, redactions) of every timeline event the user will see.
+  std::vector<rooms::StoredEvent> shown;
+  for (const auto& [room_id, t] : b.timelines) {
+    for (const auto& e : t.events) {
+      if (e.state_key || !out.hidden.count(e.sender)) {
+        shown.push_back(e);
+      }
+    }
+  }
+  if (!shown.empty()) {
+    rooms::loadRenderExtras(rooms_, shown, b.rc);
+  }
+  return b;
+}
+
+}  // namespace hs::sync
