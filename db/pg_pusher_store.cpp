@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "db/prepared.h"
 
 namespace hs::db {
 
@@ -20,6 +21,8 @@ constexpr const char* kRemove = "DELETE FROM pushers WHERE user_id = $1 AND app_
 constexpr const char* kList =
     "SELECT user_id, app_id, pushkey, kind, app_display_name, device_display_name, profile_tag, "
     "lang, data, pushkey_ts FROM pushers WHERE user_id = $1 ORDER BY app_id, pushkey";
+const Prepared kWithPushers = prepared(  // once per event that notifies anyone
+    "pushers_with", "SELECT DISTINCT user_id FROM pushers WHERE user_id = ANY($1::text[])");
 }  // namespace
 
 void PgPusherStore::upsert(const pushers::Pusher& p, bool append) {
@@ -39,6 +42,19 @@ bool PgPusherStore::remove(const std::string& user_id, const std::string& app_id
   const auto r = tx.exec_params(kRemove, user_id, app_id, pushkey);
   tx.commit();
   return r.affected_rows() == 1;
+}
+
+std::set<std::string> PgPusherStore::withPushers(const std::vector<std::string>& user_ids) {
+  std::set<std::string> out;
+  if (user_ids.empty()) {
+    return out;
+  }
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  for (const auto& r : tx.exec_prepared(kWithPushers.name, textArray(tx, user_ids))) {
+    out.insert(r[0].as<std::string>());
+  }
+  return out;
 }
 
 std::vector<pushers::Pusher> PgPusherStore::list(const std::string& user_id) {

@@ -69,7 +69,8 @@ SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
   pushers_ = std::make_unique<pushers::PusherService>(pushers::PusherServiceDeps{
       *pusher_store_, d.rooms.store(), *notifications_, *outbound_client_, d.outbound, d.config.push,
       d.clock});
-  notifications_->setPushHook([this](const notifications::Notification& n) { pushers_->onNotification(n); });
+  notifications_->setPushHook(
+      [this](const std::vector<notifications::Notification>& rows) { pushers_->onNotifications(rows); });
 }
 
 SocialModule::~SocialModule() = default;

@@ -176,7 +176,7 @@ void EventNotifier::onEvent(const rooms::StoredEvent& e, const Room& room) {
       rows.push_back(rowFor(m.user_id, *entry, e, thread, verdict));
     }
   }
-  notifications_.add(std::move(rows));
+  notifications_.add(std::move(rows), /*wake=*/false);  // RoomService wakes the room next
 }
 
 }  // namespace hs::notifications

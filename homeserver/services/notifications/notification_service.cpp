@@ -39,7 +39,7 @@ std::optional<int64_t> parseFromToken(const std::optional<std::string>& from) {
   return id;
 }
 
-void NotificationService::add(std::vector<Notification> rows) {
+void NotificationService::add(std::vector<Notification> rows, bool wake) {
   if (rows.empty()) {
     return;
   }
@@ -49,13 +49,11 @@ void NotificationService::add(std::vector<Notification> rows) {
     users.insert(r.user_id);
   }
   store_.insert(rows);
-  notifier_.notifyUsers({users.begin(), users.end()});
+  if (wake) {
+    notifier_.notifyUsers({users.begin(), users.end()});
+  }
   if (push_hook_) {
-    for (const auto& r : rows) {
-      if (r.notify) {
-        push_hook_(r);
-      }
-    }
+    push_hook_(rows);
   }
 }
 

@@ -22,7 +22,7 @@ struct FeedPage {
 };
 
 // Called with every user that got a notify row (pushers send it to gateways).
-using PushHook = std::function<void(const Notification& row)>;
+using PushHook = std::function<void(const std::vector<Notification>& rows)>;
 
 class NotificationService {
  public:
@@ -31,7 +31,10 @@ class NotificationService {
 
   // Stores rows (created_at stamped here), wakes the users' /syncs and hands notify rows to
   // the push hook.
-  void add(std::vector<Notification> rows);
+  // `wake`: whether to wake the recipients' /syncs; the room event path passes false, as it
+  // wakes every member of the room right after (a second wake costs each parked sync a
+  // full pass that finds nothing new).
+  void add(std::vector<Notification> rows, bool wake = true);
   void setPushHook(PushHook hook) { push_hook_ = std::move(hook); }
 
   // GET .../notifications?from=&limit=&only_unread=

@@ -77,6 +77,21 @@ void PusherService::set(const std::string& user_id, const json::Value& body) {
   d_.store.upsert(p, json::optBool(body, "append").value_or(false));
 }
 
+void PusherService::onNotifications(const std::vector<notifications::Notification>& rows) {
+  std::vector<std::string> users;
+  for (const auto& n : rows) {
+    if (n.notify && n.event_id) {
+      users.push_back(n.user_id);
+    }
+  }
+  const auto with = d_.store.withPushers(users);
+  for (const auto& n : rows) {
+    if (n.notify && with.count(n.user_id) != 0) {
+      onNotification(n);
+    }
+  }
+}
+
 void PusherService::onNotification(const notifications::Notification& n) {
   if (!n.event_id) {
     return;  // only room events are pushed

@@ -35,7 +35,9 @@ class PusherService {
   // POST /pushers/set: kind null deletes; M_MISSING_PARAM / M_INVALID_PARAM for bad bodies.
   void set(const std::string& user_id, const json::Value& body);
   std::vector<Pusher> list(const std::string& user_id) { return d_.store.list(user_id); }
-  // The notification service's push hook (a notify row was written).
+  // The notification service's push hook: notify rows were written. One read finds the few
+  // recipients with pushers; only theirs are listed and pushed.
+  void onNotifications(const std::vector<notifications::Notification>& rows);
   void onNotification(const notifications::Notification& n);
 
  private:

@@ -2,6 +2,7 @@
 // What pushers need from storage. db/pg_pusher_store implements it.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ class PusherStore {
   virtual void upsert(const Pusher& p, bool append) = 0;
   virtual bool remove(const std::string& user_id, const std::string& app_id, const std::string& pushkey) = 0;
   virtual std::vector<Pusher> list(const std::string& user_id) = 0;
+  // Those of `user_ids` with at least one pusher (most users have none).
+  virtual std::set<std::string> withPushers(const std::vector<std::string>& user_ids) = 0;
 };
 
 }  // namespace hs::pushers
