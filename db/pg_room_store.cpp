@@ -45,13 +45,14 @@ const std::string kRelationsForwards =
 constexpr const char* kRoom =
     "SELECT room_id, room_version, creator, is_public FROM rooms WHERE room_id = $1";
 constexpr const char* kMembership =
-    "SELECT user_id, membership, displayname, avatar_url, stream_pos FROM room_members "
-    "WHERE room_id = $1 AND user_id = $2";
+    "SELECT user_id, membership, displayname, avatar_url, stream_pos, join_since, invite_since "
+    "FROM room_members WHERE room_id = $1 AND user_id = $2";
 constexpr const char* kMembers =
-    "SELECT user_id, membership, displayname, avatar_url, stream_pos FROM room_members "
-    "WHERE room_id = $1 ORDER BY user_id";
+    "SELECT user_id, membership, displayname, avatar_url, stream_pos, join_since, invite_since "
+    "FROM room_members WHERE room_id = $1 ORDER BY user_id";
 constexpr const char* kRoomsOfUser =
-    "SELECT room_id, membership, stream_pos, forgotten FROM room_members WHERE user_id = $1";
+    "SELECT room_id, membership, stream_pos, forgotten, join_since, invite_since FROM room_members "
+    "WHERE user_id = $1";
 constexpr const char* kRoomsWithEvents =
     "SELECT DISTINCT room_id FROM events WHERE room_id = ANY($1::text[]) "
     "AND stream_pos > $2 AND stream_pos <= $3";
@@ -75,7 +76,7 @@ const std::string kLatestEdits =
 
 Member memberFromRow(const pqxx::row& r) {
   return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
-                r[4].as<int64_t>()};
+                r[4].as<int64_t>(), optI64(r[5]), optI64(r[6])};
 }
 
 std::optional<StoredEvent> first(const pqxx::result& r) {
@@ -123,7 +124,7 @@ std::vector<rooms::UserRoom> PgRoomStore::roomsOfUser(const std::string& user_id
   std::vector<rooms::UserRoom> out;
   for (const auto& row : tx.exec_params(kRoomsOfUser, user_id)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
-                   row[3].as<bool>()});
+                   row[3].as<bool>(), optI64(row[4]), optI64(row[5])});
   }
   return out;
 }

@@ -79,12 +79,22 @@ const Prepared kAppendEvent = prepared(
 constexpr const char* kUpsertState =
     "INSERT INTO room_state (room_id, key_nid, event_nid) VALUES ($1, $2, $3) "
     "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
+// join_since / invite_since: see migration 0008. A join after a join (a profile change) keeps
+// its streak's start; a join after an invite keeps the invite's position.
 constexpr const char* kUpsertMember =
-    "INSERT INTO room_members (room_id, user_id, membership, event_nid, stream_pos, displayname, "
-    "avatar_url, forgotten) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE) "
+    "INSERT INTO room_members AS m (room_id, user_id, membership, event_nid, stream_pos, "
+    "displayname, avatar_url, forgotten, join_since, invite_since) VALUES ($1, $2, $3, $4, $5, $6, "
+    "$7, FALSE, CASE WHEN $3 = 'join' THEN $5::bigint END, CASE WHEN $3 = 'invite' THEN $5::bigint END) "
     "ON CONFLICT (room_id, user_id) DO UPDATE SET membership = EXCLUDED.membership, "
     "event_nid = EXCLUDED.event_nid, stream_pos = EXCLUDED.stream_pos, "
-    "displayname = EXCLUDED.displayname, avatar_url = EXCLUDED.avatar_url, forgotten = FALSE";
+    "displayname = EXCLUDED.displayname, avatar_url = EXCLUDED.avatar_url, forgotten = FALSE, "
+    "join_since = CASE WHEN EXCLUDED.membership <> 'join' THEN m.join_since "
+    "  WHEN m.membership = 'join' THEN m.join_since ELSE EXCLUDED.stream_pos END, "
+    "invite_since = CASE WHEN EXCLUDED.membership = 'invite' AND m.membership <> 'invite' "
+    "  THEN EXCLUDED.stream_pos "
+    "  WHEN EXCLUDED.membership = 'invite' THEN m.invite_since "
+    "  WHEN EXCLUDED.membership = 'join' AND m.membership IN ('invite', 'join') THEN m.invite_since "
+    "  WHEN EXCLUDED.membership = 'join' THEN NULL ELSE m.invite_since END";
 constexpr const char* kSetRoomGroup = "UPDATE rooms SET state_group = $2 WHERE room_id = $1";
 constexpr const char* kWriterHasAnnotation =
     "SELECT 1 FROM events WHERE relates_to = $1 AND rel_type = 'm.annotation' AND sender = $2 "

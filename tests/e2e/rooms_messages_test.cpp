@@ -226,6 +226,42 @@ TEST_F(RoomMessages, HistoryVisibilityJoinedHidesEarlierEvents) {
   EXPECT_EQ(roomGet(b, room, "/event/" + enc(secret)).status, 404);
 }
 
+TEST_F(RoomMessages, JoinedHistoryStartsAtTheJoinNotAtALaterProfileChangeAndOutlivesLeaving) {
+  const User a = newUser("hvp");
+  const User b = newUser("hvpb");
+  const std::string room = createRoom(a, R"({"preset":"public_chat","initial_state":[
+      {"type":"m.room.history_visibility","content":{"history_visibility":"joined"}}]})");
+  const std::string secret = send(a, room, "before b");
+  ASSERT_EQ(join(b, room).status, 200);
+  const std::string seen = send(a, room, "while b is here");
+  // A profile change is another join event: it must not cut b's history short.
+  ASSERT_EQ(putState(b, room, "m.room.member", b.id, R"({"membership":"join","displayname":"Bee"})").status, 200);
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(seen)).status, 200);
+  ASSERT_EQ(leave(b, room).status, 200);
+  const std::string after = send(a, room, "after b left");
+  // A former member keeps what they saw while joined, and nothing before or after.
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(seen)).status, 200);
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(secret)).status, 404);
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(after)).status, 404);
+  const auto ids = eventIds(messages(b, room, "dir=b&limit=50").json()["chunk"]);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), seen), 1);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), secret), 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), after), 0);
+}
+
+TEST_F(RoomMessages, InvitedHistoryStartsAtTheInvite) {
+  const User a = newUser("hvi");
+  const User b = newUser("hvib");
+  const std::string room = createRoom(a, R"({"preset":"private_chat","initial_state":[
+      {"type":"m.room.history_visibility","content":{"history_visibility":"invited"}}]})");
+  const std::string secret = send(a, room, "before the invite");
+  ASSERT_EQ(invite(a, room, b.id).status, 200);
+  const std::string pending = send(a, room, "while b is invited");
+  ASSERT_EQ(join(b, room).status, 200);
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(pending)).status, 200);
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(secret)).status, 404);
+}
+
 TEST_F(RoomMessages, SharedHistoryIsVisibleToLaterJoinersAndLeaversSeeNothingNew) {
   const User a = newUser("hvs");
   const User b = newUser("hvsb");

@@ -42,10 +42,18 @@ VisibleRange visibleRangeFor(const std::optional<Member>& m, const std::string& 
   }
   // A member who left sees history up to the moment they left.
   const int64_t to = m->membership == "join" ? now : m->stream_pos;
-  // "joined"/"invited": history from the user's (latest) membership change on; members
-  // whose latest change was leaving keep what they could see while joined only under "shared".
+  // "joined"/"invited": history from the start of the user's latest join (or the invite that
+  // led to it) up to now, or up to their leaving. Only the latest stretch: an earlier
+  // join-leave period is not reopened.
   if (visibility == "joined" || visibility == "invited") {
-    return {m->membership == "join" ? m->stream_pos - 1 : to, to};
+    std::optional<int64_t> since = m->join_since;
+    if (visibility == "invited" && m->invite_since && (!since || *m->invite_since < *since)) {
+      since = m->invite_since;
+    }
+    if (!since && m->membership == "join") {
+      since = m->stream_pos;  // rows from before migration 0008
+    }
+    return since ? VisibleRange{std::min(*since - 1, to), to} : VisibleRange{to, to};
   }
   return {0, to};
 }

@@ -64,6 +64,10 @@ struct Member {
   std::optional<std::string> displayname;
   std::optional<std::string> avatar_url;
   int64_t stream_pos = 0;  // of the membership event
+  // Where the latest join streak began (a profile change does not restart it) and the invite
+  // that led to it: the start of history under "joined" / "invited" visibility.
+  std::optional<int64_t> join_since;
+  std::optional<int64_t> invite_since;
 };
 
 // One page of the child events relating to `event_id` (reactions, edits, threads), within
@@ -84,6 +88,8 @@ struct UserRoom {
   std::string membership;
   int64_t stream_pos = 0;  // of the user's membership event
   bool forgotten = false;
+  std::optional<int64_t> join_since;  // as in Member
+  std::optional<int64_t> invite_since;
 };
 
 struct RoomSummary {

@@ -52,7 +52,8 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
     const auto v = visibility.find(in.room.room_id);
     int64_t floor = 0;
     try {  // as RoomReader::visibleRange, from what was read for every room at once
-      const rooms::Member m{req.user_id, in.room.membership, {}, {}, in.room.stream_pos};
+      const rooms::Member m{req.user_id, in.room.membership, {}, {}, in.room.stream_pos,
+                            in.room.join_since, in.room.invite_since};
       floor = rooms::visibleRangeFor(m, v == visibility.end() ? "shared" : v->second, in.to).from_excl;
     } catch (const core::MatrixError&) {
       floor = in.to;  // may read nothing (should not happen for a joined user)
