@@ -16,15 +16,20 @@ namespace {
 constexpr int kMinStateChain = 100;
 constexpr int kSnapshotShare = 8;
 
-// The room row, locked, with everything an append needs: the current state group and its
-// chain, and the forward extremities (as JSON [[event_id, depth], ...]).
+// The room row, locked. Nothing else is read here: a statement that waited for the lock
+// still reads other tables as of its start, so the previous writer's extremities would be
+// missed (two events on one parent).
 const Prepared kLockRoom = prepared(
     "room_lock",
-    "SELECT r.room_id, r.room_version, r.creator, r.is_public, r.state_group, g.chain_length, "
-    "  g.snapshot_size, (SELECT json_agg(json_build_array(x.event_id, x.depth)) "
+    "SELECT room_id, room_version, creator, is_public FROM rooms WHERE room_id = $1 FOR UPDATE");
+// Once locked, everything an append needs: the current state group and its chain, and the
+// forward extremities (as JSON [[event_id, depth], ...]).
+const Prepared kRoomHead = prepared(
+    "room_head",
+    "SELECT r.state_group, g.chain_length, g.snapshot_size, "
+    "  (SELECT json_agg(json_build_array(x.event_id, x.depth)) "
     "   FROM room_extremities x WHERE x.room_id = r.room_id)::text "
-    "FROM rooms r LEFT JOIN state_groups g ON g.group_id = r.state_group "
-    "WHERE r.room_id = $1 FOR UPDATE OF r");
+    "FROM rooms r LEFT JOIN state_groups g ON g.group_id = r.state_group WHERE r.room_id = $1");
 constexpr const char* kInsertRoom =
     "INSERT INTO rooms (room_id, room_version, creator, is_public, created_at) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -133,15 +138,16 @@ class PgRoomWriter final : public rooms::RoomWriter {
     if (r.empty()) {
       return std::nullopt;
     }
-    const auto& row = r[0];
-    rooms::RoomInfo info{row[0].as<std::string>(), row[1].as<std::string>(),
-                         row[2].as<std::string>(), row[3].as<bool>()};
+    rooms::RoomInfo info{r[0][0].as<std::string>(), r[0][1].as<std::string>(),
+                         r[0][2].as<std::string>(), r[0][3].as<bool>()};
     version_ = info.room_version;
-    if (!row[4].is_null()) {
-      head_ = GroupHead{row[4].as<int64_t>(), row[5].is_null() ? 0 : row[5].as<int>(),
-                        row[6].is_null() ? 0 : row[6].as<int>()};
+    const auto head = tx_.exec_prepared(kRoomHead.name, room_id_);
+    const auto& row = head.at(0);
+    if (!row[0].is_null()) {
+      head_ = GroupHead{row[0].as<int64_t>(), row[1].is_null() ? 0 : row[1].as<int>(),
+                        row[2].is_null() ? 0 : row[2].as<int>()};
     }
-    extremities_ = parseExtremities(row[7]);
+    extremities_ = parseExtremities(row[3]);
     return info;
   }
 

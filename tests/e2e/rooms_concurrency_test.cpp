@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <pqxx/pqxx>
 
 #include "tests/e2e/room_helpers.h"
 
@@ -41,6 +42,35 @@ TEST_F(RoomConcurrency, ParallelSendsAreAllKeptInOrder) {
   const auto page = messages(a, room, "dir=b&limit=6").json();
   const auto listed = eventIds(page["chunk"]);
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), ids);
+}
+
+// Each event's prev_events must be exactly the event appended before it: a sender that
+// waited for the room lock must still see the previous sender's event as the extremity.
+// (Identical bodies in one millisecond would otherwise even collide on the event id.)
+TEST_F(RoomConcurrency, ParallelSendsFormOneChain) {
+  const User a = newUser("chain");
+  const std::string room = createRoom(a);
+  const auto results = parallel(12, [&](int i) {
+    return sendEvent(a, room, "m.room.message", R"({"msgtype":"m.text","body":"same"})", "chain-" + std::to_string(i));
+  });
+  for (const auto& r : results) {
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  pqxx::connection conn(s().config().database.url);
+  pqxx::nontransaction tx(conn);
+  std::string previous;
+  int checked = 0;
+  for (const auto& row : tx.exec_params(
+           "SELECT event_id, (pdu_json::json -> 'prev_events')::text FROM events WHERE room_id = $1 "
+           "ORDER BY stream_pos", room)) {
+    if (!previous.empty()) {
+      EXPECT_EQ(row[1].as<std::string>(), "[\"" + previous + "\"]") << "event " << checked;
+    }
+    previous = row[0].as<std::string>();
+    ++checked;
+  }
+  EXPECT_GE(checked, 12);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM room_extremities WHERE room_id = $1", room)[0].as<int>(), 1);
 }
 
 TEST_F(RoomConcurrency, ParallelRetriesOfOneTransactionMakeOneEvent) {
