@@ -29,17 +29,17 @@ constexpr const char* kChanged =
     "WHERE a.user_id = $1 AND a.membership = 'join' AND a.stream_pos > $2 AND a.stream_pos <= $3 "
     "AND b.user_id <> $1 AND b.membership = 'join' "
     "UNION "
-    "SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
-    "WHERE a.user_id = $1 AND a.membership = 'join' AND b.user_id <> $1 AND b.membership = 'join' "
-    "AND b.stream_pos > $2 AND b.stream_pos <= $3 "
+    "SELECT b.user_id FROM room_members b WHERE b.stream_pos > $2 AND b.stream_pos <= $3 "
+    "AND b.membership = 'join' AND b.user_id <> $1 AND EXISTS (SELECT 1 FROM room_members a "
+    "  WHERE a.room_id = b.room_id AND a.user_id = $1 AND a.membership = 'join') "
     "ORDER BY 1";
 // Whoever left (or was banned from) one of the user's rooms in range, plus the members of rooms
 // the user left in range, when they share no joined room with the user any more.
 constexpr const char* kLeft =
     "SELECT u.user_id FROM ("
-    "  SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
-    "  WHERE a.user_id = $1 AND a.membership = 'join' AND b.membership IN ('leave', 'ban') "
-    "  AND b.stream_pos > $2 AND b.stream_pos <= $3 "
+    "  SELECT b.user_id FROM room_members b WHERE b.stream_pos > $2 AND b.stream_pos <= $3 "
+    "  AND b.membership IN ('leave', 'ban') AND EXISTS (SELECT 1 FROM room_members a "
+    "    WHERE a.room_id = b.room_id AND a.user_id = $1 AND a.membership = 'join') "
     "  UNION "
     "  SELECT b.user_id FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
     "  WHERE a.user_id = $1 AND a.membership IN ('leave', 'ban') "
