@@ -1,6 +1,8 @@
 #include "homeserver/services/push_rules/push_evaluator.h"
 
 #include <cctype>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace hs::push_rules {
@@ -101,12 +103,31 @@ bool conditionHolds(const json::Value& c, const json::Value& event, const EvalCo
   return false;  // unknown conditions never match
 }
 
+// A rule's conditions, parsed once per worker thread: every event is evaluated for every
+// recipient against a dozen rules whose condition texts are mostly the same server defaults,
+// and parsing them each time was most of the cost of a send to a big room. Null when invalid.
+const json::Value* parsedConditions(const std::string& text) {
+  constexpr size_t kMaxCached = 512;
+  thread_local std::unordered_map<std::string, std::unique_ptr<json::Document>> cache;
+  auto it = cache.find(text);
+  if (it == cache.end()) {
+    if (cache.size() >= kMaxCached) {
+      cache.clear();  // callers use the result before the next call
+    }
+    auto doc = std::make_unique<json::Document>();
+    doc->Parse(text.c_str(), text.size());
+    it = cache.emplace(text, std::move(doc)).first;
+  }
+  const json::Document& doc = *it->second;
+  return doc.HasParseError() || !doc.IsArray() ? nullptr : &doc;
+}
+
 bool ruleMatches(Kind kind, const PushRule& rule, const json::Value& event, const EvalContext& ctx) {
   switch (kind) {
     case Kind::Override:
     case Kind::Underride: {
-      const auto conditions = json::tryParse(rule.conditions.value_or("[]"));
-      if (!conditions || !conditions->IsArray()) {
+      const json::Value* conditions = parsedConditions(rule.conditions.value_or("[]"));
+      if (conditions == nullptr) {
         return false;
       }
       for (const auto& c : conditions->GetArray()) {
