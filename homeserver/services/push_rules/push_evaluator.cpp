@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -103,30 +104,39 @@ bool conditionHolds(const json::Value& c, const json::Value& event, const EvalCo
   return false;  // unknown conditions never match
 }
 
-// A rule's conditions, parsed once per worker thread: every event is evaluated for every
+// A rule's conditions, parsed once for the process: every event is evaluated for every
 // recipient against a dozen rules whose condition texts are mostly the same server defaults,
-// and parsing them each time was most of the cost of a send to a big room. Null when invalid.
-const json::Value* parsedConditions(const std::string& text) {
-  constexpr size_t kMaxCached = 512;
-  thread_local std::unordered_map<std::string, std::unique_ptr<json::Document>> cache;
-  auto it = cache.find(text);
-  if (it == cache.end()) {
-    if (cache.size() >= kMaxCached) {
-      cache.clear();  // callers use the result before the next call
+// and parsing them each time was most of the cost of a send to a big room. One cache, not one
+// per worker thread: each parsed document holds a 64 KiB allocator chunk. Null when invalid.
+std::shared_ptr<const json::Document> parsedConditions(const std::string& text) {
+  constexpr size_t kMaxCached = 256;
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const json::Document>> cache;
+  std::shared_ptr<const json::Document> doc;
+  {
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(text); it != cache.end()) {
+      doc = it->second;
     }
-    auto doc = std::make_unique<json::Document>();
-    doc->Parse(text.c_str(), text.size());
-    it = cache.emplace(text, std::move(doc)).first;
   }
-  const json::Document& doc = *it->second;
-  return doc.HasParseError() || !doc.IsArray() ? nullptr : &doc;
+  if (!doc) {
+    auto parsed = std::make_shared<json::Document>();
+    parsed->Parse(text.c_str(), text.size());
+    doc = std::move(parsed);
+    std::lock_guard lock(mu);
+    if (cache.size() >= kMaxCached) {
+      cache.clear();  // holders keep their copy alive
+    }
+    cache.emplace(text, doc);
+  }
+  return doc->HasParseError() || !doc->IsArray() ? nullptr : doc;
 }
 
 bool ruleMatches(Kind kind, const PushRule& rule, const json::Value& event, const EvalContext& ctx) {
   switch (kind) {
     case Kind::Override:
     case Kind::Underride: {
-      const json::Value* conditions = parsedConditions(rule.conditions.value_or("[]"));
+      const auto conditions = parsedConditions(rule.conditions.value_or("[]"));
       if (conditions == nullptr) {
         return false;
       }
