@@ -77,7 +77,7 @@ Response getNotifications(Request& req, const Requester& who, ClientContext& ctx
   const auto page = ctx.social.notifications.pushed(who.userId().str(), req.queryParam("from"),
                                                     limitParam(req, kDefaultLimit, kMaxLimit),
                                                     req.queryParam("only").value_or("") == "highlight");
-  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}, {}};
+  rooms::RenderContext rc = rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
   json::Writer w;
   w.startObject().key("notifications").startArray();
   for (const auto& n : page.rows) {

@@ -17,7 +17,7 @@ Response eventIdResponse(const std::string& event_id) {
 }
 
 rooms::RenderContext renderContext(const Requester& who, ClientContext& ctx) {
-  return rooms::RenderContext{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}, {}};
+  return rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
 }
 
 void checkTxnId(const std::string& txn) {

@@ -48,7 +48,7 @@ void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::Stor
 
 rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx,
                                       const std::vector<rooms::StoredEvent>& events) {
-  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}, {}};
+  rooms::RenderContext rc = rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
   rooms::loadRenderExtras(ctx.rooms.store(), events, rc);
   return rc;
 }

@@ -131,7 +131,7 @@ Response getMembers(Request& req, const Requester& who, ClientContext& ctx) {
     }
     return (!only || membership == *only) && (!except || membership != *except);
   };
-  rooms::RenderContext rc{who.userId().str(), who.device_id, ctx.clock.nowMs(), {}, {}, {}};
+  rooms::RenderContext rc = rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
   json::Writer w;
   w.startObject().key("chunk").startArray();
   for (const auto& e : state) {

@@ -97,7 +97,7 @@ void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, 
   for (const auto& [original, edit] : store.latestEdits(ids)) {
     ctx.edits[original] = edit.client_json;
   }
-  const RenderContext plain{ctx.viewer_user, ctx.viewer_device, ctx.now_ms, {}, {}, {}, {}, {}};
+  const RenderContext plain = viewerContext(ctx.viewer_user, ctx.viewer_device, ctx.now_ms);
   for (const auto& t : store.threadSummaries(ids, ctx.viewer_user)) {
     ctx.threads[t.root_id] = RenderContext::Thread{renderEvent(t.latest, plain), t.count, t.viewer_participated};
   }

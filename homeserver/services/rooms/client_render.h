@@ -3,6 +3,7 @@
 // transaction_id for the sending device, prev_content, redacted_because, bundled relations).
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "homeserver/core/json.h"
@@ -30,6 +31,15 @@ struct RenderContext {
   };
   std::map<std::string, Thread> threads;
 };
+
+// A context for one viewer, with no aggregations loaded yet.
+inline RenderContext viewerContext(std::string user, std::string device, int64_t now_ms) {
+  RenderContext c;
+  c.viewer_user = std::move(user);
+  c.viewer_device = std::move(device);
+  c.now_ms = now_ms;
+  return c;
+}
 
 // Writes one event into `w` (as an array element or a value).
 void renderEvent(json::Writer& w, const StoredEvent& e, const RenderContext& ctx);

@@ -162,7 +162,7 @@ void SyncService::loadUnread(const SyncRequest& req, const std::vector<JoinedInp
 SyncService::RoomBatch SyncService::loadBatch(const SyncRequest& req, const std::vector<JoinedInput>& rooms,
                                               const RoomsOut& out) {
   RoomBatch b;
-  b.rc = rooms::RenderContext{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
+  b.rc = rooms::viewerContext(req.user_id, req.device_id, clock_.nowMs());
   if (rooms.empty()) {
     return b;
   }

@@ -229,7 +229,7 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
     timeline.pop_back();
   }
   std::reverse(timeline.begin(), timeline.end());
-  rooms::RenderContext rc{req.user_id, req.device_id, clock_.nowMs(), {}, {}, {}};
+  rooms::RenderContext rc = rooms::viewerContext(req.user_id, req.device_id, clock_.nowMs());
   json::Writer w;
   w.startObject().key("timeline").startObject().key("events");
   writeEvents(w, timeline, rc);
