@@ -9,19 +9,7 @@ import sys
 from nio import (AsyncClient, LoginResponse, LogoutResponse, ProfileGetDisplayNameResponse,
                  ProfileSetDisplayNameResponse, RegisterResponse)
 from nio.api import Api
-
-passed = 0
-failed = 0
-
-
-def step(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+from steps import finish, step
 
 
 async def whoami(client):
@@ -67,5 +55,4 @@ async def main(base_url):
 
 if __name__ == "__main__":
     asyncio.run(main(sys.argv[1]))
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()

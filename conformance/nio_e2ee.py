@@ -25,61 +25,16 @@ import traceback
 import urllib.parse
 import urllib.request
 
-from nio import (AsyncClient, AsyncClientConfig, ErrorResponse, JoinResponse, KeysQueryResponse,
+from nio import (AsyncClient, AsyncClientConfig, JoinResponse, KeysQueryResponse,
                  KeysUploadResponse, LoginResponse, MegolmEvent, RegisterResponse, RoomCreateResponse,
                  RoomMemberEvent, RoomMessageText, RoomPreset, RoomSendResponse, SyncResponse)
 from nio.store import SqliteMemoryStore
+from steps import step, describe, need, call, finish, REQUEST_TIMEOUT
 
-REQUEST_TIMEOUT = 15  # seconds for one request, retries included
 WAIT_TIMEOUT = 15  # seconds for something to show up in someone's /sync
 POLL_MS = 1000  # long-poll timeout of each /sync while waiting
 SYNC_FILTER = {"room": {"timeline": {"limit": 50}}}
 PASSWORD = "correct horse " + secrets.token_hex(4)
-
-passed = 0
-failed = 0
-results = {}
-
-
-def step(name, ok, detail=""):
-    global passed, failed
-    results[name] = bool(ok)
-    if ok:
-        passed += 1
-        print(f"PASS {name}", flush=True)
-    else:
-        failed += 1
-        detail = str(detail).replace("\n", " ")
-        if len(detail) > 400:
-            detail = detail[:400] + "..."
-        print(f"FAIL {name} {detail}", flush=True)
-
-
-def describe(resp):
-    """A response for a FAIL line, without the request URL (nio puts the token in it)."""
-    if isinstance(resp, str):
-        return resp
-    if isinstance(resp, ErrorResponse):
-        status = getattr(resp.transport_response, "status", None)
-        return f"{type(resp).__name__}: HTTP {status} {resp.status_code} {resp.message}"
-    return type(resp).__name__
-
-
-def need(name, *prereqs):
-    missing = [p for p in prereqs if not results.get(p)]
-    if missing:
-        step(name, False, "not attempted: needs " + "; ".join(missing))
-        return False
-    return True
-
-
-async def call(coro, timeout=REQUEST_TIMEOUT):
-    try:
-        return await asyncio.wait_for(coro, timeout)
-    except asyncio.TimeoutError:
-        return f"timed out after {timeout}s"
-    except Exception as e:  # noqa: BLE001 - a client-side crash is a failed step, not a crash
-        return f"{type(e).__name__}: {e}"
 
 
 class Device:
@@ -321,5 +276,4 @@ if __name__ == "__main__":
         asyncio.run(asyncio.wait_for(main(sys.argv[1]), 240))
     except asyncio.TimeoutError:
         step("scenario finished in time", False, "the whole scenario took over 240s")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()

@@ -20,53 +20,13 @@ import time
 import traceback
 import zlib
 
-from nio import (AsyncClient, AsyncClientConfig, DownloadResponse, ErrorResponse, JoinResponse,
+from nio import (AsyncClient, AsyncClientConfig, DownloadResponse, JoinResponse,
                  RegisterResponse, ResizingMethod, RoomCreateResponse, RoomMessageImage,
                  RoomSendResponse, SyncResponse, ThumbnailResponse, UploadResponse)
+from steps import step, describe, need, call, finish, REQUEST_TIMEOUT
 
-REQUEST_TIMEOUT = 15
 WAIT_TIMEOUT = 10
 FILE_NAME = "café ✓.png"
-
-passed = 0
-failed = 0
-results = {}
-
-
-def step(name, ok, detail=""):
-    global passed, failed
-    results[name] = bool(ok)
-    if ok:
-        passed += 1
-        print(f"PASS {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name} {str(detail).replace(chr(10), ' ')[:400]}", flush=True)
-
-
-def need(name, *prereqs):
-    missing = [p for p in prereqs if not results.get(p)]
-    if missing:
-        step(name, False, "not attempted: needs " + "; ".join(missing))
-        return False
-    return True
-
-
-def describe(resp):
-    """Class and error of a response, never the URL (nio puts the token in it)."""
-    if isinstance(resp, ErrorResponse):
-        status = getattr(resp.transport_response, "status", None)
-        return f"{type(resp).__name__}: HTTP {status} {resp.status_code} {resp.message}"
-    return resp if isinstance(resp, str) else type(resp).__name__
-
-
-async def call(coro, timeout=REQUEST_TIMEOUT):
-    try:
-        return await asyncio.wait_for(coro, timeout)
-    except asyncio.TimeoutError:
-        return f"timed out after {timeout}s"
-    except Exception as e:  # noqa: BLE001 - a client-side crash is a failed step
-        return f"{type(e).__name__}: {e}"
 
 
 def make_png(width, height):
@@ -178,5 +138,4 @@ if __name__ == "__main__":
         asyncio.run(asyncio.wait_for(main(sys.argv[1]), 120))
     except asyncio.TimeoutError:
         step("scenario finished in time", False, "the whole scenario took over 120s")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()

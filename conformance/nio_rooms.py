@@ -21,7 +21,7 @@ import sys
 import time
 import traceback
 
-from nio import (AsyncClient, AsyncClientConfig, ErrorResponse, InviteMemberEvent, InviteNameEvent,
+from nio import (AsyncClient, AsyncClientConfig, InviteMemberEvent, InviteNameEvent,
                  JoinResponse, JoinedRoomsResponse, MessageDirection, PowerLevelsEvent,
                  ReceiptEvent, RedactedEvent, RedactionEvent, RegisterResponse,
                  RoomBanResponse, RoomCreateResponse, RoomGetEventResponse,
@@ -30,63 +30,14 @@ from nio import (AsyncClient, AsyncClientConfig, ErrorResponse, InviteMemberEven
                  RoomMessageNotice, RoomMessagesResponse, RoomMessageText, RoomPreset,
                  RoomPutStateResponse, RoomRedactResponse, RoomSendResponse, RoomTypingResponse,
                  SyncResponse, TypingNoticeEvent, UpdateReceiptMarkerResponse)
+from steps import step, describe, need, call, finish, REQUEST_TIMEOUT
 
-REQUEST_TIMEOUT = 15  # seconds for one request, retries included
 WAIT_TIMEOUT = 10  # seconds for an event to show up in someone's /sync
 POLL_MS = 1000  # long-poll timeout of each /sync while waiting
 # Inline filter: a timeline long enough that a burst of events between two syncs is never cut.
 SYNC_FILTER = {"room": {"timeline": {"limit": 50}}}
 GROUP_NAME = "Parley group " + secrets.token_hex(3)
 GROUP_TOPIC = "Rooms and messages conformance"
-
-passed = 0
-failed = 0
-results = {}
-
-
-def step(name, ok, detail=""):
-    global passed, failed
-    results[name] = bool(ok)
-    if ok:
-        passed += 1
-        print(f"PASS {name}", flush=True)
-    else:
-        failed += 1
-        detail = str(detail).replace("\n", " ")
-        if len(detail) > 400:
-            detail = detail[:400] + "..."
-        print(f"FAIL {name} {detail}", flush=True)
-
-
-def describe(resp):
-    """A response for a FAIL line: the class, and for errors the HTTP status and errcode,
-    never the request URL (nio puts the access token in it)."""
-    if isinstance(resp, str):
-        return resp
-    if isinstance(resp, ErrorResponse):
-        status = getattr(resp.transport_response, "status", None)
-        return f"{type(resp).__name__}: HTTP {status} {resp.status_code} {resp.message}"
-    fields = {k: getattr(resp, k) for k in ("room_id", "event_id", "rooms") if hasattr(resp, k)}
-    return f"{type(resp).__name__} {fields}"
-
-
-def need(name, *prereqs):
-    """True when every prerequisite step passed; otherwise reports NAME as not attempted."""
-    missing = [p for p in prereqs if not results.get(p)]
-    if missing:
-        step(name, False, "not attempted: needs " + "; ".join(missing))
-        return False
-    return True
-
-
-async def call(coro, timeout=REQUEST_TIMEOUT):
-    """Awaits a client call with a time limit; an exception or time-out becomes a string."""
-    try:
-        return await asyncio.wait_for(coro, timeout)
-    except asyncio.TimeoutError:
-        return f"timed out after {timeout}s"
-    except Exception as e:  # noqa: BLE001 - a client-side crash is a failed step, not a crash
-        return f"{type(e).__name__}: {e}"
 
 
 class User:
@@ -484,5 +435,4 @@ if __name__ == "__main__":
         asyncio.run(asyncio.wait_for(main(sys.argv[1]), 240))
     except asyncio.TimeoutError:
         step("scenario finished in time", False, "the whole scenario took over 240s")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
