@@ -6,6 +6,7 @@
 #include "db/pg_room_rows.h"
 #include "db/prepared.h"
 #include "db/pg_room_store.h"
+#include "db/pg_transaction.h"
 
 namespace hs::db {
 
@@ -205,6 +206,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
     return tx_.exec_params(kInsertAlias, alias, room_id_, creator).affected_rows() == 1;
   }
 
+  rooms::TransactionHandle& transaction() override { return handle_; }
   void commit() override { tx_.commit(); }
 
  private:
@@ -214,6 +216,7 @@ class PgRoomWriter final : public rooms::RoomWriter {
 
   Pool::Lease lease_;
   pqxx::work tx_;
+  PgTransactionHandle handle_{tx_};
   std::string room_id_;
   std::string version_ = "11";  // set by lockRoom or insertRoom before any event is read
   GroupHead head_;

@@ -95,16 +95,16 @@ std::string stringContent(const char* key, const std::string& value) {
 }
 }  // namespace
 
-void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+void RoomService::sendCreationEvents(EventPipeline::Batch& batch, const core::UserId& creator,
                                      const std::string& creator_join,
                                      const CreateRoomParams& params,
                                      const std::optional<std::string>& alias) {
   const Preset preset = presetFor(params);
   const std::string c = creator.str();
   auto state = [&](const std::string& type, const std::string& key, std::string content) {
-    persistDraft(p, room, EventDraft{c, type, key, std::move(content), std::nullopt});
+    batch.appendLocal(EventDraft{c, type, key, std::move(content), std::nullopt});
   };
-  state(std::string(kCreate), "", createContent(creator, params, room.room_version));
+  state(std::string(kCreate), "", createContent(creator, params, batch.room().room_version));
   state(std::string(kMember), c, creator_join);
   state(std::string(kPowerLevels), "", powerLevels(creator, params, preset.invitees_are_admins));
   if (alias) {
@@ -126,7 +126,7 @@ void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const cor
 
 std::string RoomService::createRoom(const core::UserId& creator, const CreateRoomParams& params) {
   const std::string version = params.room_version.value_or("11");
-  if (!findRoomVersion(version)) {
+  if (version != "10" && version != "11") {  // versions 1-9 and 12: created once supported
     throw MatrixError(ErrCode::UnsupportedRoomVersion, "Room version " + version + " is not supported");
   }
   presetFor(params);  // reject an unknown preset before anything is written
@@ -159,28 +159,17 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
   // Read before the room's transaction opens: a second pooled connection while holding the
   // first deadlocks under concurrent createRoom calls.
   const std::string creator_join = memberContent(creator, "join", std::nullopt, false, true);
-  {
-    Pending p;
-    p.w = store_.writer(room.room_id);
-    p.w->insertRoom(room, clock_.nowMs());
-    p.w->lockRoom();
-    // Claimed inside the room's transaction: of two concurrent creations with one alias, the
-    // second gets M_ROOM_IN_USE and leaves no room behind (the check above is only a fast path).
-    if (alias && !p.w->insertAlias(*alias, creator.str())) {
-      throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
-    }
-    sendCreationEvents(p, room, creator, creator_join, params, alias);
-    for (const auto& [target, content] : invites) {
-      persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
-    }
-    p.commit();
-    afterCommit(room.room_id, p);
+  auto batch = pipeline_.create(room);
+  // Claimed inside the room's transaction: of two concurrent creations with one alias, the
+  // second gets M_ROOM_IN_USE and leaves no room behind (the check above is only a fast path).
+  if (alias && !batch.writer().insertAlias(*alias, creator.str())) {
+    throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
   }
-  std::vector<std::string> notify = {creator.str()};
+  sendCreationEvents(batch, creator, creator_join, params, alias);
   for (const auto& [target, content] : invites) {
-    notify.push_back(target.str());
+    batch.appendLocal(EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
   }
-  notifier_.notifyUsers(notify);
+  batch.commit();
   return room.room_id;
 }
 

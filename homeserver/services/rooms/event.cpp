@@ -10,9 +10,6 @@ using core::MatrixError;
 
 namespace {
 
-constexpr RoomVersionRules kV10{"10", false, false};
-constexpr RoomVersionRules kV11{"11", true, true};
-
 constexpr size_t kMaxIdBytes = 255;  // type, state_key, sender, room_id and event_id alike
 constexpr size_t kMaxPrevEvents = 20;
 constexpr size_t kMaxAuthEvents = 10;
@@ -149,16 +146,6 @@ void fillFields(Event& e, const json::Value& pdu, const ParseOptions& options) {
 }
 
 }  // namespace
-
-const RoomVersionRules* findRoomVersion(std::string_view version) {
-  if (version == kV10.id) {
-    return &kV10;
-  }
-  if (version == kV11.id) {
-    return &kV11;
-  }
-  return nullptr;
-}
 
 const json::Value& Event::content() const { return (*json)["content"]; }
 

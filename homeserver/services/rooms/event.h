@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "homeserver/core/json.h"
+#include "homeserver/services/rooms/room_version.h"
 
 namespace hs::rooms {
 
@@ -22,16 +23,6 @@ inline constexpr std::string_view kJoinRules = "m.room.join_rules";
 inline constexpr std::string_view kPowerLevels = "m.room.power_levels";
 inline constexpr std::string_view kThirdPartyInvite = "m.room.third_party_invite";
 inline constexpr std::string_view kRedaction = "m.room.redaction";
-
-// What differs between the room versions this server speaks.
-struct RoomVersionRules {
-  std::string_view id;
-  bool creator_is_sender;   // v11: m.room.create lost content.creator
-  bool redacts_in_content;  // v11: m.room.redaction carries content.redacts
-};
-
-// nullptr when the version is not one we implement (only "10" and "11").
-const RoomVersionRules* findRoomVersion(std::string_view version);
 
 struct Event {
   std::string event_id;

@@ -99,6 +99,13 @@ struct RoomSummary {
   std::vector<std::string> heroes;
 };
 
+// The open transaction of a RoomWriter, opaque to the services: writes that must commit with
+// the events (InTransactionWriter) are implemented in db/, which knows what it is.
+class TransactionHandle {
+ public:
+  virtual ~TransactionHandle() = default;
+};
+
 // One transaction holding the room's write lock until commit or destruction (rollback):
 // events of one room are appended one at a time, so prev_events are always the room's
 // forward extremities.
@@ -129,6 +136,7 @@ class RoomWriter {
   // Adds an alias of this room in the same transaction (createRoom's room_alias_name); false
   // when it is taken, including by a concurrent transaction that commits first.
   virtual bool insertAlias(const std::string& alias, const std::string& creator) = 0;
+  virtual TransactionHandle& transaction() = 0;
   virtual void commit() = 0;
 };
 
