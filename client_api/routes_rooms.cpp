@@ -22,6 +22,7 @@ void addRoomRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/rooms/:roomId/invite", tok, h(postInvite));
   t.addClient(Method::Post, "/rooms/:roomId/leave", tok, h(postLeave));
   t.addClient(Method::Post, "/rooms/:roomId/forget", tok, h(postForget));
+  t.addClient(Method::Post, "/rooms/:roomId/upgrade", tok, h(postRoomUpgrade));
   t.addClient(Method::Post, "/rooms/:roomId/kick", tok, change("leave"));
   t.addClient(Method::Post, "/rooms/:roomId/ban", tok, change("ban"));
   t.addClient(Method::Post, "/rooms/:roomId/unban", tok, change("unban"));

@@ -14,7 +14,18 @@ std::string select(const std::string& rest) {
   return std::string("SELECT ") + kStoredEventColumns + " FROM events e " + rest;
 }
 
-const std::string kEventById = select("WHERE e.event_id = $1");
+// Only timeline events: outliers, rejected and soft-failed events are not the clients' to see.
+const std::string kEventById = select("WHERE e.event_id = $1 AND e.stream_pos IS NOT NULL");
+// Topological order, bounded by the stream positions the viewer may see and by two optional
+// (depth, stream) bounds. The row comparisons use the index (room_id, depth, stream_pos).
+constexpr const char* kTimelineWhere =
+    "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
+    "AND ($4::bigint IS NULL OR (e.depth, e.stream_pos) > ($4::bigint, $5::bigint)) "
+    "AND ($6::bigint IS NULL OR (e.depth, e.stream_pos) <= ($6::bigint, $7::bigint)) ";
+const std::string kTimelineBackwards =
+    select(std::string(kTimelineWhere) + "ORDER BY e.depth DESC, e.stream_pos DESC LIMIT $8");
+const std::string kTimelineForwards =
+    select(std::string(kTimelineWhere) + "ORDER BY e.depth ASC, e.stream_pos ASC LIMIT $8");
 const std::string kCurrentState =
     select("JOIN room_state s ON s.event_nid = e.event_nid WHERE s.room_id = $1 ORDER BY e.stream_pos");
 const std::string kStateEvent = select(
@@ -30,7 +41,8 @@ const std::string kStateChanged = select(
     "JOIN room_state s ON s.event_nid = e.event_nid "
     "WHERE s.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 ORDER BY e.stream_pos");
 // Relations count only within the parent's room: anyone can point m.relates_to of an event in
-// their own room at any event id.
+// their own room at any event id. Only timeline events count (a stream position): outliers,
+// rejected and soft-failed events are nobody's to see.
 constexpr const char* kSameRoomAsParent =
     "e.room_id = (SELECT p.room_id FROM events p WHERE p.event_id = e.relates_to)";
 const std::string kRelationsWhere =
@@ -63,7 +75,8 @@ constexpr const char* kForget =
     "UPDATE room_members SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2";
 const std::string kAnnotationCounts =
     "SELECT e.relates_to, e.rel_key, count(*) FROM events e WHERE e.relates_to = ANY($1::text[]) "
-    "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' AND " +
+    "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' "
+    "AND e.stream_pos IS NOT NULL AND " +
     std::string(kSameRoomAsParent) +
     " GROUP BY e.relates_to, e.rel_key ORDER BY e.relates_to, count(*) DESC, e.rel_key";
 
@@ -72,7 +85,8 @@ const std::string kLatestEdits =
     std::string("SELECT DISTINCT ON (e.relates_to) ") + kStoredEventColumns +
     ", e.relates_to FROM events e JOIN events p ON p.event_id = e.relates_to "
     "WHERE e.relates_to = ANY($1::text[]) AND e.rel_type = 'm.replace' AND e.redacted_by IS NULL "
-    "AND e.sender = p.sender AND e.room_id = p.room_id ORDER BY e.relates_to, e.stream_pos DESC";
+    "AND e.sender = p.sender AND e.room_id = p.room_id AND e.stream_pos IS NOT NULL "
+    "ORDER BY e.relates_to, e.stream_pos DESC";
 
 Member memberFromRow(const pqxx::row& r) {
   return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
@@ -160,6 +174,23 @@ std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int
                                      from_excl, to_incl, static_cast<int64_t>(limit)));
 }
 
+std::vector<StoredEvent> PgRoomStore::timeline(const rooms::TimelineQuery& q) {
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  std::optional<int64_t> after_depth, after_stream, upto_depth, upto_stream;
+  if (q.after) {
+    after_depth = q.after->depth;
+    after_stream = q.after->stream;
+  }
+  if (q.upto) {
+    upto_depth = q.upto->depth;
+    upto_stream = q.upto->stream;
+  }
+  return storedEvents(tx.exec_params(q.backwards ? kTimelineBackwards : kTimelineForwards, q.room_id,
+                                     q.min_stream_excl, q.max_stream_incl, after_depth, after_stream,
+                                     upto_depth, upto_stream, static_cast<int64_t>(q.limit)));
+}
+
 std::vector<StoredEvent> PgRoomStore::stateChangedBetween(const std::string& room_id,
                                                           int64_t from_excl, int64_t to_incl) {
   auto lease = pool_.acquire();
@@ -215,7 +246,7 @@ std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
   ReadTx tx(lease.get());
   std::vector<std::pair<std::string, StoredEvent>> out;
   for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids))) {
-    out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
+    out.emplace_back(row[kStoredEventColumnCount].as<std::string>(), storedEventFromRow(row));
   }
   return out;
 }

@@ -23,6 +23,7 @@ std::string digest(const EVP_MD* md, std::string_view data) {
 
 std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
 std::string md5(std::string_view data) { return digest(EVP_md5(), data); }
+std::string sha1(std::string_view data) { return digest(EVP_sha1(), data); }
 
 std::string toHex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -81,7 +81,9 @@ std::optional<std::string_view> stringMember(const json::Value& obj, std::string
 std::string_view domainOf(std::string_view id);
 // "@local:server" with a valid server name, at most 255 bytes.
 bool isValidUserId(std::string_view id);
-// The room creator: content.creator in v10, the create event's sender in v11.
+// Room v12: the ID of the create event a room ID names ("!" -> "$").
+std::string createEventIdForRoom(std::string_view room_id);
+// The room creator: content.creator before v11, the create event's sender from v11.
 std::string_view roomCreator(const Event& create, const RoomVersionRules& rules);
 
 }  // namespace hs::rooms

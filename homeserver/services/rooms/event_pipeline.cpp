@@ -14,25 +14,16 @@ using core::MatrixError;
 
 namespace {
 constexpr size_t kMaxPduBytes = 65536;
-
-StateLookup lookupInList(const std::vector<Event>& events) {
-  return [&events](const std::string& type, const std::string& key) -> const Event* {
-    for (const auto& e : events) {
-      if (e.type == type && e.state_key == key) {
-        return &e;
-      }
-    }
-    return nullptr;
-  };
-}
 }  // namespace
 
 EventPipeline::EventPipeline(const config::Config& config, RoomStore& store,
                              streams::StreamTracker& stream, streams::Notifier& notifier,
                              const core::SigningKey& key, const core::Clock& clock,
+                             ServerKeyLookup* keys,
                              std::vector<InTransactionWriter> in_transaction_writers)
     : config_(config), store_(store), stream_(stream), notifier_(notifier), key_(key),
-      clock_(clock), in_transaction_writers_(std::move(in_transaction_writers)), facts_(store) {}
+      clock_(clock), keys_(keys), in_transaction_writers_(std::move(in_transaction_writers)),
+      facts_(store) {}
 
 EventPipeline::Batch EventPipeline::open(const std::string& room_id) {
   auto writer = store_.writer(room_id);
@@ -43,11 +34,25 @@ EventPipeline::Batch EventPipeline::open(const std::string& room_id) {
   return Batch(*this, std::move(writer), std::move(*room));
 }
 
-EventPipeline::Batch EventPipeline::create(const RoomInfo& room) {
+EventPipeline::Batch EventPipeline::insert(const RoomInfo& room) {
   auto writer = store_.writer(room.room_id);
   writer->insertRoom(room, clock_.nowMs());
   writer->lockRoom();
   return Batch(*this, std::move(writer), room);
+}
+
+EventPipeline::Batch EventPipeline::create(RoomInfo room, const EventDraft& create) {
+  const std::vector<Event> none;
+  const std::vector<std::pair<std::string, int64_t>> no_extremities;
+  NewEvent n = buildEvent(create, BuildContext{room, none, no_extremities, config_.server_name, key_,
+                                               clock_.nowMs()});
+  room.room_id = n.event.room_id;  // room v12: the create event's ID, with "!"
+  auto writer = store_.writer(room.room_id);
+  writer->insertRoom(room, clock_.nowMs());
+  writer->lockRoom();
+  Batch batch(*this, std::move(writer), std::move(room));
+  batch.appendBuilt(std::move(n), none, std::nullopt, create.content_json);
+  return batch;
 }
 
 EventPipeline::Batch::Batch(EventPipeline& pipeline, std::unique_ptr<RoomWriter> writer, RoomInfo room)
@@ -64,11 +69,30 @@ const StoredEvent& EventPipeline::Batch::appendLocal(const EventDraft& draft,
   if (content.HasParseError() || !content.IsObject()) {
     throw MatrixError(ErrCode::BadJson, "Event content must be a JSON object");
   }
-  const auto keys = authKeysFor(draft.type, draft.state_key, draft.sender, content);
+  const RoomVersionRules& rules = *findRoomVersion(room_.room_version);
+  auto keys = authKeysFor(draft.type, draft.state_key, draft.sender, content, rules);
+  if (rules.room_id_is_create_hash) {
+    keys.emplace_back(std::string(kCreate), "");  // read for the auth check, never cited
+  }
   const std::vector<Event> auth_state = writer_->stateEvents(keys);
   const auto extremities = writer_->extremities();
+  std::vector<Event> prev_events;  // rooms v1 and v2 cite them with their hashes
+  if (rules.event_format == EventFormat::kV1) {
+    std::vector<std::string> ids;
+    for (const auto& [id, depth] : extremities) {
+      ids.push_back(id);
+    }
+    prev_events = writer_->events(ids);
+  }
   NewEvent n = buildEvent(draft, BuildContext{room_, auth_state, extremities, p.config_.server_name,
-                                              p.key_, p.clock_.nowMs()});
+                                              p.key_, p.clock_.nowMs(), &prev_events});
+  return appendBuilt(std::move(n), auth_state, txn, draft.content_json);
+}
+
+const StoredEvent& EventPipeline::Batch::appendBuilt(NewEvent n, const std::vector<Event>& auth_state,
+                                                     const std::optional<LocalTxn>& txn,
+                                                     const std::string& content_json) {
+  EventPipeline& p = *pipeline_;
   if (n.pdu_json.size() > kMaxPduBytes) {
     throw MatrixError(ErrCode::TooLarge, "Event is larger than 65536 bytes");
   }
@@ -83,14 +107,29 @@ const StoredEvent& EventPipeline::Batch::appendLocal(const EventDraft& draft,
     n.txn_key = txn->key;
   }
   positions_.push_back(std::make_unique<streams::StreamTracker::Reservation>(p.stream_));
-  StoredEvent stored = writer_->persist(n, positions_.back()->position());
-  state_changed_ = state_changed_ || n.event.isState();
+  Placement placement;
+  placement.stream_pos = positions_.back()->position();
+  placement.state_before = writer_->currentGroup();
+  placement.extremity = true;
+  // buildEvent cites at most 20 extremities: with more, the current state must be resolved.
+  placement.advances_current = n.event.prev_events.size() == writer_->extremities().size();
+  StoredEvent stored = writer_->persist(n, placement);
+  if (placement.advances_current) {
+    state_changed_ = state_changed_ || n.event.isState();
+  } else {
+    state_changed_ = resolveCurrentState(*placement.stream_pos) || state_changed_;
+  }
   if (n.event.redacts) {
     applyRedaction(n.event);
   }
   events_.push_back(PersistedEvent{std::move(stored), std::move(n.event), EventOrigin::kLocal, true});
-  contents_.push_back(draft.content_json);
+  contents_.push_back(content_json);
   return events_.back().stored;
+}
+
+void EventPipeline::Batch::record(StoredEvent stored, Event event, EventOrigin origin, bool in_timeline) {
+  contents_.push_back(in_timeline ? json::toString(event.content()) : std::string());
+  events_.push_back(PersistedEvent{std::move(stored), std::move(event), origin, in_timeline});
 }
 
 // Applies a redaction whose target is in this room (ALGORITHMS §21): when the redaction's
@@ -118,6 +157,15 @@ void EventPipeline::Batch::applyRedaction(const Event& redaction) {
   redacted.AddMember("event_id", json::Value(target->event_id.c_str(), redacted.GetAllocator()),
                      redacted.GetAllocator());
   writer_->markRedacted(target->event_id, redaction.event_id, clientJsonOf(redacted));
+}
+
+// A redaction that arrived before its target is applied once the target is in the timeline.
+void EventPipeline::Batch::applyPendingRedactions(const Event& target) {
+  for (const auto& [redaction_id, sender] : writer_->redactionsOf(target.event_id)) {
+    if (auto redaction = writer_->event(redaction_id)) {
+      applyRedaction(*redaction);
+    }
+  }
 }
 
 void EventPipeline::Batch::commit() {

@@ -78,6 +78,10 @@ class RoomService {
   void setMembership(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
                      const std::string& membership, const std::optional<std::string>& reason);
   void forget(const core::UserId& user, const std::string& room_id);
+  // POST /rooms/{roomId}/upgrade: the replacement room's ID.
+  std::string upgradeRoom(const core::UserId& user, const std::string& room_id,
+                          const std::string& new_version,
+                          const std::vector<std::string>& additional_creators);
   // Re-sends the user's join event, with their current profile, in every joined room.
   void refreshProfile(const core::UserId& user);
 
@@ -94,6 +98,16 @@ class RoomService {
                             bool with_profile);
   void checkRedactionAllowed(RoomWriter& w, const RoomInfo& room, const core::UserId& sender,
                              const std::string& target_id);
+  // room_upgrade.cpp
+  struct UpgradeSource {
+    RoomInfo room;
+    std::vector<Event> state;  // create, the user's membership, the transferable state
+    std::string last_event;
+  };
+  UpgradeSource readUpgradeSource(const core::UserId& user, const std::string& room_id);
+  static std::string upgradeCreationContent(const UpgradeSource& old, const RoomVersionRules& target,
+                                            const std::vector<std::string>& additional_creators);
+  void closeOldRoom(const core::UserId& user, const UpgradeSource& old, const std::string& replacement);
   void sendCreationEvents(EventPipeline::Batch& batch, const core::UserId& creator,
                           const std::string& creator_join, const CreateRoomParams& params,
                           const std::optional<std::string>& alias);
