@@ -240,7 +240,7 @@ void Connection::answer(Response res, const RouteNote& note, const std::string& 
   answered_ = true;
   AccessEntry entry;
   entry.request_id = req_ ? req_->request_id : newRequestId();
-  entry.method = req_ ? req_->method : "-";
+  entry.method = req_ ? req_->method : parser_.head().method.empty() ? "-" : parser_.head().method;
   entry.route = note.route;
   entry.user = note.user;
   entry.status = res.status;
@@ -257,9 +257,8 @@ void Connection::refuse(int status, const std::string& message) {
   if (!req_) {
     req_start_ = Clock::now();
   }
-  const std::string route = req_ ? req_->route : "(framing)";
-  answer(serverErrorResponse(status, message), RouteNote{route.empty() ? "(framing)" : route, "-", 0},
-         message);
+  const std::string route = req_ && !req_->route.empty() ? req_->route : "(framing)";
+  answer(serverErrorResponse(status, message), RouteNote{route, "-", 0}, message);
   startClosing(Clock::now());
 }
 
