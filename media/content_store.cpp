@@ -12,6 +12,12 @@
 #include <thread>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "homeserver/core/matrix_error.h"
 #include "media/content_digest.h"
 
 namespace hs::media {
@@ -34,8 +40,16 @@ void hashInPieces(std::string_view bytes, ContentDigest& digest) {
   }
 }
 
+// A full disk (or a quota, or a file size limit) is the operator's to fix and the client's to
+// be told plainly: 507 Insufficient Storage. Other failures stay internal errors (500).
 [[noreturn]] void throwErrno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
+  const int err = errno;
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
+    spdlog::error("media store full: {}: {}", what, std::strerror(err));
+    throw core::MatrixError(core::ErrCode::Unknown,
+                            "The server's media storage is full: the file could not be saved", 507);
+  }
+  throw std::system_error(err, std::generic_category(), what);
 }
 
 // Closes a file descriptor at scope exit.

@@ -2,6 +2,8 @@
 // Route lookup, authentication, limits, CORS, metrics and the one place that turns
 // exceptions into Matrix error responses.
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "homeserver/core/matrix_error.h"
@@ -21,6 +23,10 @@ Response errorResponse(const core::MatrixError& e);
 // The token from `Authorization: Bearer` or else the deprecated `access_token` query param.
 std::optional<std::string> accessTokenOf(const Request& req);
 
+// Recognizes infrastructure failures that have a Matrix answer (the database being down is a
+// 503, not a 500) without http knowing the library that threw them; nullopt for the rest.
+using ErrorTranslator = std::function<std::optional<core::MatrixError>(const std::exception&)>;
+
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
@@ -31,6 +37,7 @@ class Dispatcher {
   Response handle(Request& req) noexcept;
   // Adds the CORS headers every client API response carries.
   static void addCors(Response& res);
+  void setErrorTranslator(ErrorTranslator translate) { translate_ = std::move(translate); }
 
  private:
   Response route(Request& req, std::string& user_for_log);
@@ -38,6 +45,7 @@ class Dispatcher {
   Authenticator& auth_;
   Metrics& metrics_;
   int64_t max_json_body_;
+  ErrorTranslator translate_;
 };
 
 }  // namespace hs::http
