@@ -123,7 +123,8 @@ TEST_F(HostileParams, NulInFilterId) {
 TEST_F(HostileParams, OtherControlCharactersToo) {
   const std::string state = kRooms + enc(room_) + "/state/";
   for (const char* c : {"%01", "%09", "%0A", "%0D", "%1F", "%7F"}) {
-    EXPECT_MATRIX_ERROR(s().put(state + "x.y" + c + "/", "{}", owner_.token), 400, "M_INVALID_PARAM") << c;
+    SCOPED_TRACE(c);
+    EXPECT_MATRIX_ERROR(s().put(state + "x.y" + c + "/", "{}", owner_.token), 400, "M_INVALID_PARAM");
   }
   EXPECT_MATRIX_ERROR(s().get(kRooms + enc(room_) + "/messages?dir=b%01", owner_.token), 400,
                       "M_INVALID_PARAM");

@@ -43,6 +43,8 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=
   -DCMAKE_CXX_COMPILER=clang++ -DPARLEY_FUZZ=ON -DPARLEY_TESTS=OFF -DPARLEY_BENCH=OFF >/dev/null
 cmake --build "$build_dir" -j"${PARLEY_FUZZ_JOBS:-2}" --target "${targets[@]}"
 
+# Every UBSan report is fatal except the one RapidJSON 1.1.0 issue in tests/fuzz/ubsan.supp.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tests/fuzz/ubsan.supp"
 failed=0
 for t in "${targets[@]}"; do
   bin="$build_dir/tests/fuzz/$t"
