@@ -2,8 +2,12 @@
 // whatever the input) feeding the document through a guard that refuses nesting deeper than
 // kMaxDepth and, for client input, strings PostgreSQL cannot store.
 #include <rapidjson/error/en.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
 #include <rapidjson/memorystream.h>
-#include <rapidjson/encodedstream.h>
 #include <rapidjson/reader.h>
 
 #include "homeserver/core/json.h"
@@ -15,10 +19,13 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
+// Numbers come as text and are converted here (GuardedHandler::number): RapidJSON 1.1.0's
+// full-precision conversion has undefined behaviour for inputs like "0e94" (the fuzzer found
+// it: clz of zero), and strtod is correctly rounded anyway.
 constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
+                                 rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
 
-enum class Refusal { kNone, kTooDeep, kNul, kLoneSurrogate };
+enum class Refusal { kNone, kTooDeep, kNul, kLoneSurrogate, kNumberTooBig };
 
 // A lone UTF-16 surrogate escape decodes to the bytes ED A0..BF xx (CESU-8), which is not
 // UTF-8. Raw bytes like that never get here: kParseValidateEncodingFlag refuses them.
@@ -44,7 +51,7 @@ class GuardedHandler {
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return number(std::string_view(s, n)); }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
     return acceptable(s, n) && doc_.String(s, n, copy);
   }
@@ -64,6 +71,27 @@ class GuardedHandler {
 
  private:
   bool enter() { return ++depth_ <= kMaxDepth || refuse(Refusal::kTooDeep); }
+  // As RapidJSON types numbers: integers that fit 64 bits as such, everything else a double.
+  bool number(std::string_view text) {
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      if (text.front() == '-') {
+        int64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc() && end == text.data() + text.size()) {
+          return doc_.Int64(v);
+        }
+      } else {
+        uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc() && end == text.data() + text.size()) {
+          return doc_.Uint64(v);
+        }
+      }
+    }
+    const std::string copy(text);  // strtod needs a terminator; the C locale is never changed
+    const double d = std::strtod(copy.c_str(), nullptr);
+    return std::isfinite(d) ? doc_.Double(d) : refuse(Refusal::kNumberTooBig);
+  }
   bool acceptable(const char* s, rapidjson::SizeType n) {
     if (refuse_nul_ && std::char_traits<char>::find(s, n, '\0') != nullptr) {
       return refuse(Refusal::kNul);
@@ -86,12 +114,19 @@ struct Outcome {
   bool ok() const { return !result.IsError(); }
 };
 
+// The reader reads a MemoryStream directly: RapidJSON's EncodedInputStream for it skips any
+// leading 0xEF, 0xBB and 0xBF bytes, each on its own, so "\xBB{}" parsed as {} (json_fuzz).
+// A NUL byte is where a MemoryStream says the text ends, so "{}\0junk" would parse as {}: no
+// JSON text contains one (inside strings they must be escaped), so it is refused up front.
 Outcome parseInto(Document& doc, std::string_view text, bool refuse_nul) {
   Outcome out;
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    out.result.Set(rapidjson::kParseErrorValueInvalid, nul);
+    return out;
+  }
   auto generate = [&](Document& target) {
     GuardedHandler handler(target, refuse_nul);
-    rapidjson::MemoryStream bytes(text.data(), text.size());
-    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+    rapidjson::MemoryStream in(text.data(), text.size());
     rapidjson::Reader reader;
     out.result = reader.Parse<kParseFlags>(in, handler);
     out.refusal = handler.refusal();
@@ -110,6 +145,8 @@ Outcome parseInto(Document& doc, std::string_view text, bool refuse_nul) {
       throw MatrixError(ErrCode::BadJson, "JSON strings must not contain NUL (\\u0000)");
     case Refusal::kLoneSurrogate:
       throw MatrixError(ErrCode::BadJson, "JSON strings must not contain lone UTF-16 surrogates");
+    case Refusal::kNumberTooBig:
+      throw MatrixError(ErrCode::NotJson, "Content not JSON: Number too big to be stored in double.");
     case Refusal::kNone:
       break;
   }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "homeserver/core/canonical_json.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
@@ -80,6 +82,41 @@ TEST(JsonParse, InvalidJsonAndUtf8AreNotJson) {
   EXPECT_EQ(errorOf("\"\xff\""), ErrCode::NotJson);
   EXPECT_EQ(errorOf("\"\xed\xa0\x80\""), ErrCode::NotJson);  // a raw CESU-8 surrogate
   EXPECT_EQ(errorOf("1 2"), ErrCode::NotJson);
+  // What RapidJSON's stream helpers let through (json_fuzz): stray BOM bytes and NUL as the end.
+  EXPECT_EQ(errorOf("\xbb{}"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf("\xef\xbb\xbf{}"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf(std::string_view("{}\0junk", 7)), ErrCode::NotJson);
+  EXPECT_EQ(errorOf(std::string_view("[\"a\0\"]", 6)), ErrCode::NotJson);
+  EXPECT_FALSE(tryParse(std::string_view("{}\0", 3)).has_value());
+}
+
+// Numbers are converted by strtod (RapidJSON 1.1.0's full-precision path has undefined
+// behaviour on "0e94", found by json_fuzz), typed as RapidJSON types them.
+TEST(JsonParse, Numbers) {
+  const Document doc = parseValue(
+      "[0e94, 0.1, -0, 5, -5, 9223372036854775807, -9223372036854775808, 18446744073709551615, "
+      "18446744073709551616, -9223372036854775809, 1e-400, 1.5e300, 4294967296]");
+  EXPECT_TRUE(doc[0].IsDouble());
+  EXPECT_EQ(doc[0].GetDouble(), 0.0);
+  EXPECT_EQ(doc[1].GetDouble(), 0.1);
+  EXPECT_TRUE(doc[2].IsInt() && doc[2].GetInt() == 0);
+  EXPECT_TRUE(doc[3].IsInt() && doc[3].IsUint() && doc[3].GetInt64() == 5);
+  EXPECT_TRUE(doc[4].IsInt() && !doc[4].IsUint() && doc[4].GetInt() == -5);
+  EXPECT_TRUE(doc[5].IsInt64() && doc[5].GetInt64() == INT64_MAX);
+  EXPECT_TRUE(doc[6].IsInt64() && doc[6].GetInt64() == INT64_MIN);
+  EXPECT_TRUE(doc[7].IsUint64() && !doc[7].IsInt64() && doc[7].GetUint64() == UINT64_MAX);
+  EXPECT_TRUE(doc[8].IsDouble());
+  EXPECT_TRUE(doc[9].IsDouble());
+  EXPECT_EQ(doc[10].GetDouble(), 0.0);
+  EXPECT_EQ(doc[11].GetDouble(), 1.5e300);
+  EXPECT_TRUE(doc[12].IsInt64() && !doc[12].IsInt());
+  EXPECT_EQ(toString(doc), "[0.0,0.1,0,5,-5,9223372036854775807,-9223372036854775808,18446744073709551615,"
+                           "18446744073709553000.0,-9223372036854776000.0,0.0,1.5e300,4294967296]");
+  EXPECT_EQ(errorOf("[1e400]"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf("[9e308]"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf("[1" + std::string(400, '0') + "]"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf("[01]"), ErrCode::NotJson);
+  EXPECT_EQ(errorOf("[1.]"), ErrCode::NotJson);
 }
 
 TEST(JsonParse, ObjectBodies) {
