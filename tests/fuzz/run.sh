@@ -2,10 +2,11 @@
 # Builds the libFuzzer targets (clang, AddressSanitizer + UndefinedBehaviorSanitizer) in a
 # build folder of their own and runs them.
 #
-#   tests/fuzz/run.sh [--seconds N | --budget N] [--build-dir DIR] [target...]
+#   tests/fuzz/run.sh [--seconds N | --budget N] [--runs N] [--build-dir DIR] [target...]
 #
 #   --seconds N   fuzz each target for N seconds (default 60)
 #   --budget N    fuzz for N seconds in total, split evenly between the targets (./test.sh: 60)
+#   --runs N      stop each target after N executions instead (--seconds still caps the time)
 #   --build-dir   default build-fuzz
 #   target        e.g. json_fuzz; default every tests/fuzz/*_fuzz.cpp
 #
@@ -14,20 +15,23 @@
 # from a scratch corpus seeded with both. A crash, leak, timeout or sanitizer report fails
 # the run and leaves the input in DIR/artifacts/<target>/: once its cause is fixed, copy it
 # into tests/fuzz/regressions/<target>/ so it is replayed forever. Prints executions per
-# target. A long run at low priority: nice -n 19 tests/fuzz/run.sh --seconds 3600
+# target. A long run at low priority:
+#   nice -n 19 tests/fuzz/run.sh --runs 10000000 --seconds 14400
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=60
 budget=""
+runs=()
 build_dir=build-fuzz
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --budget) budget=$2; shift 2 ;;
+    --runs) runs=(-runs="$2"); shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -60,10 +64,11 @@ for t in "${targets[@]}"; do
   if [ ${#kept[@]} -gt 0 ] && ! "$bin" -timeout=10 "${kept[@]}" > "$log" 2>&1; then
     echo "FAIL fuzz $t: a kept input fails"; tail -40 "$log"; failed=1; continue
   fi
-  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if "$bin" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$scratch" "$seeds" "$regressions" >> "$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    echo "PASS fuzz $t: ${execs:-?} executions in ${seconds}s, ${#kept[@]} kept inputs replayed"
+    elapsed=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    echo "PASS fuzz $t: ${execs:-?} executions in ${elapsed:-$seconds}s, ${#kept[@]} kept inputs replayed"
   else
     echo "FAIL fuzz $t: see $log and $artifacts/"; grep -A30 -m1 'ERROR\|==ERROR\|deadly signal\|runtime error' "$log" | head -40
     failed=1
