@@ -108,6 +108,7 @@ class App {
   ~App();
   void start();
   int clientPort() const;  // the bound port (the config may say 0)
+  int metricsPort() const;  // 0 when listeners.metrics is not configured
   void stop();
   const config::Config& config() const { return config_; }
 
@@ -168,6 +169,9 @@ class App {
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<core::ThreadPool> workers_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<http::RouteTable> metrics_routes_;
+  std::unique_ptr<http::Dispatcher> metrics_dispatcher_;
+  std::unique_ptr<http::HttpServer> metrics_server_;
 };
 
 }  // namespace hs
