@@ -1,7 +1,7 @@
 # Shared by run.sh, test.sh and bench/run.sh: packages, build, a private PostgreSQL.
 # Source it; it defines functions only.
 
-PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpistache-dev libpqxx-dev rapidjson-dev
+PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql
   libvips-dev)
 PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd openssl nodejs)

@@ -1,5 +1,5 @@
 #pragma once
-// The server's own request and response types: handlers never see Pistache.
+// The server's own request and response types: handlers never see the HTTP layer's insides.
 #include <cstdint>
 #include <functional>
 #include <map>
