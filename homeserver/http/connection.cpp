@@ -284,6 +284,10 @@ bool Connection::tick(Clock::time_point now) {
     deadline_ = std::max(deadline_, now + ctx_.options.idle_timeout);  // still answering
     return false;
   }
+  if (phase_ == Phase::Body && read_paused_) {
+    deadline_ = now + ctx_.options.body_timeout;  // we are the slow side, not the client
+    return false;
+  }
   if (now < deadline_) {
     return false;
   }
