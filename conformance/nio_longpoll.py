@@ -6,8 +6,9 @@ seconds (default 120) with no sync error.
 bob registers and creates a room; alice registers, joins it and runs sync_forever with a 30 s
 long-poll. bob sends a numbered message every few seconds, with one silence of 35 s in the
 middle, so that alice's /sync is also answered by its timeout (an empty 200 after 30 s, which
-the old HTTP layer turned into a 408 after 10 s). Checks: every message arrives, promptly; no
-sync ended in an error; one sync was held for the whole 30 s and answered 200.
+the old HTTP layer turned into a 408 after 10 s). Checks: every message arrives, promptly (half
+within 1 s, all within 10 s); no sync ended in an error; one sync was held for the whole 30 s
+and answered 200.
 
 Prints one line per step and 'N passed, M failed'; exits 1 on any failure.
 Usage: nio_longpoll.py BASE_URL [DURATION_SECONDS]"""
@@ -24,7 +25,11 @@ from steps import step, describe, need, call, finish
 SYNC_TIMEOUT_MS = 30000
 SILENCE = (10, 45)      # seconds into the run with no message: alice's /sync times out
 SEND_EVERY = 4          # seconds between messages otherwise
-MAX_DELIVERY_S = 3.0    # send to arrival in alice's sync
+# Send to arrival in alice's sync: typically tens of milliseconds. The bound for every message
+# leaves room for a machine busy with the other scenarios (this one runs beside them); the
+# median's does not.
+MAX_DELIVERY_S = 10.0
+MEDIAN_DELIVERY_S = 1.0
 
 
 def client(base_url, name):
@@ -110,9 +115,11 @@ async def run(base_url, duration):
         missing = [b for b in sent if b not in listener.arrived]
         step("messages received for the whole run", sent and not missing,
              f"{len(sent)} sent, missing {missing[:5]}")
-        late = {b: round(listener.arrived[b] - t, 2) for b, t in sent.items()
-                if b in listener.arrived and listener.arrived[b] - t > MAX_DELIVERY_S}
-        step("every message arrived within 3 s", not missing and not late, f"late: {late}")
+        delays = sorted(listener.arrived[b] - t for b, t in sent.items() if b in listener.arrived)
+        median = delays[len(delays) // 2] if delays else None
+        step("every message arrived within 10 s, half of them within 1 s",
+             not missing and delays and delays[-1] <= MAX_DELIVERY_S and median <= MEDIAN_DELIVERY_S,
+             f"median {median}, slowest {delays[-1] if delays else None} s")
         step("no sync ended in an error", not listener.errors, "; ".join(listener.errors[:3]))
         quiet = listener.longest_quiet_sync()
         step("a quiet sync was held for its 30 s and answered 200", 29 <= quiet <= 40,
