@@ -37,11 +37,16 @@ struct StreamStart {
   Response response;  // when there is no sink
 };
 
+// Recognizes infrastructure failures that have a Matrix answer (the database being down is a
+// 503, not a 500) without http knowing the library that threw them; nullopt for the rest.
+using ErrorTranslator = std::function<std::optional<core::MatrixError>(const std::exception&)>;
+
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
-             int64_t max_json_body)
-      : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body) {}
+             int64_t max_json_body, ErrorTranslator translate = {})
+      : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body),
+        translate_(std::move(translate)) {}
 
   // Never throws. A deferred response has been or will be sent through req.responder. The
   // server logs and counts each response when it is sent (see access_log.h).
@@ -65,6 +70,7 @@ class Dispatcher {
   Authenticator& auth_;
   Metrics& metrics_;  // unused since responses are counted when sent (access_log.h)
   int64_t max_json_body_;
+  ErrorTranslator translate_;
 };
 
 }  // namespace hs::http

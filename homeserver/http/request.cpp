@@ -17,7 +17,31 @@ int hexValue(char c) {
   }
   return -1;
 }
+
+bool hasControl(const std::string& s, bool allow_whitespace) {
+  return std::any_of(s.begin(), s.end(), [allow_whitespace](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (allow_whitespace && (c == '\t' || c == '\n' || c == '\r')) {
+      return false;
+    }
+    return u < 0x20 || u == 0x7f;
+  });
+}
 }  // namespace
+
+std::optional<std::string> paramWithControlCharacter(const Request& req) {
+  for (const auto& [name, value] : req.path_params) {
+    if (hasControl(value, false)) {
+      return name;
+    }
+  }
+  for (const auto& [name, value] : req.query) {
+    if (hasControl(name, false) || hasControl(value, true)) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> percentDecode(const std::string& in) {
   std::string out;

@@ -99,4 +99,11 @@ std::optional<std::string> percentDecode(const std::string& in);
 std::optional<std::string> queryDecode(const std::string& in);
 std::map<std::string, std::string> parseQueryString(const std::string& raw);
 
+// The name of the first decoded path or query parameter holding a control character, checked
+// once for every route before its handler runs: a NUL would otherwise cut an identifier after
+// authorization has judged the whole of it ("m.room.power_levels%00"). Path parameters are
+// identifiers (no C0 or DEL at all); query values may hold JSON (`filter`), so tab, CR and LF
+// pass there.
+std::optional<std::string> paramWithControlCharacter(const Request& req);
+
 }  // namespace hs::http
