@@ -5,7 +5,6 @@
 // or "*" target, lower-case token header names, values without CR, LF or NUL, framing that
 // is either chunked or a length, never both); a chunked body never decodes past its limit
 // and what it hands on adds up to what it counted.
-// Needs homeserver/http/request_parser.cpp and chunked_decoder.cpp in fuzz_deps.
 #include <cstddef>
 #include <cstdint>
 #include <string>
