@@ -1,7 +1,7 @@
 # Shared by run.sh, test.sh and bench/run.sh: packages, build, a private PostgreSQL.
 # Source it; it defines functions only.
 
-PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpistache-dev libpqxx-dev rapidjson-dev
+PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql
   libvips-dev)
 # clang and libclang-rt-14-dev: the libFuzzer targets of tests/fuzz (ASan, UBSan, libFuzzer).

@@ -68,7 +68,7 @@ class Dispatcher {
                    const std::function<Response()>& run) noexcept;
   const RouteTable& routes_;
   Authenticator& auth_;
-  Metrics& metrics_;
+  Metrics& metrics_;  // unused since responses are counted when sent (access_log.h)
   int64_t max_json_body_;
   ErrorTranslator translate_;
 };

@@ -4,8 +4,7 @@
 
 namespace hs::http {
 
-namespace {
-int hexValue(char c) {
+int hexDigitValue(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -18,6 +17,7 @@ int hexValue(char c) {
   return -1;
 }
 
+namespace {
 bool hasControl(const std::string& s, bool allow_whitespace) {
   return std::any_of(s.begin(), s.end(), [allow_whitespace](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -54,8 +54,8 @@ std::optional<std::string> percentDecode(const std::string& in) {
     if (i + 2 >= in.size()) {
       return std::nullopt;
     }
-    const int hi = hexValue(in[i + 1]);
-    const int lo = hexValue(in[i + 2]);
+    const int hi = hexDigitValue(in[i + 1]);
+    const int lo = hexDigitValue(in[i + 2]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

@@ -1,5 +1,5 @@
 #pragma once
-// The server's own request and response types: handlers never see Pistache.
+// The server's own request and response types: handlers never see the HTTP layer's insides.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -92,6 +92,8 @@ struct Request {
   const std::string& pathParam(const std::string& name) const { return path_params.at(name); }
 };
 
+// 0-15 for a hexadecimal digit (either case), -1 for anything else.
+int hexDigitValue(char c);
 // Percent-decoding for path segments; '+' is kept as is.
 std::optional<std::string> percentDecode(const std::string& in);
 // Query keys and values are form-encoded: '+' is a space (matrix-nio 0.20 sends
