@@ -19,6 +19,7 @@
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
+#include "db/unavailable.h"
 #include "homeserver/app/ops_routes.h"
 #include "homeserver/app/social_module.h"
 #include "homeserver/core/clock.h"
@@ -51,7 +52,29 @@ namespace hs {
 namespace {
 constexpr size_t kMaxQueuedRequests = 4096;
 constexpr size_t kMaxQueuedThumbnails = 256;
-constexpr int64_t kHeadersAllowance = 64 * 1024;
+
+http::ServerOptions listenerOptions(const std::string& name, const config::Listener& l,
+                                    const config::Config& c) {
+  http::ServerOptions o;
+  o.name = name;
+  o.bind_address = l.bind_address;
+  o.port = l.port;
+  o.tls_cert_path = l.tls_cert_path;
+  o.tls_key_path = l.tls_key_path;
+  o.reactor_threads = c.http.reactor_threads;
+  // Each route's own limit applies (JSON bodies, uploads); this only bounds them all.
+  o.max_request_size = static_cast<size_t>(std::max(c.media.max_upload_size, c.http.max_json_body));
+  o.head_limits.max_request_line = static_cast<size_t>(c.http.max_request_line_bytes);
+  o.head_limits.max_header_block = static_cast<size_t>(c.http.max_header_bytes);
+  o.header_timeout = std::chrono::milliseconds(c.http.header_timeout_ms);
+  o.body_timeout = std::chrono::milliseconds(c.http.body_timeout_ms);
+  o.handler_timeout = std::chrono::milliseconds(c.http.request_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.http.idle_timeout_ms);
+  o.send_timeout = std::chrono::milliseconds(c.http.send_timeout_ms);
+  o.max_connections = static_cast<size_t>(c.http.max_connections);
+  o.max_connections_per_ip = static_cast<size_t>(c.http.max_connections_per_ip);
+  return o;
+}
 }  // namespace
 
 App::App(config::Config config) : config_(std::move(config)) {
@@ -99,12 +122,15 @@ App::App(config::Config config) : config_(std::move(config)) {
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
+  const auto& messages = config_.rate_limits.messages_per_user;
+  messages_per_user_ = std::make_unique<services::RateLimiter>(*clock_, messages.per_second, messages.burst,
+                                                               config_.rate_limits.enabled);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
                                               *rooms_, *reader_, *clock_, *push_rules_,
                                               *account_data_, *filters_, *presence_, *ephemeral_,
                                               *sync_, *workers_, *directory_, social_->services(),
                                               *device_lists_, *keys_, *cross_signing_, *to_device_,
-                                              *key_backup_});
+                                              *key_backup_, *messages_per_user_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
@@ -112,7 +138,11 @@ App::App(config::Config config) : config_(std::move(config)) {
   media::addMediaRoutes(*routes_, *media_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
-                                                   config_.http.max_json_body);
+                                                   config_.http.max_json_body, db::unavailableError);
+  metrics_routes_ = std::make_unique<http::RouteTable>();
+  addMetricsRoutes(*metrics_routes_, *metrics_);
+  metrics_dispatcher_ = std::make_unique<http::Dispatcher>(*metrics_routes_, *accounts_, *metrics_,
+                                                           config_.http.max_json_body);
 }
 
 // The media repository: rows in PostgreSQL, bytes on disk, thumbnails on their own pool.
@@ -166,6 +196,9 @@ void App::connectServices() {
     }
     return events;
   });
+  presence_->setVisibility([this](const std::string& viewer, const std::string& target) {
+    return !room_store_->usersSharingRoomAmong(viewer, {target}).empty();
+  });
   profiles_->setChangeHook([this](const core::UserId& user) { rooms_->refreshProfile(user); });
   // Joining a direct room adds it to both users' m.direct ({user: [room ids]}).
   rooms_->setDirectRoomHook([this](const std::string& user, const std::string& other,
@@ -201,22 +234,20 @@ void App::connectE2ee() {
 App::~App() { stop(); }
 
 void App::start() {
-  http::ServerOptions o;
-  o.bind_address = config_.client_listener.bind_address;
-  o.port = config_.client_listener.port;
-  o.reactor_threads = config_.http.reactor_threads;
-  // Pistache times the whole request, headers and body: a 50 MiB upload needs ~7 Mbit/s to
-  // land within the default 60 s. Operators with slow uplinks raise http.request_timeout_ms.
-  o.body_timeout = std::chrono::milliseconds(config_.http.request_timeout_ms);
-  // Pistache buffers whole bodies: the largest legitimate one is a media upload.
-  o.max_request_size = static_cast<size_t>(
-      std::max(config_.media.max_upload_size, config_.http.max_json_body) + kHeadersAllowance);
+  const auto o = listenerOptions("client", config_.client_listener, config_);
   server_ = std::make_unique<http::HttpServer>(o, *dispatcher_, *workers_, *metrics_);
   server_->start();
   spdlog::info("parley {} listening on {}:{}", config_.server_name, o.bind_address, clientPort());
+  if (config_.metrics_listener) {
+    const auto m = listenerOptions("metrics", *config_.metrics_listener, config_);
+    metrics_server_ = std::make_unique<http::HttpServer>(m, *metrics_dispatcher_, *workers_, *metrics_);
+    metrics_server_->start();
+    spdlog::info("metrics on {}:{}", m.bind_address, metricsPort());
+  }
 }
 
 int App::clientPort() const { return server_ ? server_->port() : 0; }
+int App::metricsPort() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
 void App::stop() {
   if (notifier_) {
@@ -233,6 +264,10 @@ void App::stop() {
   if (server_) {
     server_->stop(std::chrono::seconds(10));
     server_.reset();
+  }
+  if (metrics_server_) {
+    metrics_server_->stop(std::chrono::seconds(0));
+    metrics_server_.reset();
   }
   if (workers_) {
     workers_->stop();

@@ -24,6 +24,9 @@ namespace hs::accounts {
 class AccountService;
 class ProfileService;
 }  // namespace hs::accounts
+namespace hs::services {
+class RateLimiter;
+}  // namespace hs::services
 namespace hs::rooms {
 class EventPipeline;
 class RoomService;
@@ -106,6 +109,7 @@ class App {
   ~App();
   void start();
   int clientPort() const;  // the bound port (the config may say 0)
+  int metricsPort() const;  // 0 when listeners.metrics is not configured
   void stop();
   const config::Config& config() const { return config_; }
 
@@ -159,6 +163,7 @@ class App {
   std::unique_ptr<e2ee::CrossSigning> cross_signing_;
   std::unique_ptr<e2ee::ToDeviceService> to_device_;
   std::unique_ptr<e2ee::KeyBackupService> key_backup_;
+  std::unique_ptr<services::RateLimiter> messages_per_user_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
@@ -166,6 +171,9 @@ class App {
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<core::ThreadPool> workers_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<http::RouteTable> metrics_routes_;
+  std::unique_ptr<http::Dispatcher> metrics_dispatcher_;
+  std::unique_ptr<http::HttpServer> metrics_server_;
 };
 
 }  // namespace hs

@@ -1,11 +1,12 @@
 #pragma once
-// The server's own request and response types: handlers never see Pistache.
+// The server's own request and response types: handlers never see the HTTP layer's insides.
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,11 +39,30 @@ struct Response {
   }
 };
 
+// What routing learned about a request, for the access log and the server's deadline.
+struct RouteNote {
+  std::string route;     // the path template, "(unknown)" or "(wrong method)"
+  std::string user;      // the authenticated user, "-" for none
+  int64_t deadline_ms = 0;  // the route's own handler deadline; 0: the server's default
+};
+
 // Sends a response later, from any thread, exactly once (long-polling /sync).
 class Responder {
  public:
   virtual ~Responder() = default;
   virtual void send(Response response) = 0;
+  // Called by the dispatcher once the route and requester are known, before the handler runs.
+  virtual void onRouted(const RouteNote&) {}
+};
+
+// Where a streaming route's request body goes as it arrives (media uploads): the server never
+// holds the whole body. Called on worker threads, one call at a time, in order.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;  // an unfinished sink discards what it was given
+  virtual void write(std::string_view piece) = 0;
+  // The whole body has arrived: the request's response.
+  virtual Response finish() = 0;
 };
 
 struct Request {
@@ -72,11 +92,20 @@ struct Request {
   const std::string& pathParam(const std::string& name) const { return path_params.at(name); }
 };
 
+// 0-15 for a hexadecimal digit (either case), -1 for anything else.
+int hexDigitValue(char c);
 // Percent-decoding for path segments; '+' is kept as is.
 std::optional<std::string> percentDecode(const std::string& in);
 // Query keys and values are form-encoded: '+' is a space (matrix-nio 0.20 sends
 // ?filename=my+photo.png, as Python's urlencode does), then percent-decoding.
 std::optional<std::string> queryDecode(const std::string& in);
 std::map<std::string, std::string> parseQueryString(const std::string& raw);
+
+// The name of the first decoded path or query parameter holding a control character, checked
+// once for every route before its handler runs: a NUL would otherwise cut an identifier after
+// authorization has judged the whole of it ("m.room.power_levels%00"). Path parameters are
+// identifiers (no C0 or DEL at all); query values may hold JSON (`filter`), so tab, CR and LF
+// pass there.
+std::optional<std::string> paramWithControlCharacter(const Request& req);
 
 }  // namespace hs::http

@@ -118,6 +118,7 @@ TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
   c.rate_limits.enabled = false;
   c.http.worker_threads = 8;
   c.logging.level = "warn";
+  c.metrics_listener = config::Listener{"127.0.0.1", 0, "", ""};
   if (tweak) {
     tweak(c);
   }
@@ -133,6 +134,10 @@ TestServer::~TestServer() {
 
 std::string TestServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(app_->clientPort()) + path;
+}
+
+std::string TestServer::metricsUrl(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(app_->metricsPort()) + path;
 }
 
 HttpResult TestServer::call(const std::string& method, const std::string& path,

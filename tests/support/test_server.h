@@ -43,6 +43,8 @@ class TestServer {
   explicit TestServer(const std::function<void(config::Config&)>& tweak = {});
   ~TestServer();
   std::string url(const std::string& path) const;
+  // The metrics listener (listeners.metrics); the default test config enables it on port 0.
+  std::string metricsUrl(const std::string& path) const;
   const config::Config& config() const { return app_->config(); }
 
   HttpResult get(const std::string& path, const std::string& token = "");

@@ -58,10 +58,13 @@ void PresenceService::set(const core::UserId& requester, const core::UserId& tar
   write(std::move(r));
 }
 
-std::string PresenceService::statusJson(const core::UserId& target) {
+std::string PresenceService::statusJson(const core::UserId& viewer, const core::UserId& target) {
   const bool local = target.server() == server_name_;
   if (!local || !accounts_.findUser(target.str())) {
     throw MatrixError(ErrCode::NotFound, "No presence for this user");
+  }
+  if (viewer != target && (!visible_ || !visible_(viewer.str(), target.str()))) {
+    throw MatrixError(ErrCode::Forbidden, "You are not allowed to see this user's presence");
   }
   return contentJson(store_.get(target.str()).value_or(blank(target.str())));
 }

@@ -155,11 +155,11 @@ std::string clientJsonFor(const json::Value& pdu, const std::string& event_id) {
 }
 
 NewEvent buildEvent(const EventDraft& d, const BuildContext& ctx) {
-  json::Document content;
-  content.Parse(d.content_json.c_str(), d.content_json.size());
-  if (content.HasParseError() || !content.IsObject()) {
+  auto parsed = json::tryParse(d.content_json);
+  if (!parsed || !parsed->IsObject()) {
     throw MatrixError(ErrCode::BadJson, "Event content must be a JSON object");
   }
+  const json::Document content = std::move(*parsed);
   const RoomVersionRules& rules = *findRoomVersion(ctx.room.room_version);
   json::Document pdu(rapidjson::kObjectType);
   auto& a = pdu.GetAllocator();
