@@ -52,17 +52,14 @@ constexpr const char* kUpsertStates =
     "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
 constexpr const char* kDeleteStates =
     "DELETE FROM room_state WHERE room_id = $1 AND key_nid = ANY($2::int[])";
-// The member rows of the m.room.member entries among (key, event) pairs, changed at $4.
+// Member rows, changed at $3, from a JSON array of {u: user, m: membership, n: event nid,
+// d: displayname, a: avatar_url} built in C++ (PostgreSQL's json operators fail on a \u0000
+// anywhere in an event, so the content is never read in SQL).
 const std::string kUpsertMembers =
     std::string(kUpsertMemberColumns) +
-    "SELECT $1, k.state_key, c.v ->> 'membership', e.event_nid, $4::bigint, "
-    "  CASE WHEN json_typeof(c.v -> 'displayname') = 'string' THEN c.v ->> 'displayname' END, "
-    "  CASE WHEN json_typeof(c.v -> 'avatar_url') = 'string' THEN c.v ->> 'avatar_url' END, FALSE, "
-    "  CASE WHEN c.v ->> 'membership' = 'join' THEN $4::bigint END, "
-    "  CASE WHEN c.v ->> 'membership' = 'invite' THEN $4::bigint END "
-    "FROM unnest($2::int[], $3::bigint[]) AS x (k, n) "
-    "JOIN state_keys k ON k.key_nid = x.k AND k.type = 'm.room.member' "
-    "JOIN events e ON e.event_nid = x.n CROSS JOIN LATERAL (SELECT e.pdu_json::json -> 'content') AS c (v)" +
+    "SELECT $1, x.u, x.m, x.n, $3::bigint, x.d, x.a, FALSE, "
+    "  CASE WHEN x.m = 'join' THEN $3::bigint END, CASE WHEN x.m = 'invite' THEN $3::bigint END "
+    "FROM json_to_recordset($2::json) AS x (u text, m text, n bigint, d text, a text)" +
     kUpsertMemberConflict;
 constexpr const char* kDeleteMembers =
     "DELETE FROM room_members WHERE room_id = $1 AND user_id IN "
@@ -178,6 +175,38 @@ int64_t PgRoomWriter::writeGroup(const rooms::StateMap& state, int64_t base) {
   return writeSnapshot(Entries(wanted.begin(), wanted.end()));
 }
 
+// The room_members rows of the m.room.member events among `entries`.
+void PgRoomWriter::upsertMembers(const Entries& entries, int64_t stream_pos) {
+  std::vector<int64_t> nids;
+  for (const auto& [key, nid] : entries) {
+    nids.push_back(nid);
+  }
+  std::unordered_map<std::string, int64_t> nid_of;
+  for (const auto& [nid, id] : eventIdsByNid(nids)) {
+    nid_of.emplace(id, nid);
+  }
+  json::Writer w;
+  w.startArray();
+  bool any = false;
+  for (const auto& e : eventsByNid(nids)) {
+    if (e.type != rooms::kMember || !e.state_key) {
+      continue;
+    }
+    const auto text = [](std::optional<std::string> s) {
+      return s ? std::optional(withoutNul(std::move(*s))) : std::nullopt;
+    };
+    w.startObject().key("u").string(*e.state_key).key("m").string(withoutNul(std::string(e.membership())));
+    w.key("n").integer(nid_of.at(e.event_id));
+    w.optString("d", text(json::optString(e.content(), "displayname")));
+    w.optString("a", text(json::optString(e.content(), "avatar_url"))).endObject();
+    any = true;
+  }
+  w.endArray();
+  if (any) {
+    tx_.exec_params(kUpsertMembers, room_id_, w.take(), stream_pos);
+  }
+}
+
 bool PgRoomWriter::setCurrentState(int64_t group, int64_t stream_pos) {
   if (group == head_.group) {
     return false;
@@ -203,7 +232,7 @@ bool PgRoomWriter::setCurrentState(int64_t group, int64_t stream_pos) {
   if (!changed.empty()) {
     const auto [keys, nids] = columns(changed);
     tx_.exec_params(kUpsertStates, room_id_, numberArray(keys), numberArray(nids));
-    tx_.exec_params(kUpsertMembers, room_id_, numberArray(keys), numberArray(nids), stream_pos);
+    upsertMembers(changed, stream_pos);
   }
   if (!removed.empty()) {
     tx_.exec_params(kDeleteStates, room_id_, numberArray(removed));

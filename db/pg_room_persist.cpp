@@ -12,11 +12,12 @@ constexpr const char* kInternKey =
     "  ON CONFLICT (type, state_key) DO NOTHING RETURNING key_nid) "
     "SELECT key_nid FROM ins UNION ALL SELECT key_nid FROM state_keys WHERE type = $1 AND state_key = $2";
 constexpr const char* kSelectKey = "SELECT key_nid FROM state_keys WHERE type = $1 AND state_key = $2";
+// The content is cut out in C++ (json::rawMember): PostgreSQL's json operators fail on a
+// \u0000 anywhere in the event, and on events nested deeper than its stack allows.
 constexpr const char* kPrevState =
-    "SELECT (e.pdu_json::json -> 'content')::text, e.sender FROM room_state s "
+    "SELECT e.client_json, e.sender FROM room_state s "
     "JOIN events e ON e.event_nid = s.event_nid WHERE s.room_id = $1 AND s.key_nid = $2";
-constexpr const char* kEventContent =
-    "SELECT (pdu_json::json -> 'content')::text, sender FROM events WHERE event_nid = $1";
+constexpr const char* kEventContent = "SELECT client_json, sender FROM events WHERE event_nid = $1";
 constexpr const char* kNextNid = "SELECT nextval('events_event_nid_seq')";
 constexpr const char* kNidOf = "SELECT event_nid FROM events WHERE event_id = $1";
 // One statement per local append: the event, the extremities it replaces, and the request's
@@ -67,9 +68,16 @@ constexpr const char* kUpsertState =
     "INSERT INTO room_state (room_id, key_nid, event_nid) VALUES ($1, $2, $3) "
     "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
 constexpr const char* kSetRoomGroup = "UPDATE rooms SET state_group = $2 WHERE room_id = $1";
-}  // namespace
 
-namespace {
+// Columns taken from event content: other servers' events may carry NUL (see withoutNul).
+std::optional<std::string> clean(const std::optional<std::string>& s) {
+  return s ? std::optional(withoutNul(*s)) : std::nullopt;
+}
+
+std::string contentOf(const pqxx::field& client_json) {
+  return std::string(json::rawMember(client_json.as<std::string>(), "content").value_or("{}"));
+}
+
 const std::string kUpsertMember =
     std::string(kUpsertMemberColumns) +
     "VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, CASE WHEN $3 = 'join' THEN $5::bigint END, "
@@ -90,8 +98,8 @@ int PgRoomWriter::internKey(const std::string& type, const std::string& state_ke
 void PgRoomWriter::updateMembership(const rooms::Event& e, int64_t event_nid, int64_t stream_pos) {
   const auto& content = e.content();
   tx_.exec_params(kUpsertMember, room_id_, *e.state_key, std::string(e.membership()), event_nid,
-                  stream_pos, json::optString(content, "displayname"),
-                  json::optString(content, "avatar_url"));
+                  stream_pos, clean(json::optString(content, "displayname")),
+                  clean(json::optString(content, "avatar_url")));
 }
 
 rooms::StoredEvent PgRoomWriter::persist(const rooms::NewEvent& n, const rooms::Placement& p) {
@@ -113,7 +121,7 @@ rooms::StoredEvent PgRoomWriter::persistAdvancing(const rooms::NewEvent& n, cons
     const int key_nid = internKey(e.type, *e.state_key);
     const auto prev = tx_.exec_params(kPrevState, room_id_, key_nid);
     if (!prev.empty()) {
-      prev_content = prev[0][0].as<std::string>();
+      prev_content = contentOf(prev[0][0]);
       prev_sender = prev[0][1].as<std::string>();
     }
     event_nid = tx_.exec1(kNextNid)[0].as<int64_t>();
@@ -125,9 +133,9 @@ rooms::StoredEvent PgRoomWriter::persistAdvancing(const rooms::NewEvent& n, cons
   }
   tx_.exec_prepared(kAppendEvent.name, e.event_id, room_id_, stream_pos, e.depth, e.type, e.state_key,
                     e.sender, e.origin_server_ts, n.pdu_json, n.client_json, prev_content, prev_sender,
-                    n.relates_to, n.rel_type, n.rel_key, n.txn_device, n.txn_id, head_.group,
+                    clean(n.relates_to), clean(n.rel_type), clean(n.rel_key), n.txn_device, n.txn_id, head_.group,
                     textArray(tx_, e.prev_events), n.txn_user, n.txn_device, n.txn_key, event_nid,
-                    textArray(tx_, e.auth_events), e.redacts);
+                    textArray(tx_, e.auth_events), clean(e.redacts));
   std::erase_if(extremities_, [&](const auto& x) {
     return std::find(e.prev_events.begin(), e.prev_events.end(), x.first) != e.prev_events.end();
   });
@@ -153,7 +161,7 @@ rooms::StoredEvent PgRoomWriter::persistPlaced(const rooms::NewEvent& n, const r
     for (const auto& [k, nid] : *cache_.resolve(tx_, {*group}).at(*group)) {
       if (k == key_nid) {
         const auto r = tx_.exec_params(kEventContent, nid);
-        prev_content = r.at(0)[0].as<std::string>();
+        prev_content = contentOf(r.at(0)[0]);
         prev_sender = r.at(0)[1].as<std::string>();
       }
     }
@@ -175,8 +183,8 @@ rooms::StoredEvent PgRoomWriter::persistPlaced(const rooms::NewEvent& n, const r
   } else {
     tx_.exec_params(kInsertEvent, event_nid, e.event_id, room_id_, p.stream_pos, e.depth, e.type,
                     e.state_key, e.sender, e.origin_server_ts, n.pdu_json, n.client_json,
-                    prev_content, prev_sender, n.relates_to, n.rel_type, n.rel_key, group,
-                    textArray(tx_, e.prev_events), textArray(tx_, e.auth_events), e.redacts,
+                    prev_content, prev_sender, clean(n.relates_to), clean(n.rel_type), clean(n.rel_key), group,
+                    textArray(tx_, e.prev_events), textArray(tx_, e.auth_events), clean(e.redacts),
                     p.outlier, p.rejected, p.soft_failed);
   }
   if (p.extremity) {
@@ -203,10 +211,11 @@ void PgRoomWriter::insertOutliers(const std::vector<rooms::OutlierRow>& rows) {
     w.startObject().key("event_id").string(e.event_id).key("depth").integer(e.depth);
     w.key("type").string(e.type).optString("state_key", e.state_key).key("sender").string(e.sender);
     w.key("ts").integer(e.origin_server_ts).key("pdu").string(n.pdu_json).key("client").string(n.client_json);
-    w.optString("relates_to", n.relates_to).optString("rel_type", n.rel_type).optString("rel_key", n.rel_key);
+    w.optString("relates_to", clean(n.relates_to)).optString("rel_type", clean(n.rel_type));
+    w.optString("rel_key", clean(n.rel_key));
     ids("prev", e.prev_events);
     ids("auth", e.auth_events);
-    w.optString("redacts", e.redacts).optString("rejected", row.rejected).endObject();
+    w.optString("redacts", clean(e.redacts)).optString("rejected", row.rejected).endObject();
   }
   w.endArray();
   tx_.exec_params(kInsertOutliers, room_id_, w.take());

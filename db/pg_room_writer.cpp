@@ -164,6 +164,15 @@ std::vector<rooms::Event> PgRoomWriter::eventsByNid(const std::vector<int64_t>& 
   return parseEventRows(tx_.exec_params(kEventsByNid, numberArray(event_nids)));
 }
 
+std::unordered_map<int64_t, std::string> PgRoomWriter::eventIdsByNid(
+    const std::vector<int64_t>& event_nids) {
+  std::unordered_map<int64_t, std::string> ids;
+  for (const auto& row : tx_.exec_params(kEventIdsByNid, numberArray(event_nids))) {
+    ids.emplace(row[0].as<int64_t>(), row[1].as<std::string>());
+  }
+  return ids;
+}
+
 rooms::StateMap PgRoomWriter::groupState(int64_t group) {
   if (group == 0) {
     return {};
@@ -176,10 +185,7 @@ rooms::StateMap PgRoomWriter::groupState(int64_t group) {
     event_nids.push_back(event_nid);
   }
   const auto keys = cache_.keys(tx_, key_nids);
-  std::unordered_map<int64_t, std::string> ids;
-  for (const auto& row : tx_.exec_params(kEventIdsByNid, numberArray(event_nids))) {
-    ids.emplace(row[0].as<int64_t>(), row[1].as<std::string>());
-  }
+  const auto ids = eventIdsByNid(event_nids);
   rooms::StateMap out;
   for (const auto& [key_nid, event_nid] : *entries) {
     const auto& key = keys.at(key_nid);

@@ -5,6 +5,7 @@
 // current state.
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -72,7 +73,9 @@ class PgRoomWriter final : public rooms::RoomWriter {
   int64_t addLayer(const GroupHead& parent, const Entries& entries);
   int64_t writeSnapshot(const Entries& entries);
   void addStateLayer(int key_nid, int64_t event_nid);
+  void upsertMembers(const Entries& entries, int64_t stream_pos);
   std::vector<rooms::Event> eventsByNid(const std::vector<int64_t>& event_nids);
+  std::unordered_map<int64_t, std::string> eventIdsByNid(const std::vector<int64_t>& event_nids);
 
   Pool::Lease lease_;
   pqxx::work tx_;

@@ -16,9 +16,29 @@ ALTER TABLE events ADD COLUMN soft_failed BOOLEAN NOT NULL DEFAULT FALSE;
 -- The DAG edges, for auth chains (state resolution) and for walking history (backfill).
 ALTER TABLE events ADD COLUMN prev_ids TEXT[] NOT NULL DEFAULT '{}';
 ALTER TABLE events ADD COLUMN auth_ids TEXT[] NOT NULL DEFAULT '{}';
+-- PostgreSQL's json operators fail on a \u0000 anywhere in a document, so the few events that
+-- hold one (stored before clients were refused NUL) are read without it, one at a time.
 UPDATE events SET
   prev_ids = ARRAY(SELECT json_array_elements_text(pdu_json::json -> 'prev_events')),
-  auth_ids = ARRAY(SELECT json_array_elements_text(pdu_json::json -> 'auth_events'));
+  auth_ids = ARRAY(SELECT json_array_elements_text(pdu_json::json -> 'auth_events'))
+WHERE strpos(pdu_json, '\u0000') = 0;
+DO $$
+DECLARE
+  r RECORD;
+  doc JSON;
+BEGIN
+  FOR r IN SELECT event_nid, pdu_json FROM events WHERE strpos(pdu_json, '\u0000') > 0 LOOP
+    BEGIN
+      doc := regexp_replace(r.pdu_json, '\\u0000', '', 'g')::json;
+      UPDATE events SET
+        prev_ids = ARRAY(SELECT json_array_elements_text(doc -> 'prev_events')),
+        auth_ids = ARRAY(SELECT json_array_elements_text(doc -> 'auth_events'))
+      WHERE event_nid = r.event_nid;
+    EXCEPTION WHEN others THEN
+      NULL;  -- left without edges: only state resolution reads them, and only for new forks
+    END;
+  END LOOP;
+END $$;
 -- A redaction's target: a redaction that arrives before its target is applied when the target
 -- arrives (only redactions pay for this index).
 ALTER TABLE events ADD COLUMN redacts TEXT;

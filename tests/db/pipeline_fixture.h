@@ -30,7 +30,7 @@ inline config::Config pipelineConfig() {
 }
 
 struct PipelineFixture {
-  TestDatabase database;
+  TestDatabase database{TestDatabase::Schema::kReused};
   db::Pool pool{database.url(), 4};
   config::Config config = pipelineConfig();
   // Fixed seeds: every fixture of a test trusts the same keys, so one RemoteRoom can feed
@@ -46,7 +46,6 @@ struct PipelineFixture {
   rooms::RoomReader reader{store, stream};
 
   PipelineFixture() {
-    db::applyMigrations(pool, db::embeddedMigrations());
     keys.add("localhost", our_key);
     keys.add("remote.test", remote_key);
   }

@@ -39,6 +39,9 @@ std::string requireId(const json::Value& pdu, std::string_view key) {
   if (v->empty() || v->size() > kMaxIdBytes) {
     badField(key, "must be 1 to 255 bytes");
   }
+  if (v->find('\0') != std::string_view::npos) {
+    badField(key, "must not contain NUL");  // no database column could hold it
+  }
   return std::string(*v);
 }
 
@@ -67,7 +70,8 @@ std::vector<std::string> requireIdList(const json::Value& pdu, std::string_view 
       badField(key, "must be an array of [event ID, hashes] pairs");
     }
     const json::Value& item = pairs ? entry[0] : entry;
-    if (!item.IsString() || item.GetStringLength() == 0) {
+    if (!item.IsString() || item.GetStringLength() == 0 ||
+        std::string_view(item.GetString(), item.GetStringLength()).find('\0') != std::string_view::npos) {
       badField(key, "must be an array of event IDs");
     }
     out.emplace_back(item.GetString(), item.GetStringLength());
@@ -145,8 +149,9 @@ void fillFields(Event& e, const json::Value& pdu, const RoomVersionRules& rules,
     bad("'sender' must be a user ID");
   }
   if (const json::Value* sk = json::member(pdu, "state_key"); sk != nullptr) {
-    if (!sk->IsString() || sk->GetStringLength() > kMaxIdBytes) {
-      bad("'state_key' must be a string of at most 255 bytes");
+    if (!sk->IsString() || sk->GetStringLength() > kMaxIdBytes ||
+        std::string_view(sk->GetString(), sk->GetStringLength()).find('\0') != std::string_view::npos) {
+      bad("'state_key' must be a string of at most 255 bytes without NUL");
     }
     e.state_key = std::string(sk->GetString(), sk->GetStringLength());
   }
@@ -203,7 +208,8 @@ Event parseEvent(json::Document pdu, std::string event_id, std::string_view room
   }
   Event e;
   e.event_id = event_id.empty() ? requireId(pdu, "event_id") : std::move(event_id);
-  if (e.event_id.front() != '$' || e.event_id.size() > kMaxIdBytes) {
+  if (e.event_id.front() != '$' || e.event_id.size() > kMaxIdBytes ||
+      e.event_id.find('\0') != std::string::npos) {
     bad("event ID must start with '$' and be at most 255 bytes");
   }
   fillFields(e, pdu, *rules, options);
