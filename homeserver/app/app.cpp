@@ -19,6 +19,7 @@
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
+#include "homeserver/app/federation_module.h"
 #include "homeserver/app/ops_routes.h"
 #include "homeserver/app/social_module.h"
 #include "homeserver/core/clock.h"
@@ -26,6 +27,7 @@
 #include "homeserver/core/signing.h"
 #include "homeserver/core/thread_pool.h"
 #include "homeserver/http/server.h"
+#include "homeserver/net/outbound_client.h"
 #include "homeserver/services/account_data/account_data_service.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
@@ -89,10 +91,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
   buildMedia();
+  client_ = std::make_unique<net::OutboundClient>(net::OutboundOptions{
+      core::AddressPolicy(config_.federation.ip_range_whitelist), config_.federation.ca_file});
   outbound_ = std::make_unique<core::ThreadPool>("outbound", config_.http.outbound_threads, kMaxQueuedRequests);
   social_ = std::make_unique<SocialModule>(SocialDeps{config_, *pool_, *clock_, *random_, *account_store_,
                                                       *rooms_, *push_rules_, *account_data_, *notifier_,
-                                                      *outbound_});
+                                                      *outbound_, *client_});
   buildE2ee();
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
@@ -111,6 +115,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
+  if (config_.federation_listener) {
+    federation_ = std::make_unique<FederationModule>(
+        FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
+                       *rooms_, *ephemeral_, *presence_, *to_device_});
+    federation_->connect();
+  }
 }
 
 // The media repository: rows in PostgreSQL, bytes on disk, thumbnails on their own pool.
@@ -212,9 +222,14 @@ void App::start() {
   server_ = std::make_unique<http::HttpServer>(o, *dispatcher_, *workers_, *metrics_);
   server_->start();
   spdlog::info("parley {} listening on {}:{}", config_.server_name, o.bind_address, clientPort());
+  if (federation_) {
+    federation_->start();
+  }
 }
 
 int App::clientPort() const { return server_ ? server_->port() : 0; }
+
+int App::federationPort() const { return federation_ ? federation_->port() : 0; }
 
 void App::stop() {
   if (notifier_) {
@@ -228,12 +243,18 @@ void App::stop() {
     // are dropped with their connections.
     thumbnail_pool_->stop();
   }
+  if (federation_) {
+    federation_->stop();
+  }
   if (server_) {
     server_->stop(std::chrono::seconds(10));
     server_.reset();
   }
   if (workers_) {
     workers_->stop();
+  }
+  if (client_) {
+    client_->stop();  // in-flight requests complete (with an error) while their owners exist
   }
   if (outbound_) {
     outbound_->stop();  // before the social services its tasks use are destroyed

@@ -10,11 +10,14 @@
 
 namespace hs::http {
 
-// Resolves an access token to its requester; throws MatrixError(UnknownToken) otherwise.
-class Authenticator {
+using Authenticator = core::AccessTokenAuthenticator;
+
+// Verifies a server-signed request (Authorization: X-Matrix, over the method, the raw request
+// target and the body) and returns the origin; throws MatrixError(Unauthorized) otherwise.
+class OriginAuthenticator {
  public:
-  virtual ~Authenticator() = default;
-  virtual Requester authenticate(const std::string& access_token) = 0;
+  virtual ~OriginAuthenticator() = default;
+  virtual core::Origin authenticate(const Request& req) = 0;
 };
 
 Response errorResponse(const core::MatrixError& e);
@@ -24,8 +27,9 @@ std::optional<std::string> accessTokenOf(const Request& req);
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
-             int64_t max_json_body)
-      : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body) {}
+             int64_t max_json_body, OriginAuthenticator* origins = nullptr)
+      : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body),
+        origins_(origins) {}
 
   // Never throws. A deferred response has been or will be sent through req.responder.
   Response handle(Request& req) noexcept;
@@ -34,10 +38,12 @@ class Dispatcher {
 
  private:
   Response route(Request& req, std::string& user_for_log);
+  Requester authenticate(const Route& r, const Request& req, std::string& user_for_log);
   const RouteTable& routes_;
   Authenticator& auth_;
   Metrics& metrics_;
   int64_t max_json_body_;
+  OriginAuthenticator* origins_;  // null: no route of this table is server-signed
 };
 
 }  // namespace hs::http

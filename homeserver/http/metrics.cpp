@@ -22,6 +22,8 @@ void Metrics::addGauge(std::string name, std::string help, std::function<double(
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::addCollector(std::function<std::string()> render) { collectors_.push_back(std::move(render)); }
+
 void Metrics::recordRequest(const std::string& method, const std::string& route, int status,
                             double seconds) {
   std::lock_guard lock(mu_);
@@ -65,6 +67,9 @@ std::string Metrics::render() const {
   for (const Gauge& g : gauges_) {
     out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
         << g.name << " " << g.read() << "\n";
+  }
+  for (const auto& collect : collectors_) {
+    out << collect();
   }
   return out.str();
 }

@@ -15,6 +15,9 @@ class Metrics {
  public:
   // Gauges read at render time (db pool in use, RSS): name, help, value source.
   void addGauge(std::string name, std::string help, std::function<double()> read);
+  // Series rendered by their owner (labelled ones, e.g. per federation destination), appended
+  // as Prometheus text at render time.
+  void addCollector(std::function<std::string()> render);
   void recordRequest(const std::string& method, const std::string& route, int status,
                      double seconds);
   std::string render() const;
@@ -36,6 +39,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // guarded by mu_
   std::map<std::pair<std::string, std::string>, Histogram> latency_;         // guarded by mu_
   std::vector<Gauge> gauges_;  // set up before serving; read-only afterwards
+  std::vector<std::function<std::string()>> collectors_;  // likewise
 };
 
 // Resident set size of this process in bytes, from /proc/self/status (VmRSS).

@@ -2,6 +2,7 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -11,7 +12,47 @@ namespace hs::http {
 
 namespace Ph = Pistache::Http;
 
+// Pistache's own Http::Handler::onInput, called by its symbol (non-virtually): it is private,
+// and the request target must be read from the bytes before Pistache parses them away (it
+// keeps the query only as an unordered map).
+void pistacheOnInput(Ph::Handler* self, const char* buffer, size_t len,
+                     const std::shared_ptr<Pistache::Tcp::Peer>& peer)
+    __asm__("_ZN8Pistache4Http7Handler7onInputEPKcmRKSt10shared_ptrINS_3Tcp4PeerEE");
+
 namespace {
+
+constexpr size_t kMaxRequestLine = 16 * 1024;
+
+// The request line of the request a connection is sending, read as its bytes arrive.
+struct RequestLine {
+  std::string line;
+  bool complete = false;
+  const void* first_step = nullptr;  // Pistache's parser step for a request line
+
+  void feed(const char* buffer, size_t len) {
+    if (complete) {
+      return;
+    }
+    const std::string_view in(buffer, len);
+    const size_t eol = in.find('\n');
+    const size_t room = kMaxRequestLine > line.size() ? kMaxRequestLine - line.size() : 0;
+    line.append(in.substr(0, std::min(eol, room)));
+    complete = eol != std::string_view::npos;
+  }
+  // "GET /path?q HTTP/1.1" -> "/path?q"
+  std::string target() const {
+    const size_t a = line.find(' ');
+    const size_t b = a == std::string::npos ? a : line.find(' ', a + 1);
+    return b == std::string::npos ? std::string() : line.substr(a + 1, b - a - 1);
+  }
+  void reset() {
+    line.clear();
+    complete = false;
+  }
+};
+
+// Set by onInput for the onRequest call Pistache makes inside it, on the same thread.
+thread_local std::string* tl_target = nullptr;
 
 std::atomic<uint64_t> g_request_counter{0};
 
@@ -159,6 +200,8 @@ struct HttpServer::Impl {
     void onRequest(const Ph::Request& request, Ph::ResponseWriter response) override {
       impl_->onRequest(request, std::move(response));
     }
+    void onInput(const char* buffer, size_t len,
+                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
    private:
     Impl* impl_;
@@ -174,8 +217,36 @@ struct HttpServer::Impl {
   std::atomic<bool> accepting{true};
 };
 
+void HttpServer::Impl::Handler::onInput(const char* buffer, size_t len,
+                                        const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+  auto state = std::static_pointer_cast<RequestLine>(peer->tryGetData("parley.request_line"));
+  if (!state) {
+    state = std::make_shared<RequestLine>();
+    state->first_step = getParser(peer)->step();
+    peer->putData("parley.request_line", state);
+  }
+  state->feed(buffer, len);
+  std::string target = state->target();
+  tl_target = &target;
+  pistacheOnInput(this, buffer, len, peer);
+  const bool dispatched = tl_target == nullptr;
+  tl_target = nullptr;
+  // A request was handed over, or Pistache refused the bytes and reset its parser: either way
+  // the next bytes start a new request line (Pistache drops anything after the request).
+  if (dispatched || (state->complete && getParser(peer)->step() == state->first_step)) {
+    state->reset();
+  }
+}
+
 void HttpServer::Impl::onRequest(const Ph::Request& pr, Ph::ResponseWriter writer) {
   auto req = std::make_shared<Request>(toRequest(pr));
+  if (tl_target != nullptr) {
+    req->target = std::move(*tl_target);
+    tl_target = nullptr;
+  }
+  if (req->target.empty()) {
+    req->target = req->path;
+  }
   keepAliveUnlessClosed(writer, wantsKeepAlive(pr));
   Request meta;
   meta.method = req->method;

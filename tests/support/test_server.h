@@ -20,9 +20,10 @@ struct HttpResult {
   json::Document json() const;                   // parses body; fails the test if not JSON
 };
 
-// One HTTP request over loopback. `headers` are "Name: value" lines.
+// One HTTP request over loopback. `headers` are "Name: value" lines. For https URLs, `ca_file`
+// is the only trust anchor (certificates are always verified).
 HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body = "",
-                       const std::vector<std::string>& headers = {});
+                       const std::vector<std::string>& headers = {}, const std::string& ca_file = "");
 
 // A database created for one test server, dropped at destruction. Needs PARLEY_TEST_PG_PORT
 // (set by ./test.sh) pointing at a PostgreSQL that trusts user postgres on 127.0.0.1.
@@ -43,6 +44,8 @@ class TestServer {
   explicit TestServer(const std::function<void(config::Config&)>& tweak = {});
   ~TestServer();
   std::string url(const std::string& path) const;
+  std::string federationUrl(const std::string& path) const;  // the federation listener (TLS)
+  const std::string& dir() const { return dir_; }             // config dir (generated TLS files)
   const config::Config& config() const { return app_->config(); }
 
   HttpResult get(const std::string& path, const std::string& token = "");
