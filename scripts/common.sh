@@ -4,7 +4,7 @@
 PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpistache-dev libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql
   libvips-dev)
-PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd openssl nodejs)
+PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd python3-signedjson openssl nodejs)
 # bench/run.sh: wrk cross-checks the HTTP ceiling; pgbench ships in postgresql-15 (above).
 PARLEY_BENCH_PACKAGES=(wrk)
 PG_BIN=/usr/lib/postgresql/15/bin

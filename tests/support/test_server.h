@@ -46,6 +46,9 @@ class TestServer {
   std::string url(const std::string& path) const;
   std::string federationUrl(const std::string& path) const;  // the federation listener (TLS)
   const std::string& dir() const { return dir_; }             // config dir (generated TLS files)
+  const std::string& dbUrl() const { return db_->url(); }
+  std::string signingKeyPath() const { return dir_ + "/signing.key"; }
+  App& app() { return *app_; }
   const config::Config& config() const { return app_->config(); }
 
   HttpResult get(const std::string& path, const std::string& token = "");
