@@ -95,12 +95,15 @@ psql_parley=(psql -h "$sock" -p "$pg_port" -U postgres -d parley -tAq)
 # 8 KiB) so seeding thousands of users measures the server, not password hashing; rate
 # limits off through the environment. Everything else is the generated default.
 hs_port=$(free_port)
+metrics_port=$(free_port)
 ./"$build_dir"/parley --generate-config --server-name localhost --port "$hs_port" \
   --database-url "postgresql:///parley?host=$sock&port=$pg_port&user=postgres" \
   --config "$work/homeserver.yaml" >/dev/null
 sed -i -e 's/^  password_ops_limit: .*/  password_ops_limit: 1/' \
   -e 's/^  password_mem_limit_kib: .*/  password_mem_limit_kib: 8/' \
-  -e "s|^  store_path: .*|  store_path: $work/media_store|" "$work/homeserver.yaml"
+  -e "s|^  store_path: .*|  store_path: $work/media_store|" \
+  -e 's/^  # metrics:$/  metrics:/' -e 's/^  #   bind_address: 127.0.0.1$/    bind_address: 127.0.0.1/' \
+  -e "s/^  #   port: 9092$/    port: $metrics_port/" "$work/homeserver.yaml"
 PARLEY_RATE_LIMITS=off ./"$build_dir"/parley --config "$work/homeserver.yaml" \
   > "$work/server.log" 2>&1 &
 server_pid=$!
@@ -116,7 +119,8 @@ if ! curl -sf "$url/health" >/dev/null; then
 fi
 log "parley pid $server_pid on $url; PostgreSQL pid $pg_pid"
 
-loadgen=(./"$build_dir"/loadgen --url "$url" --server-pid "$server_pid" --pg-pid "$pg_pid")
+loadgen=(./"$build_dir"/loadgen --url "$url" --metrics-url "http://127.0.0.1:$metrics_port"
+         --server-pid "$server_pid" --pg-pid "$pg_pid")
 measure_gate=()  # extra loadgen options: a command its timed phases wait for
 failed=0
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
@@ -135,7 +139,7 @@ run_loadgen() {
     rm -f "$out/$file.json"
     failed=1
   fi
-  # A scenario may leave the server busy (requests Pistache gave up on still run): the next
+  # A scenario may leave the server busy (requests a client gave up on still run): the next
   # one starts when it answers again.
   for _ in $(seq 1 300); do
     curl -sf -m 2 "$url/_matrix/client/versions" >/dev/null && break

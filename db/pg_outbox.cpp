@@ -42,7 +42,7 @@ constexpr const char* kAcknowledged =
     "backoff_ms = 0, retry_at_ms = 0, last_success_ms = $3 WHERE destination = $1 AND pending_txn_id = $2";
 constexpr const char* kFailed =
     "UPDATE federation_destinations SET failures = failures + 1, backoff_ms = $2, retry_at_ms = $3, "
-    "last_failure_ms = $3 - $2, last_error = $4 WHERE destination = $1";
+    "last_failure_ms = $4, last_error = $5 WHERE destination = $1";
 constexpr const char* kResetBackoff =
     "UPDATE federation_destinations SET failures = 0, backoff_ms = 0, retry_at_ms = 0 "
     "WHERE destination = $1 AND failures > 0";
@@ -168,7 +168,8 @@ void PgOutbox::acknowledge(const std::string& destination, const std::string& tx
 void PgOutbox::recordFailure(const std::string& destination, int64_t backoff_ms, const std::string& error) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
-  tx.exec_params(kFailed, destination, backoff_ms, now_ms_() + backoff_ms, error.substr(0, 500));
+  const int64_t now = now_ms_();
+  tx.exec_params(kFailed, destination, backoff_ms, now + backoff_ms, now, error.substr(0, 500));
   tx.commit();
 }
 

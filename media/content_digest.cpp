@@ -47,6 +47,18 @@ void ContentDigest::update(std::string_view bytes) {
   }
 }
 
+void ContentDigest::updateSha256(std::string_view bytes) {
+  if (EVP_DigestUpdate(ctx_->sha256.get(), bytes.data(), bytes.size()) != 1) {
+    throw std::runtime_error("EVP_DigestUpdate failed");
+  }
+}
+
+void ContentDigest::updateMd5(std::string_view bytes) {
+  if (EVP_DigestUpdate(ctx_->md5.get(), bytes.data(), bytes.size()) != 1) {
+    throw std::runtime_error("EVP_DigestUpdate failed");
+  }
+}
+
 std::string ContentDigest::sha256Hex() { return finish(ctx_->sha256.get()); }
 std::string ContentDigest::md5Hex() { return finish(ctx_->md5.get()); }
 

@@ -15,6 +15,9 @@ class ContentDigest {
   ContentDigest& operator=(const ContentDigest&) = delete;
 
   void update(std::string_view bytes);
+  // Each digest on its own, so the two can run on two threads (ContentWriter).
+  void updateSha256(std::string_view bytes);
+  void updateMd5(std::string_view bytes);
   // Lower-case hex; call once, after the last update.
   std::string sha256Hex();
   std::string md5Hex();

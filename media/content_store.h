@@ -7,6 +7,7 @@
 // partial file under a final name. Paths are built only from hex digests and names we
 // generate, never from anything a client sent: traversal is impossible by construction.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,11 +20,15 @@ struct StoredContent {
   bool already_stored = false;  // identical content was on disk: nothing new was kept
 };
 
+class ContentWriter;
+
 class ContentStore {
  public:
   // Creates the folders and removes temporary files a crash left behind.
   explicit ContentStore(std::string root);
 
+  // A content written as its bytes arrive (streamed uploads); see content_writer.h.
+  std::unique_ptr<ContentWriter> writer();
   StoredContent put(std::string_view bytes);
   // Throws std::logic_error unless `sha256` is 64 lower-case hex digits.
   std::string contentPath(const std::string& sha256) const;
@@ -34,6 +39,7 @@ class ContentStore {
   const std::string& root() const { return root_; }
 
  private:
+  friend class ContentWriter;
   void writeAtomically(const std::string& final_path, std::string_view bytes);
   // Renames a complete, fsynced temporary file to its final name, durably.
   void moveIntoPlace(const std::string& tmp, const std::string& final_path);

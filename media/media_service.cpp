@@ -97,22 +97,32 @@ MediaService::MediaService(const config::Config& config, MediaStore& store, Cont
       upload_limit_(clock, config.rate_limits.media_upload_per_user.per_second,
                     config.rate_limits.media_upload_per_user.burst, config.rate_limits.enabled) {}
 
-ContentInfo MediaService::store(const Upload& u) {
-  const StoredContent c = content_.put(u.body);
-  return ContentInfo{u.content_type, fileTypeOf(u.content_type), u.filename, c.size, c.sha256, c.md5};
+ContentInfo MediaService::infoOf(const UploadMeta& m, const StoredContent& c) {
+  return ContentInfo{m.content_type, fileTypeOf(m.content_type), m.filename, c.size, c.sha256, c.md5};
 }
 
-MediaRecord MediaService::upload(const core::UserId& user, const Upload& u) {
+void MediaService::admitUpload(const core::UserId& user, const UploadMeta& meta) {
   upload_limit_.check(user.str());
-  checkFilename(u.filename);
+  checkFilename(meta.filename);
+}
+
+// The bytes are durable (ContentWriter::commit) before the row that points at them exists.
+MediaRecord MediaService::recordUpload(const core::UserId& user, const UploadMeta& meta,
+                                       const StoredContent& content) {
   MediaRecord r;
   r.key = MediaKey{config_.server_name, newMediaId(random_)};
   r.uploader = user.str();
-  r.content = store(u);  // the bytes are durable before the row that points at them exists
+  r.content = infoOf(meta, content);
   r.created_at = clock_.nowMs();
   r.authenticated_only = config_.media.freeze_unauthenticated;
   store_.insertUploaded(r);
   return r;
+}
+
+MediaRecord MediaService::upload(const core::UserId& user, const Upload& u) {
+  const UploadMeta meta{u.content_type, u.filename};
+  admitUpload(user, meta);
+  return recordUpload(user, meta, content_.put(u.body));
 }
 
 Reservation MediaService::create(const core::UserId& user) {
@@ -131,21 +141,31 @@ Reservation MediaService::create(const core::UserId& user) {
   return Reservation{r.key, *r.unused_expires_at};
 }
 
-MediaRecord MediaService::uploadTo(const core::UserId& user, const MediaKey& key, const Upload& u) {
-  checkFilename(u.filename);
+void MediaService::admitUploadTo(const core::UserId& user, const MediaKey& key,
+                                 const UploadMeta& meta) {
+  checkFilename(meta.filename);
   if (key.origin != config_.server_name || !isValidMediaId(key.media_id)) {
     throw MatrixError(ErrCode::NotFound, "Unknown media ID");
   }
-  // Refuse early, before the bytes reach the disk; the fill below re-checks atomically.
+  // Refuse early, before the bytes reach the disk; recordUploadTo re-checks atomically.
   throwUnlessFilled(judge(store_.find(key), user, clock_.nowMs()));
-  const ContentInfo content = store(u);
-  throwUnlessFilled(store_.fillReservation(key, user.str(), content, clock_.nowMs()));
+}
+
+MediaRecord MediaService::recordUploadTo(const core::UserId& user, const MediaKey& key,
+                                         const UploadMeta& meta, const StoredContent& content) {
+  throwUnlessFilled(store_.fillReservation(key, user.str(), infoOf(meta, content), clock_.nowMs()));
   uploads_.notifyUsers({waitKey(key)});
   auto filled = store_.find(key);
   if (!filled) {
     throw std::runtime_error("media row vanished after its upload");
   }
   return *filled;
+}
+
+MediaRecord MediaService::uploadTo(const core::UserId& user, const MediaKey& key, const Upload& u) {
+  const UploadMeta meta{u.content_type, u.filename};
+  admitUploadTo(user, key, meta);
+  return recordUploadTo(user, key, meta, content_.put(u.body));
 }
 
 MediaRecord MediaService::find(const std::string& server, const std::string& media_id,

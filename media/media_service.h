@@ -23,6 +23,12 @@ struct Upload {
   const std::string& body;
 };
 
+// What an upload says about itself before its bytes (streamed uploads).
+struct UploadMeta {
+  std::string content_type;             // already normalized
+  std::optional<std::string> filename;
+};
+
 struct Reservation {
   MediaKey key;
   int64_t unused_expires_at = 0;
@@ -40,11 +46,20 @@ class MediaService {
 
   // POST /upload. Throws M_LIMIT_EXCEEDED, M_INVALID_PARAM (bad filename).
   MediaRecord upload(const core::UserId& user, const Upload& upload);
+  // The same for a streamed upload: checked before its bytes arrive (the rate limit counts
+  // it), recorded once they are stored.
+  void admitUpload(const core::UserId& user, const UploadMeta& meta);
+  MediaRecord recordUpload(const core::UserId& user, const UploadMeta& meta,
+                           const StoredContent& content);
   // POST /create. Throws M_LIMIT_EXCEEDED (rate, or too many pending reservations).
   Reservation create(const core::UserId& user);
   // PUT /upload/{serverName}/{mediaId}. Throws M_NOT_FOUND (unknown or expired id),
   // M_FORBIDDEN (someone else's id), M_CANNOT_OVERWRITE_MEDIA (already uploaded).
   MediaRecord uploadTo(const core::UserId& user, const MediaKey& key, const Upload& upload);
+  // The same for a streamed upload; the reservation is checked again when it is filled.
+  void admitUploadTo(const core::UserId& user, const MediaKey& key, const UploadMeta& meta);
+  MediaRecord recordUploadTo(const core::UserId& user, const MediaKey& key, const UploadMeta& meta,
+                             const StoredContent& content);
 
   // The row a download or thumbnail request names, when that endpoint may see it; content is
   // empty while a reservation awaits its upload. Throws M_INVALID_PARAM (bad server name) and
@@ -61,7 +76,7 @@ class MediaService {
   ContentStore& content() { return content_; }
 
  private:
-  ContentInfo store(const Upload& upload);
+  static ContentInfo infoOf(const UploadMeta& meta, const StoredContent& content);
 
   const config::Config& config_;
   MediaStore& store_;

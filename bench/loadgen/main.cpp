@@ -1,5 +1,6 @@
 // loadgen: drives a running Parley over its client API and prints one JSON line of figures.
-//   loadgen --url http://127.0.0.1:8008 [--server-pid N] [--pg-pid N]
+//   loadgen --url http://127.0.0.1:8008 [--metrics-url http://127.0.0.1:9092]
+//           [--server-pid N] [--pg-pid N]
 //           [--before-measure CMD] [--after-measure CMD] SCENARIO [--option value]...
 // Scenarios: versions idle send fanout sync history state (options in scenarios.h and the
 // scenario files; bench/run.sh passes the sizes of its --smoke, --quick and full runs).
@@ -29,7 +30,8 @@ const std::map<std::string, Runner>& scenarios() {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: loadgen --url http://HOST:PORT [--server-pid N] [--pg-pid N] "
+               "usage: loadgen --url http://HOST:PORT [--metrics-url http://HOST:PORT] "
+               "[--server-pid N] [--pg-pid N] "
                "[--before-measure CMD] [--after-measure CMD] SCENARIO [--option value]...\n"
                "scenarios:");
   for (const auto& [name, _] : scenarios()) {
@@ -40,7 +42,7 @@ int usage() {
 }
 
 // Parses http://HOST:PORT (loopback benchmarks only: no TLS, no DNS).
-bool parseUrl(const std::string& url, bench::Target& t) {
+bool parseUrl(const std::string& url, std::string& host, int& port) {
   const std::string prefix = "http://";
   if (url.rfind(prefix, 0) != 0) {
     return false;
@@ -50,9 +52,9 @@ bool parseUrl(const std::string& url, bench::Target& t) {
   if (colon == std::string::npos) {
     return false;
   }
-  t.host = rest.substr(0, colon);
-  t.port = std::atoi(rest.c_str() + colon + 1);
-  return t.port > 0;
+  host = rest.substr(0, colon);
+  port = std::atoi(rest.c_str() + colon + 1);
+  return port > 0;
 }
 
 // A thousand parked long-polls need a thousand sockets: lift the soft descriptor limit.
@@ -72,7 +74,11 @@ int main(int argc, char** argv) {
   for (; i + 1 < argc && std::strncmp(argv[i], "--", 2) == 0; i += 2) {
     const std::string name = argv[i];
     if (name == "--url") {
-      if (!parseUrl(argv[i + 1], target)) {
+      if (!parseUrl(argv[i + 1], target.host, target.port)) {
+        return usage();
+      }
+    } else if (name == "--metrics-url") {
+      if (!parseUrl(argv[i + 1], target.metrics_host, target.metrics_port)) {
         return usage();
       }
     } else if (name == "--server-pid") {

@@ -90,7 +90,12 @@ std::string Report::json() const {
   return out + "}";
 }
 
-std::string fetchMetrics(HttpLoop& loop, int conn) {
+std::string fetchMetrics(const Target& t) {
+  if (t.metrics_port == 0) {
+    throw std::runtime_error("this scenario reads the server's /metrics: give --metrics-url");
+  }
+  HttpLoop loop(t.metrics_host, t.metrics_port);
+  const int conn = loop.addConnection();
   std::string body;
   loop.send(conn, HttpRequest{"GET", "/metrics", "", ""}, [&](HttpResponse& res) {
     if (res.status != 200) {

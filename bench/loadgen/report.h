@@ -31,6 +31,9 @@ class Args {
 struct Target {
   std::string host;
   int port = 0;
+  // The server's metrics listener (listeners.metrics): /metrics is not on the client one.
+  std::string metrics_host;
+  int metrics_port = 0;
   pid_t server_pid = 0;
   pid_t pg_pid = 0;
   PhaseHooks hooks;
@@ -54,7 +57,7 @@ class Report {
 };
 
 // GET /metrics, as text (for server-side timings).
-std::string fetchMetrics(HttpLoop& loop, int conn);
+std::string fetchMetrics(const Target& t);
 
 // Logs a progress line on stderr (stdout carries the JSON result only).
 void progress(const std::string& scenario, const std::string& what);

@@ -14,17 +14,11 @@ void pause(HttpLoop& loop, double ms) {
   }
 }
 
-double waitServerCount(HttpLoop& loop, int conn, const std::string& method,
+double waitServerCount(HttpLoop& loop, const Target& t, const std::string& method,
                        const std::string& endpoint, double count) {
   const auto t0 = SteadyClock::now();
   for (;;) {
-    std::string metrics;
-    loop.send(conn, HttpRequest{"GET", "/metrics", "", ""}, [&](HttpResponse& res) {
-      if (res.status == 200) {
-        metrics = std::move(res.body);
-      }
-    });
-    loop.run();
+    const std::string metrics = fetchMetrics(t);
     if (!metrics.empty() && parseServerTiming(metrics, method, endpoint).count >= count) {
       break;
     }

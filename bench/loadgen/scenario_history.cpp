@@ -121,7 +121,7 @@ Report runHistory(HttpLoop& loop, const Target& t, const Args& a) {
   progress("history", "measuring /messages");
   Latencies lat;
   int short_pages = 0;
-  const std::string m0 = fetchMetrics(loop, conn);
+  const std::string m0 = fetchMetrics(t);
   PhaseClock clock = t.clock();
   clock.start();
   runTasks(
@@ -136,7 +136,7 @@ Report runHistory(HttpLoop& loop, const Target& t, const Args& a) {
   clock.stop();
   rep.num("page", page);
   rep.latencies("messages", lat);
-  rep.num("messages_server_mean_ms", serverMeanMs(m0, fetchMetrics(loop, conn)));
+  rep.num("messages_server_mean_ms", serverMeanMs(m0, fetchMetrics(t)));
   rep.num("short_pages", short_pages);
   rep.phase("run", clock);
   return rep;

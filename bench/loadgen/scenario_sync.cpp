@@ -87,16 +87,16 @@ void initialSyncs(HttpLoop& loop, const Target& t, const SyncSeed& s, size_t syn
   solo_clock.stop();
   progress("sync", "measuring " + std::to_string(syncers) + " initial syncs at once");
   Latencies lat;
-  const std::string m0 = fetchMetrics(loop, conns[0]);
+  const std::string m0 = fetchMetrics(t);
   PhaseClock clock = t.clock();
   clock.start();
   runTasks(loop, conns, syncers * rounds, make, record(lat), ErrorPolicy::kReport);
   clock.stop();
-  // Syncs Pistache gave up on still run to the end in the server; wait until /metrics has
-  // counted every one, so that the next phase is not measured on a busy server and the
-  // server-side mean covers them all.
+  // Wait until /metrics has counted every sync (a client-side error would leave one still
+  // running), so that the next phase is not measured on a busy server and the server-side
+  // mean covers them all.
   rep.num("initial_drain_seconds",
-          waitServerCount(loop, conns[0], "GET", kSyncEndpoint,
+          waitServerCount(loop, t, "GET", kSyncEndpoint,
                           parseServerTiming(m0, "GET", kSyncEndpoint).count +
                               static_cast<double>(syncers * rounds)));
   if (rooms_seen >= 0 && rooms_seen != static_cast<int>(s.rooms.size())) {
@@ -110,7 +110,7 @@ void initialSyncs(HttpLoop& loop, const Target& t, const SyncSeed& s, size_t syn
     rep.str("initial_first_error", errors.first);
     rep.num("initial_error_mean_ms", errors.latency.mean());
   }
-  rep.num("initial_server_mean_ms", serverMeanMs(m0, fetchMetrics(loop, conns[0])));
+  rep.num("initial_server_mean_ms", serverMeanMs(m0, fetchMetrics(t)));
   rep.num("initial_response_bytes", static_cast<double>(bytes));
   rep.phase("initial_run", clock);
 }
@@ -130,7 +130,7 @@ void incrementalSyncs(HttpLoop& loop, const Target& t, const SyncSeed& s, size_t
       });
   Latencies lat;
   size_t missing = 0;
-  const std::string m0 = fetchMetrics(loop, sync_conn);
+  const std::string m0 = fetchMetrics(t);
   PhaseClock clock = t.clock();
   clock.start();
   for (size_t i = 0; i < steps; ++i) {
@@ -150,7 +150,7 @@ void incrementalSyncs(HttpLoop& loop, const Target& t, const SyncSeed& s, size_t
   }
   clock.stop();
   rep.latencies("incremental", lat);
-  rep.num("incremental_server_mean_ms", serverMeanMs(m0, fetchMetrics(loop, sync_conn)));
+  rep.num("incremental_server_mean_ms", serverMeanMs(m0, fetchMetrics(t)));
   rep.num("incremental_missing_events", static_cast<double>(missing));
   rep.phase("incremental_run", clock);
 }

@@ -23,9 +23,9 @@ Report runState(HttpLoop& loop, const Target& t, const Args& a);
 // Waits `ms` milliseconds while serving the loop (in-flight requests keep progressing).
 void pause(HttpLoop& loop, double ms);
 // Waits until the server's /metrics has counted `count` requests of `method` `endpoint`
-// (requests Pistache answered 408 to still finish in the server) and returns the seconds
-// that took.
-double waitServerCount(HttpLoop& loop, int conn, const std::string& method,
+// (requests a client gave up on still finish in the server) and returns the seconds that
+// took; `loop` keeps serving meanwhile.
+double waitServerCount(HttpLoop& loop, const Target& t, const std::string& method,
                        const std::string& endpoint, double count);
 
 }  // namespace bench

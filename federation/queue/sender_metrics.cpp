@@ -2,6 +2,8 @@
 // at a glance (up 0, failures and backoff growing, last success old, queue growing).
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "federation/queue/sender.h"
 
 namespace hs::fed {
@@ -21,6 +23,12 @@ constexpr Series kSeries[] = {
     {"parley_federation_destination_last_success_seconds", "Last acknowledged transaction (unix time).",
      "gauge"},
 };
+
+std::string seconds(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ms) / 1000);
+  return buf;
+}
 }  // namespace
 
 std::string Sender::metricsText() {
@@ -36,16 +44,16 @@ std::string Sender::metricsText() {
     const Series& s = kSeries[i];
     out += std::string("# HELP ") + s.name + " " + s.help + "\n# TYPE " + s.name + " " + s.type + "\n";
     for (const auto& d : states) {
-      double v = 0;
+      std::string v;
       switch (i) {
-        case 0: v = static_cast<double>(d.queued); break;
-        case 1: v = d.failures == 0 ? 1 : 0; break;
-        case 2: v = d.failures; break;
-        case 3: v = d.failures == 0 ? 0 : static_cast<double>(d.backoff_ms) / 1000; break;
-        case 4: v = static_cast<double>(d.retry_at_ms) / 1000; break;
-        default: v = static_cast<double>(d.last_success_ms.value_or(0)) / 1000; break;
+        case 0: v = std::to_string(d.queued); break;
+        case 1: v = d.failures == 0 ? "1" : "0"; break;
+        case 2: v = std::to_string(d.failures); break;
+        case 3: v = seconds(d.failures == 0 ? 0 : d.backoff_ms); break;
+        case 4: v = seconds(d.retry_at_ms); break;
+        default: v = seconds(d.last_success_ms.value_or(0)); break;
       }
-      out += std::string(s.name) + "{destination=\"" + d.destination + "\"} " + std::to_string(v) + "\n";
+      out += std::string(s.name) + "{destination=\"" + d.destination + "\"} " + v + "\n";
     }
   }
   return out;

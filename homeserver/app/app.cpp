@@ -20,6 +20,7 @@
 #include "db/pg_streams.h"
 #include "db/pool.h"
 #include "homeserver/app/federation_module.h"
+#include "homeserver/app/listener_options.h"
 #include "homeserver/app/ops_routes.h"
 #include "homeserver/app/social_module.h"
 #include "homeserver/core/clock.h"
@@ -53,7 +54,6 @@ namespace hs {
 namespace {
 constexpr size_t kMaxQueuedRequests = 4096;
 constexpr size_t kMaxQueuedThumbnails = 256;
-constexpr int64_t kHeadersAllowance = 64 * 1024;
 }  // namespace
 
 App::App(config::Config config) : config_(std::move(config)) {
@@ -115,6 +115,10 @@ App::App(config::Config config) : config_(std::move(config)) {
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
                                                    config_.http.max_json_body);
+  metrics_routes_ = std::make_unique<http::RouteTable>();
+  addMetricsRoutes(*metrics_routes_, *metrics_);
+  metrics_dispatcher_ = std::make_unique<http::Dispatcher>(*metrics_routes_, *accounts_, *metrics_,
+                                                           config_.http.max_json_body);
   if (config_.federation_listener) {
     federation_ = std::make_unique<FederationModule>(
         FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
@@ -209,25 +213,23 @@ void App::connectE2ee() {
 App::~App() { stop(); }
 
 void App::start() {
-  http::ServerOptions o;
-  o.bind_address = config_.client_listener.bind_address;
-  o.port = config_.client_listener.port;
-  o.reactor_threads = config_.http.reactor_threads;
-  // Pistache times the whole request, headers and body: a 50 MiB upload needs ~7 Mbit/s to
-  // land within the default 60 s. Operators with slow uplinks raise http.request_timeout_ms.
-  o.body_timeout = std::chrono::milliseconds(config_.http.request_timeout_ms);
-  // Pistache buffers whole bodies: the largest legitimate one is a media upload.
-  o.max_request_size = static_cast<size_t>(
-      std::max(config_.media.max_upload_size, config_.http.max_json_body) + kHeadersAllowance);
+  const auto o = listenerOptions("client", config_.client_listener, config_);
   server_ = std::make_unique<http::HttpServer>(o, *dispatcher_, *workers_, *metrics_);
   server_->start();
   spdlog::info("parley {} listening on {}:{}", config_.server_name, o.bind_address, clientPort());
+  if (config_.metrics_listener) {
+    const auto m = listenerOptions("metrics", *config_.metrics_listener, config_);
+    metrics_server_ = std::make_unique<http::HttpServer>(m, *metrics_dispatcher_, *workers_, *metrics_);
+    metrics_server_->start();
+    spdlog::info("metrics on {}:{}", m.bind_address, metricsPort());
+  }
   if (federation_) {
     federation_->start();
   }
 }
 
 int App::clientPort() const { return server_ ? server_->port() : 0; }
+int App::metricsPort() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
 int App::federationPort() const { return federation_ ? federation_->port() : 0; }
 
@@ -249,6 +251,10 @@ void App::stop() {
   if (server_) {
     server_->stop(std::chrono::seconds(10));
     server_.reset();
+  }
+  if (metrics_server_) {
+    metrics_server_->stop(std::chrono::seconds(0));
+    metrics_server_.reset();
   }
   if (workers_) {
     workers_->stop();

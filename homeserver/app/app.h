@@ -111,6 +111,7 @@ class App {
   void start();
   int clientPort() const;  // the bound port (the config may say 0)
   int federationPort() const;  // 0 when federation is off
+  int metricsPort() const;  // 0 when listeners.metrics is not configured
   void stop();
   const config::Config& config() const { return config_; }
 
@@ -172,6 +173,9 @@ class App {
   std::unique_ptr<core::ThreadPool> workers_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<FederationModule> federation_;  // null when federation is off
+  std::unique_ptr<http::RouteTable> metrics_routes_;
+  std::unique_ptr<http::Dispatcher> metrics_dispatcher_;
+  std::unique_ptr<http::HttpServer> metrics_server_;
 };
 
 }  // namespace hs

@@ -1,4 +1,5 @@
 #include "homeserver/app/federation_module.h"
+#include "homeserver/app/listener_options.h"
 
 #include <spdlog/spdlog.h>
 
@@ -37,7 +38,6 @@ namespace hs {
 
 namespace {
 constexpr size_t kMaxQueuedRequests = 4096;
-constexpr int64_t kHeadersAllowance = 64 * 1024;
 constexpr int kResolverThreads = 4;
 }  // namespace
 
@@ -100,14 +100,8 @@ FederationModule::~FederationModule() { stop(); }
 
 void FederationModule::start() {
   const config::Config& c = deps_.config;
-  const config::Listener& l = *c.federation_listener;
-  http::ServerOptions o;
-  o.bind_address = l.bind_address;
-  o.port = l.port;
-  o.reactor_threads = c.http.reactor_threads;
-  o.max_request_size = static_cast<size_t>(std::max(c.http.max_json_body, fed::kMaxTransactionBytes) + kHeadersAllowance);
-  o.tls_cert_path = l.tls_cert_path;
-  o.tls_key_path = l.tls_key_path;
+  http::ServerOptions o = listenerOptions("federation", *c.federation_listener, c);
+  o.max_request_size = static_cast<size_t>(std::max(c.http.max_json_body, fed::kMaxTransactionBytes));
   if (o.tls_cert_path.empty()) {  // no certificate given: a self-signed one in the data dir
     o.tls_cert_path = c.config_dir + "/federation_tls.crt";
     o.tls_key_path = c.config_dir + "/federation_tls.key";

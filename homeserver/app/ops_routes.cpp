@@ -21,6 +21,9 @@ void addOpsRoutes(http::RouteTable& t, db::Pool& pool, http::Metrics& metrics) {
     r.content_type = "text/plain";
     return r;
   });
+}
+
+void addMetricsRoutes(http::RouteTable& t, http::Metrics& metrics) {
   // GET /metrics: Prometheus text format.
   t.add(Method::Get, "/metrics", Auth::None, [&metrics](Request&, const Requester&) {
     Response r = Response::json(200, metrics.render());

@@ -1,5 +1,6 @@
 #pragma once
-// Operator endpoints: GET /health and GET /metrics.
+// Operator endpoints: GET /health on the client listener; GET /metrics on the metrics listener
+// only (listeners.metrics), never where clients reach it.
 #include "db/pool.h"
 #include "homeserver/http/metrics.h"
 #include "homeserver/http/route_table.h"
@@ -7,5 +8,6 @@
 namespace hs {
 
 void addOpsRoutes(http::RouteTable& t, db::Pool& pool, http::Metrics& metrics);
+void addMetricsRoutes(http::RouteTable& t, http::Metrics& metrics);
 
 }  // namespace hs

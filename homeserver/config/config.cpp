@@ -14,6 +14,8 @@ namespace hs::config {
 
 namespace {
 
+constexpr int kDefaultMetricsPort = 9092;
+
 // Reads `node[key]` into `out` when present; a wrong type is collected, not thrown, so the
 // operator sees every mistake at once.
 template <typename T>
@@ -36,8 +38,8 @@ std::string resolvePath(const std::string& base_dir, const std::string& p) {
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
 }
 
-Listener readListener(const YAML::Node& n, std::vector<std::string>& errors, const std::string& where) {
-  Listener l;
+Listener readListener(const YAML::Node& n, std::vector<std::string>& errors, const std::string& where,
+                      Listener l = {}) {
   read(n, "bind_address", l.bind_address, errors, where);
   read(n, "port", l.port, errors, where);
   read(n, "tls_cert_path", l.tls_cert_path, errors, where);
@@ -106,6 +108,46 @@ void readFederation(const YAML::Node& f, Config& c, std::vector<std::string>& er
   }
 }
 
+void readHttp(const YAML::Node& http, Http& h, std::vector<std::string>& errors) {
+  read(http, "worker_threads", h.worker_threads, errors, "http.");
+  read(http, "reactor_threads", h.reactor_threads, errors, "http.");
+  read(http, "max_json_body", h.max_json_body, errors, "http.");
+  read(http, "request_timeout_ms", h.request_timeout_ms, errors, "http.");
+  read(http, "outbound_threads", h.outbound_threads, errors, "http.");
+  read(http, "max_request_line_bytes", h.max_request_line_bytes, errors, "http.");
+  read(http, "max_header_bytes", h.max_header_bytes, errors, "http.");
+  read(http, "header_timeout_ms", h.header_timeout_ms, errors, "http.");
+  read(http, "body_timeout_ms", h.body_timeout_ms, errors, "http.");
+  read(http, "idle_timeout_ms", h.idle_timeout_ms, errors, "http.");
+  read(http, "send_timeout_ms", h.send_timeout_ms, errors, "http.");
+  read(http, "max_connections", h.max_connections, errors, "http.");
+  read(http, "max_connections_per_ip", h.max_connections_per_ip, errors, "http.");
+}
+
+void validateHttp(const Config& c, std::vector<std::string>& errors) {
+  const Http& h = c.http;
+  if (h.worker_threads < 1 || h.reactor_threads < 1) {
+    errors.push_back("http: worker_threads and reactor_threads must be at least 1");
+  }
+  if (h.max_request_line_bytes < 256 || h.max_header_bytes < 1024 || h.max_json_body < 1024) {
+    errors.push_back("http: max_request_line_bytes must be >= 256, max_header_bytes and "
+                     "max_json_body >= 1024");
+  }
+  for (const int64_t ms : {h.request_timeout_ms, h.header_timeout_ms, h.body_timeout_ms,
+                           h.idle_timeout_ms, h.send_timeout_ms}) {
+    if (ms < 100) {
+      errors.push_back("http: every *_timeout_ms must be at least 100");
+      break;
+    }
+  }
+  if (h.max_connections < 0 || h.max_connections_per_ip < 0) {
+    errors.push_back("http: max_connections and max_connections_per_ip must be >= 0 (0: none)");
+  }
+  if (c.metrics_listener && (c.metrics_listener->port < 0 || c.metrics_listener->port > 65535)) {
+    errors.push_back("listeners.metrics.port: must be 0..65535");
+  }
+}
+
 void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& errors) {
   read(root, "server_name", c.server_name, errors, "");
   read(root, "public_baseurl", c.public_baseurl, errors, "");
@@ -118,6 +160,10 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
     }
     if (root["listeners"]["federation"]) {
       c.federation_listener = readListener(root["listeners"]["federation"], errors, "listeners.federation.");
+    }
+    if (root["listeners"]["metrics"]) {
+      c.metrics_listener = readListener(root["listeners"]["metrics"], errors, "listeners.metrics.",
+                                        Listener{"127.0.0.1", kDefaultMetricsPort, "", ""});
     }
   }
   const auto db = root["database"];
@@ -164,12 +210,7 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   readSocialSections(root, c, errors);
   read(root["logging"], "level", c.logging.level, errors, "logging.");
   read(root["logging"], "format", c.logging.format, errors, "logging.");
-  const auto http = root["http"];
-  read(http, "worker_threads", c.http.worker_threads, errors, "http.");
-  read(http, "reactor_threads", c.http.reactor_threads, errors, "http.");
-  read(http, "max_json_body", c.http.max_json_body, errors, "http.");
-  read(http, "request_timeout_ms", c.http.request_timeout_ms, errors, "http.");
-  read(http, "outbound_threads", c.http.outbound_threads, errors, "http.");
+  readHttp(root["http"], c.http, errors);
 }
 
 std::string joinLines(const std::vector<std::string>& lines) {
@@ -249,9 +290,7 @@ std::vector<std::string> validate(const Config& c) {
   if (c.media.max_image_pixels < 1 || c.media.thumbnail_threads < 1) {
     errors.push_back("media: max_image_pixels and thumbnail_threads must be positive");
   }
-  if (c.http.worker_threads < 1 || c.http.reactor_threads < 1) {
-    errors.push_back("http: worker_threads and reactor_threads must be at least 1");
-  }
+  validateHttp(c, errors);
   if (c.smtp.security != "none" && c.smtp.security != "starttls" && c.smtp.security != "tls") {
     errors.push_back("smtp.security: must be none, starttls or tls");
   }

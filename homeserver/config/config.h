@@ -102,12 +102,26 @@ struct Logging {
   std::string format = "text";  // text | json
 };
 
+// The HTTP listeners (README, "HTTP"): limits on what a request may send and how long each
+// phase of it may take.
 struct Http {
   int worker_threads = 16;     // request handlers; blocking work runs here, not on the reactor
-  int reactor_threads = 2;     // Pistache I/O threads
+  int reactor_threads = 2;     // I/O threads: read, frame, write
   int64_t max_json_body = 1024 * 1024;
+  // A handler's deadline: past it the client gets 504. Long-polls (/sync, waits for pending
+  // media) are answered by their own timeout instead, at most 5 minutes.
   int64_t request_timeout_ms = 60000;
   int outbound_threads = 4;  // SMTP and push gateway calls, off the request threads
+  int64_t max_request_line_bytes = 8 * 1024;  // past it: 414
+  int64_t max_header_bytes = 32 * 1024;       // all header lines together; past it: 431
+  int64_t header_timeout_ms = 10000;  // the request line and headers, from their first byte
+  int64_t body_timeout_ms = 60000;    // silence allowed between two pieces of a body
+  int64_t idle_timeout_ms = 75000;    // a keep-alive connection with no request is closed
+  int64_t send_timeout_ms = 60000;    // a client reading nothing of its answer is dropped
+  // Open connections per listener; 0: the open-file limit less 512. At the cap the oldest
+  // idle keep-alive connection is closed to make room; with none idle, 503 and close.
+  int64_t max_connections = 0;
+  int64_t max_connections_per_ip = 1000;  // 0: no per-address cap; past it: 503 and close
 };
 
 // A notary asked for other servers' keys (Synapse's trusted_key_servers). Without verify_keys
@@ -139,6 +153,9 @@ struct Config {
   std::string public_baseurl;
   Listener client_listener;
   std::optional<Listener> federation_listener;
+  // GET /metrics (Prometheus) is served only here; off unless configured, on 127.0.0.1 by
+  // default. /health stays on the client listener.
+  std::optional<Listener> metrics_listener;
   Database database;
   std::string signing_key_path;
   // Public halves of rotated signing keys, one `ed25519 <version> <key> <expired_ts>` line each

@@ -20,7 +20,9 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  # self-signed certificate is generated next to this file on first run.\n";
   y += "  " + fed + "federation:\n  " + fed + "  bind_address: 0.0.0.0\n";
   y += "  " + fed + "  port: " + std::to_string(federation_port != 0 ? federation_port : 8448) + "\n";
-  y += "  #   tls_cert_path: tls.crt\n  #   tls_key_path: tls.key\n\n";
+  y += "  #   tls_cert_path: tls.crt\n  #   tls_key_path: tls.key\n";
+  y += "  # Prometheus GET /metrics, served only here; uncomment to enable (keep it local).\n";
+  y += "  # metrics:\n  #   bind_address: 127.0.0.1\n  #   port: 9092\n\n";
   y += "# Outbound federation (and push gateways): extra CA anchors besides the system store;\n";
   y += "# CIDRs exempt from the refusal of private/loopback/link-local addresses; notaries.\n";
   y += "federation:\n  ca_file: \"\"\n  ip_range_whitelist: []\n";
@@ -70,8 +72,18 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "# HTTP pushers: gateway calls are retried with exponential backoff.\n";
   y += "push:\n  timeout_ms: 10000\n  max_attempts: 5\n  initial_backoff_ms: 1000\n  max_backoff_ms: 300000\n\n";
   y += "logging:\n  level: info   # trace | debug | info | warn | error\n  format: text  # text | json\n\n";
+  y += "# HTTP limits (README, \"HTTP\"). Timeouts: a handler's answer (504 past it; long-polls\n";
+  y += "# such as /sync use their own timeout, at most 5 minutes), the request line and headers\n";
+  y += "# from their first byte (408), silence within a body (408), an idle keep-alive\n";
+  y += "# connection, a client reading nothing of its answer.\n";
   y += "http:\n  worker_threads: 16\n  reactor_threads: 2\n  max_json_body: 1048576\n";
   y += "  request_timeout_ms: 60000\n  outbound_threads: 4\n";
+  y += "  max_request_line_bytes: 8192  # 414 past it\n  max_header_bytes: 32768  # 431 past it\n";
+  y += "  header_timeout_ms: 10000\n  body_timeout_ms: 60000\n  idle_timeout_ms: 75000\n";
+  y += "  send_timeout_ms: 60000\n";
+  y += "  # Open connections: 0 = the open-file limit less 512. At the cap the oldest idle\n";
+  y += "  # connection is closed to make room, or the new one gets 503 when none is idle.\n";
+  y += "  max_connections: 0\n  max_connections_per_ip: 1000  # 0: no per-address cap\n";
   return y;
 }
 

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
+#include <stdexcept>
 
 namespace hs::http {
 
@@ -36,11 +38,26 @@ void Dispatcher::addCors(Response& res) {
   res.header("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization");
 }
 
-Response Dispatcher::route(Request& req, std::string& user_for_log) {
-  if (req.method == "OPTIONS") {
-    req.route = "OPTIONS";
-    return Response::json(200, "{}");  // CORS preflight runs no endpoint logic
+namespace {
+void noteRoute(Request& req, const std::string& user, int64_t deadline_ms = 0) {
+  if (req.responder) {
+    req.responder->onRouted(RouteNote{req.route, user, deadline_ms});
   }
+}
+}  // namespace
+
+BodyPolicy Dispatcher::bodyPolicy(const std::string& method, const std::string& path) const {
+  const auto m = RouteTable::parseMethod(method);
+  const RouteMatch match = m ? routes_.match(*m, path) : RouteMatch{};
+  if (match.route == nullptr) {
+    return BodyPolicy{max_json_body_, false};
+  }
+  const Route& r = *match.route;
+  return BodyPolicy{r.max_body >= 0 ? r.max_body : max_json_body_, r.stream != nullptr};
+}
+
+// Route lookup, the body limit and authentication: the route, with who is asking.
+const Route& Dispatcher::routeOf(Request& req, Requester& who, std::string& user_for_log) {
   const auto method = RouteTable::parseMethod(req.method);
   RouteMatch m = method ? routes_.match(*method, req.path) : RouteMatch{};
   if (m.route == nullptr) {
@@ -57,7 +74,26 @@ Response Dispatcher::route(Request& req, std::string& user_for_log) {
   if (static_cast<int64_t>(req.body.size()) > limit) {
     throw MatrixError(ErrCode::TooLarge, "Request body too large");
   }
-  const Requester who = authenticate(r, req, user_for_log);
+  who = authenticate(r, req, user_for_log);
+  noteRoute(req, user_for_log, r.deadline_ms);
+  return r;
+}
+
+Response Dispatcher::route(Request& req, std::string& user_for_log) {
+  if (req.method == "OPTIONS") {
+    req.route = "OPTIONS";
+    noteRoute(req, user_for_log);
+    return Response::json(200, "{}");  // CORS preflight runs no endpoint logic
+  }
+  Requester who;
+  const Route& r = routeOf(req, who, user_for_log);
+  if (r.stream) {  // a caller that buffered the body itself (tests): one piece
+    auto sink = r.stream(req, who);
+    if (!req.body.empty()) {
+      sink->write(req.body);
+    }
+    return sink->finish();
+  }
   return r.handler(req, who);
 }
 
@@ -86,28 +122,60 @@ Requester Dispatcher::authenticate(const Route& r, const Request& req, std::stri
 
 // The only try/catch of the request path: MatrixError goes to the client as is; any other
 // exception is logged with the request id and becomes a generic 500.
-Response Dispatcher::handle(Request& req) noexcept {
-  const auto start = std::chrono::steady_clock::now();
-  std::string user = "-";
+// `user` is noted with the route when an error ends the request before a handler could note it.
+Response Dispatcher::guarded(Request& req, const std::string* user,
+                             const std::function<Response()>& run) noexcept {
   Response res;
   try {
-    res = route(req, user);
+    res = run();
   } catch (const MatrixError& e) {
     res = errorResponse(e);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.route, e.what());
     res = errorResponse(MatrixError(ErrCode::Unknown, "Internal server error"));
   }
-  if (res.deferred) {
-    return res;  // logged and counted when the deferred reply is sent
+  if (res.status >= 400 && user != nullptr) {
+    noteRoute(req, *user);
   }
-  addCors(res);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.recordRequest(req.method, req.route, res.status, secs);
-  spdlog::info("{} {} {} {} {:.1f}ms {}", req.request_id, req.method, req.route, res.status,
-               secs * 1000, user);
+  if (!res.deferred) {
+    addCors(res);
+  }
   return res;
+}
+
+Response Dispatcher::handle(Request& req) noexcept {
+  std::string user = "-";
+  return guarded(req, &user, [&] { return route(req, user); });
+}
+
+StreamStart Dispatcher::beginStream(Request& req) noexcept {
+  std::string user = "-";
+  StreamStart start;
+  start.response = guarded(req, &user, [&] {
+    Requester who;
+    const Route& r = routeOf(req, who, user);
+    if (!r.stream) {
+      throw std::logic_error("beginStream on a route without a StreamHandler");
+    }
+    start.sink = r.stream(req, who);
+    return Response{};  // unused: the sink answers once the body has arrived
+  });
+  return start;
+}
+
+std::optional<Response> Dispatcher::writeStream(Request& req, BodySink& sink,
+                                                std::string_view piece) noexcept {
+  bool written = false;
+  Response res = guarded(req, nullptr, [&] {
+    sink.write(piece);
+    written = true;
+    return Response{};
+  });
+  return written ? std::nullopt : std::optional<Response>(std::move(res));
+}
+
+Response Dispatcher::finishStream(Request& req, BodySink& sink) noexcept {
+  return guarded(req, nullptr, [&] { return sink.finish(); });
 }
 
 }  // namespace hs::http

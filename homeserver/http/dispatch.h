@@ -2,7 +2,11 @@
 // Route lookup, authentication, limits, CORS, metrics and the one place that turns
 // exceptions into Matrix error responses.
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/http/metrics.h"
@@ -24,6 +28,18 @@ Response errorResponse(const core::MatrixError& e);
 // The token from `Authorization: Bearer` or else the deprecated `access_token` query param.
 std::optional<std::string> accessTokenOf(const Request& req);
 
+// How the server reads a request's body, decided from its head before any body byte is read.
+struct BodyPolicy {
+  int64_t max_body = 0;
+  bool streaming = false;  // into the route's BodySink, never buffered whole
+};
+
+// A streaming request once its head is handled: a sink for the body, or the answer already.
+struct StreamStart {
+  std::unique_ptr<BodySink> sink;
+  Response response;  // when there is no sink
+};
+
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
@@ -31,14 +47,25 @@ class Dispatcher {
       : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body),
         origins_(origins) {}
 
-  // Never throws. A deferred response has been or will be sent through req.responder.
+  // Never throws. A deferred response has been or will be sent through req.responder. The
+  // server logs and counts each response when it is sent (see access_log.h).
   Response handle(Request& req) noexcept;
+  // The route's body limit and whether its body streams; unknown paths get the JSON limit.
+  BodyPolicy bodyPolicy(const std::string& method, const std::string& path) const;
+  // Streaming routes: routing, authentication and the route's StreamHandler, before the body.
+  StreamStart beginStream(Request& req) noexcept;
+  // Hands one piece of the body to the sink; an error response ends the request.
+  std::optional<Response> writeStream(Request& req, BodySink& sink, std::string_view piece) noexcept;
+  Response finishStream(Request& req, BodySink& sink) noexcept;
   // Adds the CORS headers every client API response carries.
   static void addCors(Response& res);
 
  private:
+  const Route& routeOf(Request& req, Requester& who, std::string& user_for_log);
   Response route(Request& req, std::string& user_for_log);
   Requester authenticate(const Route& r, const Request& req, std::string& user_for_log);
+  Response guarded(Request& req, const std::string* user,
+                   const std::function<Response()>& run) noexcept;
   const RouteTable& routes_;
   Authenticator& auth_;
   Metrics& metrics_;

@@ -18,11 +18,23 @@ std::string labelEscape(const std::string& s) {
 }
 }  // namespace
 
-void Metrics::addGauge(std::string name, std::string help, std::function<double()> read) {
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+void Metrics::addGauge(std::string name, std::string help, std::function<double()> read,
+                       std::string labels) {
+  std::lock_guard lock(gauges_mu_);
+  // Series of one name stay together, under one HELP and TYPE.
+  auto after = gauges_.end();
+  for (auto it = gauges_.begin(); it != gauges_.end(); ++it) {
+    if (it->name == name) {
+      after = it + 1;
+    }
+  }
+  gauges_.insert(after, {std::move(name), std::move(help), std::move(read), std::move(labels)});
 }
 
-void Metrics::addCollector(std::function<std::string()> render) { collectors_.push_back(std::move(render)); }
+void Metrics::addCollector(std::function<std::string()> render) {
+  std::lock_guard lock(gauges_mu_);
+  collectors_.push_back(std::move(render));
+}
 
 void Metrics::recordRequest(const std::string& method, const std::string& route, int status,
                             double seconds) {
@@ -64,9 +76,18 @@ std::string Metrics::render() const {
       out << "parley_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";
     }
   }
+  std::lock_guard lock(gauges_mu_);
+  const std::string* previous = nullptr;
   for (const Gauge& g : gauges_) {
-    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
-        << g.name << " " << g.read() << "\n";
+    if (previous == nullptr || *previous != g.name) {
+      out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n";
+    }
+    out << g.name;
+    if (!g.labels.empty()) {
+      out << "{" << g.labels << "}";
+    }
+    out << " " << g.read() << "\n";
+    previous = &g.name;
   }
   for (const auto& collect : collectors_) {
     out << collect();

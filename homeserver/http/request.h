@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,11 +39,30 @@ struct Response {
   }
 };
 
+// What routing learned about a request, for the access log and the server's deadline.
+struct RouteNote {
+  std::string route;     // the path template, "(unknown)" or "(wrong method)"
+  std::string user;      // the authenticated user, "-" for none
+  int64_t deadline_ms = 0;  // the route's own handler deadline; 0: the server's default
+};
+
 // Sends a response later, from any thread, exactly once (long-polling /sync).
 class Responder {
  public:
   virtual ~Responder() = default;
   virtual void send(Response response) = 0;
+  // Called by the dispatcher once the route and requester are known, before the handler runs.
+  virtual void onRouted(const RouteNote&) {}
+};
+
+// Where a streaming route's request body goes as it arrives (media uploads): the server never
+// holds the whole body. Called on worker threads, one call at a time, in order.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;  // an unfinished sink discards what it was given
+  virtual void write(std::string_view piece) = 0;
+  // The whole body has arrived: the request's response.
+  virtual Response finish() = 0;
 };
 
 struct Request {

@@ -67,9 +67,16 @@ std::optional<Method> RouteTable::parseMethod(const std::string& name) {
 }
 
 Route& RouteTable::add(Method method, const std::string& path, Auth auth, Handler handler) {
-  Route r{method, path, auth, std::move(handler), -1, splitPath(path)};
+  Route r{method, path, auth, std::move(handler), -1, splitPath(path), nullptr, 0};
   routes_.push_back(std::move(r));
   return routes_.back();
+}
+
+Route& RouteTable::addStreaming(Method method, const std::string& path, Auth auth,
+                               StreamHandler handler) {
+  Route& r = add(method, path, auth, nullptr);
+  r.stream = std::move(handler);
+  return r;
 }
 
 void RouteTable::addClient(Method method, const std::string& path, Auth auth,

@@ -2,6 +2,7 @@
 // Routes as a flat list, one line each: method, path template, auth, handler. Templates use
 // `:name` for one path segment.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ enum class Auth {
 using Requester = core::Requester;
 
 using Handler = std::function<Response(Request&, const Requester&)>;
+// A streaming route's handler: runs when the head has arrived, before the body, and returns
+// where the body goes (it throws MatrixError to refuse the request before any of it is read).
+using StreamHandler = std::function<std::unique_ptr<BodySink>(Request&, const Requester&)>;
 
 struct Route {
   Method method;
@@ -33,6 +37,8 @@ struct Route {
   Handler handler;
   int64_t max_body = -1;  // -1: the server's JSON body limit
   std::vector<std::string> segments;
+  StreamHandler stream;     // set: the body streams into the sink it returns; `handler` unused
+  int64_t deadline_ms = 0;  // the handler's deadline; 0: the server's (http.request_timeout_ms)
 };
 
 struct RouteMatch {
@@ -44,6 +50,8 @@ struct RouteMatch {
 class RouteTable {
  public:
   Route& add(Method method, const std::string& path, Auth auth, Handler handler);
+  // A route whose request body is streamed into a BodySink instead of being buffered.
+  Route& addStreaming(Method method, const std::string& path, Auth auth, StreamHandler handler);
   // Adds the route under /_matrix/client/v3 and, for endpoints that existed in r0, also
   // under /_matrix/client/r0 (matrix-nio 0.20 calls only r0).
   void addClient(Method method, const std::string& path, Auth auth, const Handler& handler,

@@ -1,18 +1,33 @@
 #include "homeserver/core/json.h"
 #include "media/content_types.h"
+#include "media/content_writer.h"
 #include "media/handlers/handlers.h"
 #include "media/media_ids.h"
 
 namespace hs::media {
 
 namespace {
-Upload uploadOf(const Request& req) {
+UploadMeta metaOf(const Request& req) {
   auto filename = req.queryParam("filename");
   if (filename && filename->empty()) {
     filename.reset();
   }
-  return Upload{uploadedContentType(req.header("content-type")), std::move(filename), req.body};
+  return UploadMeta{uploadedContentType(req.header("content-type")), std::move(filename)};
 }
+
+// An upload's body, written to the content store as it arrives; `done` records the stored
+// content and makes the response.
+class UploadSink final : public http::BodySink {
+ public:
+  using Done = std::function<Response(const StoredContent&)>;
+  UploadSink(ContentStore& store, Done done) : writer_(store.writer()), done_(std::move(done)) {}
+  void write(std::string_view piece) override { writer_->write(piece); }
+  Response finish() override { return done_(writer_->commit()); }
+
+ private:
+  std::unique_ptr<ContentWriter> writer_;  // its file is removed unless finish() commits it
+  Done done_;
+};
 
 Response contentUri(const MediaKey& key, std::optional<int64_t> unused_expires_at = {}) {
   json::Writer w;
@@ -25,11 +40,16 @@ Response contentUri(const MediaKey& key, std::optional<int64_t> unused_expires_a
 }
 }  // namespace
 
-// POST /_matrix/media/v3/upload
-Response postUpload(Request& req, const Requester& who, MediaContext& ctx) {
-  const MediaRecord r = ctx.media.upload(who.userId(), uploadOf(req));
-  ctx.thumbnails.pregenerate(r);
-  return contentUri(r.key);
+// POST /_matrix/media/v3/upload (the body streams to disk as it arrives)
+std::unique_ptr<http::BodySink> postUpload(Request& req, const Requester& who, MediaContext& ctx) {
+  UploadMeta meta = metaOf(req);
+  ctx.media.admitUpload(who.userId(), meta);
+  return std::make_unique<UploadSink>(
+      ctx.media.content(), [&ctx, user = who.userId(), meta](const StoredContent& c) {
+        const MediaRecord r = ctx.media.recordUpload(user, meta, c);
+        ctx.thumbnails.pregenerate(r);
+        return contentUri(r.key);
+      });
 }
 
 // POST /_matrix/media/v1/create
@@ -38,12 +58,17 @@ Response postCreate(Request&, const Requester& who, MediaContext& ctx) {
   return contentUri(r.key, r.unused_expires_at);
 }
 
-// PUT /_matrix/media/v3/upload/{serverName}/{mediaId}
-Response putUpload(Request& req, const Requester& who, MediaContext& ctx) {
+// PUT /_matrix/media/v3/upload/{serverName}/{mediaId} (streamed, as POST /upload)
+std::unique_ptr<http::BodySink> putUpload(Request& req, const Requester& who, MediaContext& ctx) {
   const MediaKey key{req.pathParam("serverName"), req.pathParam("mediaId")};
-  const MediaRecord r = ctx.media.uploadTo(who.userId(), key, uploadOf(req));
-  ctx.thumbnails.pregenerate(r);
-  return Response::json(200, "{}");
+  UploadMeta meta = metaOf(req);
+  ctx.media.admitUploadTo(who.userId(), key, meta);
+  return std::make_unique<UploadSink>(
+      ctx.media.content(), [&ctx, user = who.userId(), key, meta](const StoredContent& c) {
+        const MediaRecord r = ctx.media.recordUploadTo(user, key, meta, c);
+        ctx.thumbnails.pregenerate(r);
+        return Response::json(200, "{}");
+      });
 }
 
 // GET /_matrix/client/v1/media/config

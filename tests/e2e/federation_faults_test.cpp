@@ -40,14 +40,9 @@ struct Pair {
     const auto deadline = Clock::now() + timeout;
     while (received.size() < count && Clock::now() < deadline) {
       const std::string query = since.empty() ? "?timeout=500" : "?timeout=500&since=" + since;
-      HttpResult r;
-      try {
-        r = httpRequest("GET", b.url("/_matrix/client/v3/sync" + query), "", {"Authorization: Bearer " + bob});
-      } catch (...) {
-        continue;
-      }
-      const auto doc = json::tryParse(r.body);
-      if (r.status != 200 || !doc) {
+      const auto r = tryHttpRequest("GET", b.url("/_matrix/client/v3/sync" + query), "", {"Authorization: Bearer " + bob});
+      const auto doc = r ? json::tryParse(r->body) : std::nullopt;
+      if (!r || r->status != 200 || !doc) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         continue;
       }

@@ -31,7 +31,7 @@ const json::Value* entryFor(const json::Value& answer, const std::string& server
 }
 
 int64_t keyServerHits(TestServer& s) {
-  const auto metrics = s.get("/metrics").body;
+  const auto metrics = httpRequest("GET", s.metricsUrl("/metrics")).body;
   const std::string marker = "endpoint=\"/_matrix/key/v2/server\",status=\"200\"} ";
   const size_t at = metrics.find(marker);
   return at == std::string::npos ? 0 : std::stoll(metrics.substr(at + marker.size()));

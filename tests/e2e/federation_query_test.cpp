@@ -91,22 +91,27 @@ TEST_F(TwoServers, MetricsShowEachDestinationAndADeadOne) {
   ASSERT_EQ(hs1_->put("/_matrix/client/v3/sendToDevice/m.test/t1", body, alice).status, 200);
   std::string metrics;
   for (int i = 0; i < 200; ++i) {
-    metrics = hs1_->get("/metrics").body;
-    if (metrics.find("parley_federation_destination_up{destination=\"" + fedName(p2_) + "\"} 1") != std::string::npos &&
-        metrics.find("parley_federation_destination_failures{destination=\"" + dead + "\"} 0") == std::string::npos &&
-        metrics.find("parley_federation_destination_up{destination=\"" + dead + "\"} 0") != std::string::npos) {
+    metrics = httpRequest("GET", hs1_->metricsUrl("/metrics")).body;
+    if (metrics.find("parley_federation_destination_queued{destination=\"" + fedName(p2_) + "\"} 0\n") !=
+            std::string::npos &&
+        metrics.find("parley_federation_destination_up{destination=\"" + dead + "\"} 0\n") != std::string::npos) {
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_NE(metrics.find("parley_federation_destination_up{destination=\"" + fedName(p2_) + "\"} 1"), std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("parley_federation_destination_queued{destination=\"" + fedName(p2_) + "\"} 0"),
+  EXPECT_NE(metrics.find("parley_federation_destination_queued{destination=\"" + fedName(p2_) + "\"} 0\n"),
             std::string::npos);
-  EXPECT_NE(metrics.find("parley_federation_destination_up{destination=\"" + dead + "\"} 0"), std::string::npos);
-  EXPECT_NE(metrics.find("parley_federation_destination_queued{destination=\"" + dead + "\"} 1"), std::string::npos);
-  EXPECT_EQ(metrics.find("parley_federation_destination_backoff_seconds{destination=\"" + dead + "\"} 0.000000"),
-            std::string::npos);
+  EXPECT_EQ(metrics.find("parley_federation_destination_last_success_seconds{destination=\"" + fedName(p2_) +
+                         "\"} 0.000"),
+            std::string::npos);  // it has succeeded
+  EXPECT_NE(metrics.find("parley_federation_destination_up{destination=\"" + dead + "\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("parley_federation_destination_queued{destination=\"" + dead + "\"} 1\n"), std::string::npos);
+  EXPECT_EQ(metrics.find("parley_federation_destination_backoff_seconds{destination=\"" + dead + "\"} 0.000"),
+            std::string::npos);  // backing off
+  EXPECT_NE(metrics.find("parley_federation_destination_last_success_seconds{destination=\"" + dead + "\"} 0.000"),
+            std::string::npos);  // never succeeded
 }
 
 }  // namespace

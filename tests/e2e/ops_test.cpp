@@ -12,7 +12,12 @@ TEST(Ops, HealthAndMetrics) {
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, "OK");
   server.get("/_matrix/client/versions");
-  const auto metrics = server.get("/metrics");
+  // Per-endpoint counters and the process's memory are for the operator only: not on the
+  // client listener, only on the metrics one.
+  const auto hidden = server.get("/metrics");
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.body.find("parley_"), std::string::npos);
+  const auto metrics = httpRequest("GET", server.metricsUrl("/metrics"));
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find(
                 "parley_http_requests_total{method=\"GET\",endpoint=\"/_matrix/client/versions\",status=\"200\"} 1"),
@@ -20,6 +25,14 @@ TEST(Ops, HealthAndMetrics) {
   EXPECT_NE(metrics.body.find("parley_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.body.find("parley_db_pool_in_use"), std::string::npos);
   EXPECT_NE(metrics.body.find("parley_process_resident_memory_bytes"), std::string::npos);
+  EXPECT_NE(metrics.body.find("parley_http_open_connections{listener=\"client\"}"), std::string::npos);
+  EXPECT_EQ(httpRequest("GET", server.metricsUrl("/_matrix/client/versions")).status, 404);
+}
+
+TEST(Ops, NoMetricsListenerUnlessConfigured) {
+  TestServer server([](config::Config& c) { c.metrics_listener.reset(); });
+  EXPECT_EQ(server.get("/metrics").status, 404);
+  EXPECT_EQ(server.get("/health").status, 200);
 }
 
 TEST(Ops, DiscoveryEndpoints) {

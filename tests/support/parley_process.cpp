@@ -59,13 +59,11 @@ ParleyProcess::~ParleyProcess() {
 void ParleyProcess::start() {
   setenv("PARLEY_RATE_LIMITS", "off", 1);
   process_ = std::make_unique<ChildProcess>(argv_, log_ + "." + std::to_string(++starts_));
-  for (int i = 0; i < 300; ++i) {
-    try {
-      if (httpRequest("GET", url("/health")).status == 200) {
-        waitForPort(fed_port_);
-        return;
-      }
-    } catch (...) {
+  for (int i = 0; i < 600; ++i) {
+    const auto health = tryHttpRequest("GET", url("/health"));
+    if (health && health->status == 200) {
+      waitForPort(fed_port_);
+      return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -51,6 +51,15 @@ json::Document HttpResult::json() const {
 
 HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body,
                        const std::vector<std::string>& headers, const std::string& ca_file) {
+  std::string error;
+  auto result = tryHttpRequest(method, url, body, headers, ca_file, &error);
+  EXPECT_TRUE(result.has_value()) << error << " for " << method << " " << url;
+  return result.value_or(HttpResult{});
+}
+
+std::optional<HttpResult> tryHttpRequest(const std::string& method, const std::string& url, const std::string& body,
+                                         const std::vector<std::string>& headers, const std::string& ca_file,
+                                         std::string* error) {
   HttpResult result;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   curl_slist* list = nullptr;
@@ -74,7 +83,12 @@ HttpResult httpRequest(const std::string& method, const std::string& url, const 
   }
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(list);
-  EXPECT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc) << " for " << method << " " << url;
+  if (rc != CURLE_OK) {
+    if (error != nullptr) {
+      *error = curl_easy_strerror(rc);
+    }
+    return std::nullopt;
+  }
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &result.status);
   return result;
 }
@@ -124,6 +138,7 @@ TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
   c.rate_limits.enabled = false;
   c.http.worker_threads = 8;
   c.logging.level = "warn";
+  c.metrics_listener = config::Listener{"127.0.0.1", 0, "", ""};
   if (tweak) {
     tweak(c);
   }
@@ -143,6 +158,10 @@ std::string TestServer::url(const std::string& path) const {
 
 std::string TestServer::federationUrl(const std::string& path) const {
   return "https://localhost:" + std::to_string(app_->federationPort()) + path;
+}
+
+std::string TestServer::metricsUrl(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(app_->metricsPort()) + path;
 }
 
 HttpResult TestServer::call(const std::string& method, const std::string& path,
