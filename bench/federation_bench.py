@@ -139,7 +139,7 @@ def drain(a, n, figures):
 
 
 def wrk(url, connections, seconds, script=None):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
+    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", url]
     if script:
         cmd[1:1] = ["-s", script]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout

@@ -29,6 +29,7 @@
 #include "homeserver/http/metrics.h"
 #include "homeserver/http/server.h"
 #include "homeserver/services/accounts/profile_service.h"
+#include "homeserver/services/e2ee/device_lists.h"
 #include "homeserver/services/e2ee/to_device_service.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/presence/presence_service.h"
@@ -91,9 +92,11 @@ void FederationModule::connect() {
   deps_.profiles.setRemoteSource(remote_profiles_.get());
   deps_.ephemeral.setOutbox(outbox_.get(), us);
   deps_.to_device.setFederating(true);
-  deps_.presence.setRemoteAudience([&rooms, us](const std::string& user) {
+  auto audience = [&rooms, us](const std::string& user) {
     return outbound::remoteServersOf(rooms.store().usersSharingRoomWith(user), us);
-  });
+  };
+  deps_.presence.setRemoteAudience(audience);
+  deps_.device_lists.setRemoteAudience(audience);
 }
 
 FederationModule::~FederationModule() { stop(); }

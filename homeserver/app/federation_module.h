@@ -44,7 +44,8 @@ class PresenceService;
 }
 namespace hs::e2ee {
 class ToDeviceService;
-}
+class DeviceLists;
+}  // namespace hs::e2ee
 namespace hs::fed {
 class OwnKeys;
 struct FederationContext;
@@ -77,6 +78,7 @@ struct FederationDeps {
   ephemeral::EphemeralService& ephemeral;
   presence::PresenceService& presence;
   e2ee::ToDeviceService& to_device;
+  e2ee::DeviceLists& device_lists;
 };
 
 class FederationModule {

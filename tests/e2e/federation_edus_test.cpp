@@ -47,7 +47,11 @@ class FederationSink {
         }
       }
       if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "the sink did not receive what was expected";
+        std::string got;
+        for (const auto& l : lines) {
+          got += json::toString(l) + "\n";
+        }
+        ADD_FAILURE() << "the sink did not receive what was expected; it has:\n" << got;
         return lines;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -96,6 +100,22 @@ const json::Value* eduOf(const json::Value& record, const std::string& type) {
     }
   }
   return nullptr;
+}
+
+// Every EDU of `type` in the recorded transactions.
+std::vector<const json::Value*> edusOf(const std::vector<json::Document>& records, const std::string& type) {
+  std::vector<const json::Value*> out;
+  for (const auto& r : records) {
+    if (!r.HasMember("body")) {
+      continue;
+    }
+    for (const auto& e : r["body"]["edus"].GetArray()) {
+      if (e["edu_type"].GetString() == type) {
+        out.push_back(&e["content"]);
+      }
+    }
+  }
+  return out;
 }
 
 class FederationEdus : public ::testing::Test {
@@ -166,6 +186,30 @@ TEST_F(FederationEdus, PresenceGoesToServersSharingARoom) {
     return p != nullptr && std::string((*p)["push"][0]["presence"].GetString()) == "unavailable" &&
            std::string((*p)["push"][0]["status_msg"].GetString()) == "lunch";
   });
+}
+
+TEST_F(FederationEdus, DeviceListUpdatesGoToServersSharingARoom) {
+  const std::string me = "@alice:" + fedName(p1_);
+  const std::string keys = R"({"device_keys":{"user_id":")" + me + R"(","device_id":"ALICEDEV",)"
+                           R"("algorithms":["m.olm.v1.curve25519-aes-sha2"],)"
+                           R"("keys":{"curve25519:ALICEDEV":"c","ed25519:ALICEDEV":"e"}}})";
+  ASSERT_EQ(hs1_->post("/_matrix/client/v3/keys/upload", keys, alice_).status, 200);
+  ASSERT_EQ(hs1_->put("/_matrix/client/v3/devices/ALICEDEV", R"({"display_name":"phone"})", alice_).status, 200);
+  std::vector<json::Document> records;
+  for (int i = 0; i < 300 && edusOf(records, "m.device_list_update").size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    records = sink_->records();
+  }
+  const auto updates = edusOf(records, "m.device_list_update");
+  ASSERT_EQ(updates.size(), 2u);  // the key upload, then the rename
+  for (const auto* c : updates) {
+    EXPECT_EQ((*c)["user_id"].GetString(), me);
+    EXPECT_EQ((*c)["device_id"].GetString(), std::string("ALICEDEV"));
+  }
+  EXPECT_EQ((*updates[0])["keys"]["keys"]["ed25519:ALICEDEV"].GetString(), std::string("e"));
+  EXPECT_FALSE(updates[1]->HasMember("keys"));
+  ASSERT_EQ((*updates[1])["prev_id"].Size(), 1u);  // each names the one before it
+  EXPECT_EQ((*updates[1])["prev_id"][0].GetInt64(), (*updates[0])["stream_id"].GetInt64());
 }
 
 TEST_F(FederationEdus, InboundTypingAndReceiptsSignedBySignedjsonReachLocalSyncs) {

@@ -2,6 +2,8 @@
 // addresses judged as IPv4, and whitelisted CIDRs.
 #include "homeserver/core/ip_range.h"
 
+#include "homeserver/core/ids.h"
+
 #include <gtest/gtest.h>
 
 namespace hs::core {
