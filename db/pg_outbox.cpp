@@ -10,10 +10,9 @@ namespace hs::db {
 namespace {
 constexpr const char* kEnsureDestination =
     "INSERT INTO federation_destinations (destination) VALUES ($1) ON CONFLICT DO NOTHING";
-constexpr const char* kInsertEdu =
+constexpr const char* kInsert =
     "INSERT INTO federation_outbox (destination, is_pdu, edu_type, content, droppable_after_ms) "
-    "VALUES ($1, FALSE, $2, $3, $4)";
-constexpr const char* kInsertPdu = "INSERT INTO federation_outbox (destination, is_pdu, content) VALUES ($1, TRUE, $2)";
+    "VALUES ($1, $2, $3, $4, $5)";
 constexpr const char* kNotify = "SELECT pg_notify($1, $2)";
 constexpr const char* kLockDestination =
     "SELECT pending_txn_id, pending_txn_ts, next_txn_seq FROM federation_destinations "
@@ -86,25 +85,28 @@ std::vector<DestinationState> statesOf(const pqxx::result& r) {
   }
   return out;
 }
+
+// One row per destination; the NOTIFY reaches the sender when (and only if) the caller commits.
+void insert(pqxx::transaction_base& tx, const std::vector<std::string>& destinations, bool is_pdu,
+            const std::optional<std::string>& edu_type, const std::string& content,
+            const std::optional<int64_t>& droppable_after_ms) {
+  for (const auto& d : destinations) {
+    tx.exec_params(kEnsureDestination, d);
+    tx.exec_params(kInsert, d, is_pdu, edu_type, content, droppable_after_ms);
+    tx.exec_params(kNotify, kOutboxChannel, d);
+  }
+}
 }  // namespace
 
 void enqueueEdus(pqxx::transaction_base& tx, const std::vector<outbound::Edu>& edus) {
   for (const auto& e : edus) {
-    for (const auto& d : e.destinations) {
-      tx.exec_params(kEnsureDestination, d);
-      tx.exec_params(kInsertEdu, d, e.edu_type, e.content, e.droppable_after_ms);
-      tx.exec_params(kNotify, kOutboxChannel, d);
-    }
+    insert(tx, e.destinations, false, e.edu_type, e.content, e.droppable_after_ms);
   }
 }
 
 void enqueuePdus(pqxx::transaction_base& tx, const std::vector<outbound::Pdu>& pdus) {
   for (const auto& p : pdus) {
-    for (const auto& d : p.destinations) {
-      tx.exec_params(kEnsureDestination, d);
-      tx.exec_params(kInsertPdu, d, p.pdu_json);
-      tx.exec_params(kNotify, kOutboxChannel, d);
-    }
+    insert(tx, p.destinations, true, std::nullopt, p.pdu_json, std::nullopt);
   }
 }
 

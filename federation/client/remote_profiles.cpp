@@ -3,31 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/core/percent_encode.h"
 
 namespace hs::fed {
 
 using core::ErrCode;
 using core::MatrixError;
 
-std::string queryEscape(const std::string& value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::optional<accounts::Profile> RemoteProfiles::fetch(const core::UserId& user) {
   FederationRequest req;
   req.destination = std::string(user.server());
-  req.target = "/_matrix/federation/v1/query/profile?user_id=" + queryEscape(user.str());
+  req.target = "/_matrix/federation/v1/query/profile?user_id=" + core::percentEncode(user.str());
   req.timeout_ms = kTimeoutMs;
   req.max_response_bytes = 64 * 1024;
   const auto r = client_.requestSync(std::move(req));

@@ -16,7 +16,4 @@ class RemoteProfiles final : public accounts::RemoteProfileSource {
   FederationClient& client_;
 };
 
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters are kept).
-std::string queryEscape(const std::string& value);
-
 }  // namespace hs::fed

@@ -11,13 +11,10 @@
 namespace hs::test {
 namespace {
 
-class FederationAuth : public ::testing::Test {
+class FederationAuth : public FederatingPair {
  protected:
   void SetUp() override {
-    p1_ = freeLoopbackPort();
-    p2_ = freeLoopbackPort();
-    hs1_ = std::make_unique<TestServer>(federating(pki_, p1_));
-    hs2_ = std::make_unique<TestServer>(federating(pki_, p2_));
+    FederatingPair::SetUp();
     bob_ = hs1_->registerUser("bob", "password123", "BOBDEV");
     k2_ = std::make_unique<core::SigningKey>(core::SigningKey::loadFile(hs2_->signingKeyPath()));
   }
@@ -46,9 +43,6 @@ class FederationAuth : public ::testing::Test {
     EXPECT_EQ(r.json()["errcode"].GetString(), std::string("M_UNAUTHORIZED"));
   }
 
-  TestPki pki_;
-  int p1_ = 0, p2_ = 0;
-  std::unique_ptr<TestServer> hs1_, hs2_;
   std::unique_ptr<core::SigningKey> k2_;
   std::string bob_;
 };

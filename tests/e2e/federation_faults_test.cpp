@@ -65,12 +65,22 @@ struct Pair {
 
 int64_t queued(ParleyProcess& p) { return queryCount(p.dbUrl(), "SELECT count(*) FROM federation_outbox"); }
 
-TEST(FederationFaults, ReceiverKilledWithAThousandQueuedGetsEachOnceInOrder) {
+// hs1 and hs2 running, alice@hs1 and bob@hs2 registered.
+class FederationFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hs1.start();
+    hs2.start();
+    pair = std::make_unique<Pair>(Pair{hs1, hs2, hs1.registerUser("alice", "ALICEDEV"), hs2.registerUser("bob", "BOBDEV")});
+  }
   TestPki pki;
-  ParleyProcess hs1("hs1", pki), hs2("hs2", pki);
-  hs1.start();
-  hs2.start();
-  Pair p{hs1, hs2, hs1.registerUser("alice", "ALICEDEV"), hs2.registerUser("bob", "BOBDEV")};
+  ParleyProcess hs1{"hs1", pki};
+  ParleyProcess hs2{"hs2", pki};
+  std::unique_ptr<Pair> pair;
+};
+
+TEST_F(FederationFaults, ReceiverKilledWithAThousandQueuedGetsEachOnceInOrder) {
+  Pair& p = *pair;
   p.send(0, 150);
   p.collect(50, std::chrono::seconds(30));  // delivery is under way
   hs2.kill9();
@@ -86,12 +96,8 @@ TEST(FederationFaults, ReceiverKilledWithAThousandQueuedGetsEachOnceInOrder) {
   EXPECT_EQ(queued(hs1), 0);
 }
 
-TEST(FederationFaults, SenderKilledWithAFullQueueSendsAfterItsRestart) {
-  TestPki pki;
-  ParleyProcess hs1("hs1", pki), hs2("hs2", pki);
-  hs1.start();
-  hs2.start();
-  Pair p{hs1, hs2, hs1.registerUser("alice", "ALICEDEV"), hs2.registerUser("bob", "BOBDEV")};
+TEST_F(FederationFaults, SenderKilledWithAFullQueueSendsAfterItsRestart) {
+  Pair& p = *pair;
   hs2.stop();
   p.send(0, 200);  // hs2 is down: everything queues, with a retry schedule
   hs1.kill9();
@@ -105,13 +111,9 @@ TEST(FederationFaults, SenderKilledWithAFullQueueSendsAfterItsRestart) {
 
 // The same 200 messages to a live server, first alone, then each also addressed to a server
 // that accepts connections and never answers. The dead one must not delay the live one.
-TEST(FederationFaults, ADeadDestinationNeverDelaysTheLiveOne) {
-  TestPki pki;
-  ParleyProcess hs1("hs1", pki), hs2("hs2", pki);
+TEST_F(FederationFaults, ADeadDestinationNeverDelaysTheLiveOne) {
   BlackHole dead;
-  hs1.start();
-  hs2.start();
-  Pair p{hs1, hs2, hs1.registerUser("alice", "ALICEDEV"), hs2.registerUser("bob", "BOBDEV")};
+  Pair& p = *pair;
   auto timed = [&](int from, int to, const std::vector<std::string>& also) {
     const auto start = Clock::now();
     p.send(from, to, also);

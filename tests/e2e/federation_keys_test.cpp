@@ -30,6 +30,25 @@ const json::Value* entryFor(const json::Value& answer, const std::string& server
   return nullptr;
 }
 
+// A key response for `name` listing `listed`, signed by `signer` (a forgery when they differ).
+json::Document keyResponse(const std::string& name, const core::SigningKey& listed, const core::SigningKey& signer,
+                           int64_t valid_until) {
+  json::Writer w;
+  w.startObject().key("server_name").string(name).key("valid_until_ts").integer(valid_until);
+  w.key("verify_keys").startObject().key(listed.keyId()).startObject().key("key").string(listed.publicKeyBase64());
+  w.endObject().endObject().endObject();
+  json::Document d = *json::tryParse(w.take());
+  core::signJson(d, name, signer);
+  return d;
+}
+
+// A query signed by `key` as `origin`, which hs1 must authenticate by fetching origin's keys.
+HttpResult queryAs(TestServer& hs1, const core::SigningKey& key, const std::string& origin, const TestPki& pki) {
+  return signedRequest(hs1, key, origin,
+                       {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3A" + hs1.config().server_name},
+                       pki.caFile());
+}
+
 int64_t keyServerHits(TestServer& s) {
   const auto metrics = httpRequest("GET", s.metricsUrl("/metrics")).body;
   const std::string marker = "endpoint=\"/_matrix/key/v2/server\",status=\"200\"} ";
@@ -132,20 +151,14 @@ TEST(FederationKeys, BadSelfSignatureIsRefusedAndNothingStored) {
   ScriptedHttpsServer origin(cert.cert_path, cert.key_path);
   std::string origin_name;
   origin.on("GET", "/_matrix/key/v2/server", [&](const http::Request&) {
-    json::Writer w;
-    w.startObject().key("server_name").string(origin_name).key("valid_until_ts").integer(core::SystemClock().nowMs() + 3600000);
-    w.key("verify_keys").startObject().key(origin_key.keyId()).startObject().key("key").string(origin_key.publicKeyBase64());
-    w.endObject().endObject().endObject();
-    json::Document d = *json::tryParse(w.take());
-    core::signJson(d, origin_name, other_key);  // wrong key
+    auto d = keyResponse(origin_name, origin_key, other_key, core::SystemClock().nowMs() + 3600000);  // wrong key
     d["signatures"][origin_name.c_str()].AddMember(json::Value(origin_key.keyId().c_str(), d.GetAllocator()),
                                                    json::Value("AAAA", d.GetAllocator()), d.GetAllocator());
     return http::Response::json(200, json::toString(d));
   });
   origin.start();
   origin_name = fedName(origin.port());
-  const auto r = signedRequest(hs1, origin_key, origin_name,
-                               {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3A" + fedName(p1)}, pki.caFile());
+  const auto r = queryAs(hs1, origin_key, origin_name, pki);
   EXPECT_EQ(r.status, 401) << r.body;
   EXPECT_EQ(r.json()["errcode"].GetString(), std::string("M_UNAUTHORIZED"));
   EXPECT_EQ(queryCount(hs1.dbUrl(), "SELECT count(*) FROM server_keys"), 0);
@@ -164,15 +177,11 @@ TEST(FederationKeys, UnreachableOriginIsUnauthorizedAndNotHammered) {
   const auto key = core::SigningKey::generate();
   const std::string name = fedName(origin.port());
   for (int i = 0; i < 3; ++i) {
-    const auto r = signedRequest(hs1, key, name, {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3A" + fedName(p1)},
-                                 pki.caFile());
+    const auto r = queryAs(hs1, key, name, pki);
     EXPECT_EQ(r.status, 401) << r.body;
   }
   EXPECT_EQ(origin.hits("/_matrix/key/v2/server"), 1);  // the failure is remembered
-  // Nothing listening at all: 401 as well.
-  const auto gone = signedRequest(hs1, key, fedName(freeLoopbackPort()),
-                                  {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3A" + fedName(p1)}, pki.caFile());
-  EXPECT_EQ(gone.status, 401);
+  EXPECT_EQ(queryAs(hs1, key, fedName(freeLoopbackPort()), pki).status, 401);  // nothing listening at all
 }
 
 TEST(FederationKeys, ValidityIsCappedAtSevenDays) {
@@ -184,18 +193,11 @@ TEST(FederationKeys, ValidityIsCappedAtSevenDays) {
   ScriptedHttpsServer origin(cert.cert_path, cert.key_path);
   std::string name;
   origin.on("GET", "/_matrix/key/v2/server", [&](const http::Request&) {
-    json::Writer w;
-    w.startObject().key("server_name").string(name).key("valid_until_ts").integer(4102444800000);  // 2100
-    w.key("verify_keys").startObject().key(origin_key.keyId()).startObject().key("key").string(origin_key.publicKeyBase64());
-    w.endObject().endObject().endObject();
-    json::Document d = *json::tryParse(w.take());
-    core::signJson(d, name, origin_key);
-    return http::Response::json(200, json::toString(d));
+    return http::Response::json(200, json::toString(keyResponse(name, origin_key, origin_key, 4102444800000)));  // 2100
   });
   origin.start();
   name = fedName(origin.port());
-  const auto r = signedRequest(hs1, origin_key, name,
-                               {"GET", "/_matrix/federation/v1/query/profile?user_id=%40x%3A" + fedName(p1)}, pki.caFile());
+  const auto r = queryAs(hs1, origin_key, name, pki);
   EXPECT_EQ(r.status, 404) << r.body;
   const int64_t until =
       queryCount(hs1.dbUrl(), "SELECT valid_until_ts FROM server_keys WHERE server_name = '" + name + "'");

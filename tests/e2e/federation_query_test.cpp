@@ -11,18 +11,7 @@
 namespace hs::test {
 namespace {
 
-class TwoServers : public ::testing::Test {
- protected:
-  void SetUp() override {
-    p1_ = freeLoopbackPort();
-    p2_ = freeLoopbackPort();
-    hs1_ = std::make_unique<TestServer>(federating(pki_, p1_));
-    hs2_ = std::make_unique<TestServer>(federating(pki_, p2_));
-  }
-  TestPki pki_;
-  int p1_ = 0, p2_ = 0;
-  std::unique_ptr<TestServer> hs1_, hs2_;
-};
+using TwoServers = FederatingPair;
 
 TEST_F(TwoServers, RemoteProfileThroughTheClientApi) {
   const auto alice = hs1_->registerUser("alice");

@@ -4,6 +4,7 @@
 
 #include "homeserver/core/json.h"
 #include "homeserver/core/x_matrix.h"
+#include "tests/support/sinks.h"
 
 namespace hs::test {
 
@@ -27,6 +28,13 @@ std::function<void(config::Config&)> federating(TestPki& pki, int port, std::fun
       more(c);
     }
   };
+}
+
+void FederatingPair::SetUp() {
+  p1_ = freeLoopbackPort();
+  p2_ = freeLoopbackPort();
+  hs1_ = std::make_unique<TestServer>(federating(pki_, p1_));
+  hs2_ = std::make_unique<TestServer>(federating(pki_, p2_));
 }
 
 HttpResult signedRequest(TestServer& server, const core::SigningKey& key, const std::string& origin,

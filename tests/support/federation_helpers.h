@@ -2,7 +2,10 @@
 // Integration-test support for federation: test servers that federate over real TLS on
 // loopback (certificates from a TestPki), requests signed as a server the test plays, and the
 // few database reads and writes tests need to see what was (or was not) stored.
+#include <gtest/gtest.h>
+
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,6 +23,15 @@ std::string fedName(int port);
 // allowed, and retries fast (initial backoff 200 ms, at most 2 s).
 std::function<void(config::Config&)> federating(TestPki& pki, int port,
                                                 std::function<void(config::Config&)> more = {});
+
+// Two test servers federating over TLS on loopback, as localhost:<p1_> and localhost:<p2_>.
+class FederatingPair : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  TestPki pki_;
+  int p1_ = 0, p2_ = 0;
+  std::unique_ptr<TestServer> hs1_, hs2_;
+};
 
 // A federation request to `server`, signed by `key` as `origin` (the test plays a server).
 // `destination` defaults to the server's name; `header` replaces the whole Authorization.

@@ -83,6 +83,18 @@ std::string ParleyProcess::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(client_port_) + path;
 }
 
+void ParleyProcess::rotateSigningKey() {
+  const std::string cmd = std::string(PARLEY_BINARY) + " --rotate-signing-key --config " + dir_ +
+                          "/homeserver.yaml > " + dir_ + "/rotate.log 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    throw std::runtime_error("parley --rotate-signing-key failed");
+  }
+}
+
+std::string ParleyProcess::federationUrl(const std::string& path) const {
+  return "https://localhost:" + std::to_string(fed_port_) + path;
+}
+
 std::string ParleyProcess::registerUser(const std::string& localpart, const std::string& device_id) {
   const auto r = httpRequest("POST", url("/_matrix/client/v3/register"),
                              R"({"username":")" + localpart + R"(","password":"password123","device_id":")" +

@@ -27,6 +27,9 @@ class ParleyProcess {
   const std::string& dbUrl() const { return db_.url(); }
   const std::string& logPath() const { return log_; }
   std::string registerUser(const std::string& localpart, const std::string& device_id);
+  // `parley --rotate-signing-key` on this server's config (while it is stopped).
+  void rotateSigningKey();
+  std::string federationUrl(const std::string& path) const;
 
  private:
   std::string label_;
