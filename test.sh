@@ -125,6 +125,21 @@ else
   tests_failed=$((tests_failed + 1)); suites_failed=$((suites_failed + 1))
 fi
 
+# The libFuzzer targets (tests/fuzz): built with clang, ASan and UBSan in build-fuzz; every
+# kept input (seeds and former crashers) replayed, then a minute of fuzzing split between them.
+log "fuzzing: tests/fuzz/run.sh --budget 60"
+if tests/fuzz/run.sh --budget 60 > "$work/fuzz.log" 2>&1; then
+  suites_passed=$((suites_passed + 1))
+else
+  suites_failed=$((suites_failed + 1))
+fi
+grep -E '^(PASS|FAIL) fuzz' "$work/fuzz.log" || tail -40 "$work/fuzz.log"
+tests_passed=$((tests_passed + $(grep -c '^PASS fuzz' "$work/fuzz.log" || true)))
+tests_failed=$((tests_failed + $(grep -c '^FAIL fuzz' "$work/fuzz.log" || true)))
+if ! grep -q '^\(PASS\|FAIL\) fuzz' "$work/fuzz.log"; then  # the build itself failed
+  tests_failed=$((tests_failed + 1))
+fi
+
 log "total time $(( $(date +%s) - start ))s; suites: $suites_passed passed, $suites_failed failed"
 echo "$tests_passed passed, $tests_failed failed"
 [ "$suites_failed" -eq 0 ]

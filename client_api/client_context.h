@@ -20,6 +20,7 @@
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
+#include "homeserver/services/rate_limiter.h"
 #include "homeserver/services/social/social_services.h"
 
 namespace hs::client {
@@ -48,6 +49,7 @@ struct ClientContext {
   e2ee::CrossSigning& cross_signing;
   e2ee::ToDeviceService& to_device;
   e2ee::KeyBackupService& key_backup;
+  services::RateLimiter& messages_per_user;  // see perUserLimited (routes.h)
 };
 
 }  // namespace hs::client

@@ -10,6 +10,13 @@ namespace hs::client {
 using http::Auth;
 using http::Method;
 
+http::Handler perUserLimited(http::Handler inner, ClientContext& ctx) {
+  return [inner = std::move(inner), &ctx](Request& req, const Requester& who) {
+    ctx.messages_per_user.check(who.userId().str());
+    return inner(req, who);
+  };
+}
+
 void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   auto h = [&ctx](Response (*fn)(Request&, const Requester&, ClientContext&)) {
     return [fn, &ctx](Request& req, const Requester& who) { return fn(req, who, ctx); };
@@ -37,7 +44,8 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
 
   t.addClient(Method::Get, "/profile/:userId", Auth::Optional, h(getProfile));
   t.addClient(Method::Get, "/profile/:userId/:field", Auth::Optional, h(getProfileField));
-  t.addClient(Method::Put, "/profile/:userId/:field", Auth::AccessToken, h(putProfileField));
+  t.addClient(Method::Put, "/profile/:userId/:field", Auth::AccessToken,
+              perUserLimited(h(putProfileField), ctx));
 
   t.addClient(Method::Get, "/devices", Auth::AccessToken, h(getDevices));
   t.addClient(Method::Get, "/devices/:deviceId", Auth::AccessToken, h(getDevice));

@@ -4,6 +4,11 @@
 
 namespace hs::client {
 
+// Wraps the handler of an action that makes events or rooms (sending, state, membership
+// changes, createRoom, profile changes): each call first takes a token from the caller's
+// messages_per_user bucket, 429 M_LIMIT_EXCEEDED with retry_after_ms when it is empty.
+http::Handler perUserLimited(http::Handler inner, ClientContext& ctx);
+
 // Adds every /_matrix/client/* and /.well-known/matrix/client route.
 void addClientRoutes(http::RouteTable& t, ClientContext& ctx);
 // Account data, tags, filters, push rules and presence (routes_user_data.cpp).

@@ -1,5 +1,6 @@
 // Room routes, one line each.
 #include "client_api/handlers/room_handlers.h"
+#include "client_api/routes.h"
 
 namespace hs::client {
 
@@ -16,15 +17,17 @@ void addRoomRoutes(http::RouteTable& t, ClientContext& ctx) {
     };
   };
   const Auth tok = Auth::AccessToken;
-  t.addClient(Method::Post, "/createRoom", tok, h(postCreateRoom));
+  // Actions that make events or rooms count against messages_per_user.
+  auto limited = [&ctx](http::Handler inner) { return perUserLimited(std::move(inner), ctx); };
+  t.addClient(Method::Post, "/createRoom", tok, limited(h(postCreateRoom)));
   t.addClient(Method::Post, "/join/:roomId", tok, h(postJoin));
   t.addClient(Method::Post, "/rooms/:roomId/join", tok, h(postJoin));
-  t.addClient(Method::Post, "/rooms/:roomId/invite", tok, h(postInvite));
+  t.addClient(Method::Post, "/rooms/:roomId/invite", tok, limited(h(postInvite)));
   t.addClient(Method::Post, "/rooms/:roomId/leave", tok, h(postLeave));
   t.addClient(Method::Post, "/rooms/:roomId/forget", tok, h(postForget));
-  t.addClient(Method::Post, "/rooms/:roomId/kick", tok, change("leave"));
-  t.addClient(Method::Post, "/rooms/:roomId/ban", tok, change("ban"));
-  t.addClient(Method::Post, "/rooms/:roomId/unban", tok, change("unban"));
+  t.addClient(Method::Post, "/rooms/:roomId/kick", tok, limited(change("leave")));
+  t.addClient(Method::Post, "/rooms/:roomId/ban", tok, limited(change("ban")));
+  t.addClient(Method::Post, "/rooms/:roomId/unban", tok, limited(change("unban")));
   t.addClient(Method::Get, "/joined_rooms", tok, h(getJoinedRooms));
   t.addClient(Method::Get, "/rooms/:roomId/joined_members", tok, h(getJoinedMembers));
   t.addClient(Method::Get, "/rooms/:roomId/members", tok, h(getMembers));
@@ -33,11 +36,11 @@ void addRoomRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Get, "/rooms/:roomId/state/:eventType", tok, h(getRoomStateEvent));
   t.addClient(Method::Get, "/rooms/:roomId/state/:eventType/", tok, h(getRoomStateEvent));
   t.addClient(Method::Get, "/rooms/:roomId/state/:eventType/:stateKey", tok, h(getRoomStateEvent));
-  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType", tok, h(putRoomStateEvent));
-  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType/", tok, h(putRoomStateEvent));
-  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType/:stateKey", tok, h(putRoomStateEvent));
-  t.addClient(Method::Put, "/rooms/:roomId/send/:eventType/:txnId", tok, h(putSendEvent));
-  t.addClient(Method::Put, "/rooms/:roomId/redact/:eventId/:txnId", tok, h(putRedact));
+  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType", tok, limited(h(putRoomStateEvent)));
+  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType/", tok, limited(h(putRoomStateEvent)));
+  t.addClient(Method::Put, "/rooms/:roomId/state/:eventType/:stateKey", tok, limited(h(putRoomStateEvent)));
+  t.addClient(Method::Put, "/rooms/:roomId/send/:eventType/:txnId", tok, limited(h(putSendEvent)));
+  t.addClient(Method::Put, "/rooms/:roomId/redact/:eventId/:txnId", tok, limited(h(putRedact)));
 
   t.addClient(Method::Get, "/rooms/:roomId/messages", tok, h(getMessages));
   t.addClient(Method::Get, "/rooms/:roomId/context/:eventId", tok, h(getContext));

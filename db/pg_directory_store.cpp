@@ -1,31 +1,30 @@
 #include "db/pg_directory_store.h"
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
+#include "homeserver/core/json.h"
 
 namespace hs::db {
 
 namespace {
-// A field of the room's current state event of `type`, from its stored PDU.
-std::string stateField(const char* type, const char* field) {
-  return std::string("(SELECT (e.pdu_json::json -> 'content' ->> '") + field +
-         "') FROM room_state s JOIN state_keys k ON k.key_nid = s.key_nid "
-         "JOIN events e ON e.event_nid = s.event_nid WHERE s.room_id = r.room_id AND k.type = '" +
-         type + "' AND k.state_key = '')";
-}
-
-const std::string kPublicRooms =
-    "SELECT * FROM (SELECT r.room_id, "
-    "(SELECT count(*) FROM room_members m WHERE m.room_id = r.room_id AND m.membership = 'join') AS joined, " +
-    stateField("m.room.name", "name") + " AS name, " + stateField("m.room.topic", "topic") + " AS topic, " +
-    stateField("m.room.canonical_alias", "alias") + " AS alias, " +
-    stateField("m.room.avatar", "url") + " AS avatar, " + stateField("m.room.join_rules", "join_rule") +
-    " AS join_rule, " + stateField("m.room.history_visibility", "history_visibility") + " AS hv, " +
-    stateField("m.room.guest_access", "guest_access") + " AS ga, " + stateField("m.room.create", "type") +
-    " AS room_type FROM rooms r WHERE r.is_public) x "
-    "WHERE $1 = '' OR x.name ILIKE $1 OR x.topic ILIKE $1 OR x.alias ILIKE $1 "
-    "ORDER BY x.joined DESC, x.room_id OFFSET $2 LIMIT $3";
+// Published rooms, biggest first; their fields come from kDirectoryState.
+constexpr const char* kPublished =
+    "SELECT r.room_id, (SELECT count(*) FROM room_members m WHERE m.room_id = r.room_id "
+    "AND m.membership = 'join') AS joined FROM rooms r WHERE r.is_public "
+    "ORDER BY joined DESC, r.room_id";
+// The state events a directory entry quotes, as stored client JSON. Their fields are read in
+// C++ (json::rawMember): PostgreSQL's json operators fail on a \u0000 anywhere in an event
+// and on events nested deeper than its stack allows, and one such name failed every listing.
+constexpr const char* kDirectoryState =
+    "SELECT s.room_id, k.type, e.client_json FROM room_state s "
+    "JOIN state_keys k ON k.key_nid = s.key_nid JOIN events e ON e.event_nid = s.event_nid "
+    "WHERE s.room_id = ANY($1::text[]) AND k.state_key = '' AND k.type IN ('m.room.name', "
+    "'m.room.topic', 'm.room.canonical_alias', 'm.room.avatar', 'm.room.join_rules', "
+    "'m.room.history_visibility', 'm.room.guest_access', 'm.room.create')";
 constexpr const char* kCount = "SELECT count(*) FROM rooms WHERE is_public";
 constexpr const char* kPublish = "UPDATE rooms SET is_public = $2 WHERE room_id = $1";
 constexpr const char* kSearchUsers =
@@ -36,6 +35,54 @@ constexpr const char* kSearchUsers =
     "  OR EXISTS (SELECT 1 FROM room_members m JOIN rooms r ON r.room_id = m.room_id "
     "    WHERE m.user_id = u.user_id AND m.membership = 'join' AND r.is_public)) "
     "ORDER BY u.user_id LIMIT $3";
+
+// content[field] of a stored client event when it is a string, read without parsing the
+// whole event.
+std::optional<std::string> contentString(const std::string& client_json, std::string_view field) {
+  const auto content = json::rawMember(client_json, "content");
+  const auto value = content ? json::rawMember(*content, field) : std::nullopt;
+  const auto doc = value ? json::tryParse(*value) : std::nullopt;
+  if (!doc || !doc->IsString()) {
+    return std::nullopt;
+  }
+  return std::string(doc->GetString(), doc->GetStringLength());
+}
+
+void applyState(directory::PublicRoom& p, const std::string& type, const std::string& json) {
+  if (type == "m.room.name") {
+    p.name = contentString(json, "name");
+  } else if (type == "m.room.topic") {
+    p.topic = contentString(json, "topic");
+  } else if (type == "m.room.canonical_alias") {
+    p.canonical_alias = contentString(json, "alias");
+  } else if (type == "m.room.avatar") {
+    p.avatar_url = contentString(json, "url");
+  } else if (type == "m.room.join_rules") {
+    p.join_rule = contentString(json, "join_rule");
+  } else if (type == "m.room.history_visibility") {
+    p.world_readable = contentString(json, "history_visibility").value_or("") == "world_readable";
+  } else if (type == "m.room.guest_access") {
+    p.guest_can_join = contentString(json, "guest_access").value_or("") == "can_join";
+  } else if (type == "m.room.create") {
+    p.room_type = contentString(json, "type");
+  }
+}
+
+std::string asciiLower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Case-insensitive (ASCII) containment in the name, topic or alias.
+bool matches(const directory::PublicRoom& p, const std::string& lower_term) {
+  for (const auto* field : {&p.name, &p.topic, &p.canonical_alias}) {
+    if (*field && asciiLower(**field).find(lower_term) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // A LIKE pattern matching `term` anywhere, with LIKE's own wildcards escaped.
 std::string containsPattern(const std::string& term) {
@@ -53,26 +100,39 @@ std::string containsPattern(const std::string& term) {
 }
 }  // namespace
 
+// Without a term the database pages; with one, every published room is read and filtered
+// here (a server publishes rooms by the dozen or hundred, not by the million).
 std::vector<directory::PublicRoom> PgDirectoryStore::publicRooms(const std::string& term,
                                                                  int64_t offset, int64_t limit) {
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
+  const std::string page_sql = std::string(kPublished) + " OFFSET $1 LIMIT $2";
+  const pqxx::result rooms = term.empty() ? tx.exec_params(page_sql, offset, limit) : tx.exec(kPublished);
   std::vector<directory::PublicRoom> out;
-  for (const auto& r : tx.exec_params(kPublicRooms, containsPattern(term), offset, limit)) {
+  std::map<std::string, size_t> index;
+  std::vector<std::string> ids;
+  for (const auto& r : rooms) {
     directory::PublicRoom p;
     p.room_id = r[0].as<std::string>();
     p.num_joined_members = r[1].as<int64_t>();
-    p.name = optStr(r[2]);
-    p.topic = optStr(r[3]);
-    p.canonical_alias = optStr(r[4]);
-    p.avatar_url = optStr(r[5]);
-    p.join_rule = optStr(r[6]);
-    p.world_readable = optStr(r[7]).value_or("") == "world_readable";
-    p.guest_can_join = optStr(r[8]).value_or("") == "can_join";
-    p.room_type = optStr(r[9]);
+    index[p.room_id] = out.size();
+    ids.push_back(p.room_id);
     out.push_back(std::move(p));
   }
-  return out;
+  if (ids.empty()) {
+    return out;
+  }
+  for (const auto& r : tx.exec_params(kDirectoryState, textArray(tx, ids))) {
+    applyState(out[index.at(r[0].as<std::string>())], r[1].as<std::string>(), r[2].as<std::string>());
+  }
+  if (term.empty()) {
+    return out;
+  }
+  const std::string lower_term = asciiLower(term);
+  std::erase_if(out, [&](const directory::PublicRoom& p) { return !matches(p, lower_term); });
+  const auto from = std::min<size_t>(out.size(), static_cast<size_t>(std::max<int64_t>(0, offset)));
+  const auto to = std::min<size_t>(out.size(), from + static_cast<size_t>(std::max<int64_t>(0, limit)));
+  return {std::make_move_iterator(out.begin() + from), std::make_move_iterator(out.begin() + to)};
 }
 
 int64_t PgDirectoryStore::publicRoomCount() {

@@ -103,15 +103,21 @@ void PgNotificationStore::insert(const std::vector<Notification>& rows) {
   }
   json::Writer w;
   w.startArray();
+  // Titles, bodies and thread ids come from event content, which may hold NUL: see withoutNul
+  // (json_to_recordset fails the whole insert, every recipient's row, on one \u0000).
+  const auto text = [](const std::optional<std::string>& s) {
+    return s ? std::optional(withoutNul(*s)) : std::nullopt;
+  };
   for (const auto& n : rows) {
     w.startObject().key("user_id").string(n.user_id).key("type").string(n.type);
-    w.key("title").string(n.title).key("body").string(n.body);
-    w.optString("related_id", n.related_id).optString("room_id", n.room_id).optString("event_id", n.event_id);
+    w.key("title").string(withoutNul(n.title)).key("body").string(withoutNul(n.body));
+    w.optString("related_id", text(n.related_id)).optString("room_id", text(n.room_id));
+    w.optString("event_id", text(n.event_id));
     if (n.stream_pos) {
       w.key("stream_pos").integer(*n.stream_pos);
     }
-    w.key("thread_id").string(n.thread_id).key("notify").boolean(n.notify);
-    w.key("highlight").boolean(n.highlight).key("actions").string(n.actions);
+    w.key("thread_id").string(withoutNul(n.thread_id)).key("notify").boolean(n.notify);
+    w.key("highlight").boolean(n.highlight).key("actions").string(withoutNul(n.actions));
     w.key("created_at").integer(n.created_at).endObject();
   }
   w.endArray();

@@ -63,7 +63,8 @@ constexpr const char* kForget =
     "UPDATE room_members SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2";
 const std::string kAnnotationCounts =
     "SELECT e.relates_to, e.rel_key, count(*) FROM events e WHERE e.relates_to = ANY($1::text[]) "
-    "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' AND " +
+    "AND e.rel_type = 'm.annotation' AND e.redacted_by IS NULL AND e.type = 'm.reaction' "
+    "AND e.stream_pos > $2 AND e.stream_pos <= $3 AND " +
     std::string(kSameRoomAsParent) +
     " GROUP BY e.relates_to, e.rel_key ORDER BY e.relates_to, count(*) DESC, e.rel_key";
 
@@ -72,7 +73,8 @@ const std::string kLatestEdits =
     std::string("SELECT DISTINCT ON (e.relates_to) ") + kStoredEventColumns +
     ", e.relates_to FROM events e JOIN events p ON p.event_id = e.relates_to "
     "WHERE e.relates_to = ANY($1::text[]) AND e.rel_type = 'm.replace' AND e.redacted_by IS NULL "
-    "AND e.sender = p.sender AND e.room_id = p.room_id ORDER BY e.relates_to, e.stream_pos DESC";
+    "AND e.sender = p.sender AND e.room_id = p.room_id AND e.stream_pos > $2 AND e.stream_pos <= $3 "
+    "ORDER BY e.relates_to, e.stream_pos DESC";
 
 Member memberFromRow(const pqxx::row& r) {
   return Member{r[0].as<std::string>(), r[1].as<std::string>(), optStr(r[2]), optStr(r[3]),
@@ -207,28 +209,30 @@ std::vector<StoredEvent> PgRoomStore::relations(const rooms::RelationsQuery& q) 
 }
 
 std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
-    const std::vector<std::string>& event_ids) {
+    const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) {
   if (event_ids.empty()) {
     return {};
   }
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
   std::vector<std::pair<std::string, StoredEvent>> out;
-  for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids))) {
+  for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids), visible.from_excl,
+                                        visible.to_incl)) {
     out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
   }
   return out;
 }
 
 std::vector<std::tuple<std::string, std::string, int64_t>> PgRoomStore::annotationCounts(
-    const std::vector<std::string>& event_ids) {
+    const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) {
   if (event_ids.empty()) {
     return {};
   }
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
   std::vector<std::tuple<std::string, std::string, int64_t>> out;
-  for (const auto& row : tx.exec_params(kAnnotationCounts, textArray(tx, event_ids))) {
+  for (const auto& row : tx.exec_params(kAnnotationCounts, textArray(tx, event_ids),
+                                        visible.from_excl, visible.to_incl)) {
     out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>());
   }
   return out;

@@ -41,11 +41,12 @@ class PgRoomStore final : public rooms::RoomStore {
   void deleteAlias(const std::string& alias) override;
   std::vector<std::string> roomAliases(const std::string& room_id) override;
   std::vector<std::pair<std::string, rooms::StoredEvent>> latestEdits(
-      const std::vector<std::string>& event_ids) override;
+      const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) override;
   std::vector<rooms::ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,
-                                                    const std::string& viewer) override;
+                                                    const std::string& viewer,
+                                                    const rooms::VisibleRange& visible) override;
   std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
-      const std::vector<std::string>& event_ids) override;
+      const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) override;
   // pg_sync_reads.cpp
   std::vector<rooms::StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
                                                     const std::string& type,

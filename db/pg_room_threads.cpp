@@ -16,18 +16,21 @@ const std::string kThreadSummaries =
     "bool_or(e.sender = $2) OVER (PARTITION BY e.relates_to) OR p.sender = $2 "
     "FROM events e JOIN events p ON p.event_id = e.relates_to "
     "WHERE e.relates_to = ANY($1::text[]) AND e.rel_type = 'm.thread' AND e.redacted_by IS NULL "
-    "AND e.room_id = p.room_id ORDER BY e.relates_to, e.stream_pos DESC";
+    "AND e.room_id = p.room_id AND e.stream_pos > $3 AND e.stream_pos <= $4 "
+    "ORDER BY e.relates_to, e.stream_pos DESC";
 }  // namespace
 
 std::vector<rooms::ThreadSummary> PgRoomStore::threadSummaries(const std::vector<std::string>& root_ids,
-                                                               const std::string& viewer) {
+                                                               const std::string& viewer,
+                                                               const rooms::VisibleRange& visible) {
   if (root_ids.empty()) {
     return {};
   }
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
   std::vector<rooms::ThreadSummary> out;
-  for (const auto& row : tx.exec_params(kThreadSummaries, textArray(tx, root_ids), viewer)) {
+  for (const auto& row : tx.exec_params(kThreadSummaries, textArray(tx, root_ids), viewer,
+                                        visible.from_excl, visible.to_incl)) {
     out.push_back(rooms::ThreadSummary{row[13].as<std::string>(), storedEventFromRow(row),
                                        row[14].as<int64_t>(), row[15].as<bool>()});
   }

@@ -63,8 +63,10 @@ constexpr const char* kNewLayer =
 constexpr const char* kGroupEntry =
     "INSERT INTO state_group_entries (group_id, key_nid, event_nid) VALUES ($1, $2, $3) "
     "ON CONFLICT (group_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
+// The content is cut out in C++ (json::rawMember): PostgreSQL's json operators fail on a
+// \u0000 anywhere in the event, and on events nested deeper than its stack allows.
 constexpr const char* kPrevState =
-    "SELECT (e.pdu_json::json -> 'content')::text, e.sender FROM room_state s "
+    "SELECT e.client_json, e.sender FROM room_state s "
     "JOIN events e ON e.event_nid = s.event_nid WHERE s.room_id = $1 AND s.key_nid = $2";
 // One statement per append: the event, the extremities it replaces, and the request's
 // transaction id. The CTEs touch different rows, so their shared snapshot does not matter.
@@ -266,7 +268,7 @@ rooms::StoredEvent PgRoomWriter::persist(const rooms::NewEvent& n, int64_t strea
     const int key_nid = internKey(e.type, *e.state_key);
     const auto prev = tx_.exec_params(kPrevState, room_id_, key_nid);
     if (!prev.empty()) {
-      prev_content = prev[0][0].as<std::string>();
+      prev_content = std::string(json::rawMember(prev[0][0].as<std::string>(), "content").value_or("{}"));
       prev_sender = prev[0][1].as<std::string>();
     }
     event_nid = tx_.exec1("SELECT nextval('events_event_nid_seq')")[0].as<int64_t>();

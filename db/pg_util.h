@@ -23,6 +23,15 @@ inline std::optional<int64_t> optI64(const pqxx::field& f) {
   return f.as<int64_t>();
 }
 
+// PostgreSQL text cannot hold NUL: libpq cuts a parameter at the first one, and a JSON
+// parameter's \u0000 fails any conversion to text. Text taken from event content (which may
+// carry NUL: events stored before clients were refused it, or other servers' events) goes
+// through this first.
+inline std::string withoutNul(std::string s) {
+  std::erase(s, '\0');
+  return s;
+}
+
 // Reads run outside a transaction block: at READ COMMITTED a read transaction gives no
 // snapshot across its statements anyway, and BEGIN/ROLLBACK are two more round trips per read.
 using ReadTx = pqxx::nontransaction;

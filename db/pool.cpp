@@ -28,19 +28,21 @@ Pool::Lease Pool::acquire() {
   std::unique_lock lock(mu_);
   const bool ok = cv_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty() || opened_ < size_; });
   if (!ok) {
-    throw std::runtime_error("database pool exhausted");
+    throw PoolExhausted();
   }
+  std::unique_ptr<pqxx::connection> conn;
   if (!idle_.empty()) {
-    auto conn = std::move(idle_.back());
+    conn = std::move(idle_.back());
     idle_.pop_back();
-    lock.unlock();
-    if (!conn->is_open()) {
-      conn = connect();
-    }
+  } else {
+    ++opened_;
+  }
+  lock.unlock();
+  if (conn && conn->is_open()) {
     return Lease(*this, std::move(conn));
   }
-  ++opened_;
-  lock.unlock();
+  // A new connection, or one replacing a closed one in its slot. When PostgreSQL is down the
+  // slot is given back, so the pool recovers fully once it is up again.
   try {
     return Lease(*this, connect());
   } catch (...) {

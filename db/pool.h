@@ -5,12 +5,19 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <pqxx/connection>  // pqxx 6's connection is a typedef: it cannot be forward-declared
 
 namespace hs::db {
+
+// No connection became free within the acquire timeout.
+class PoolExhausted : public std::runtime_error {
+ public:
+  PoolExhausted() : std::runtime_error("database pool exhausted") {}
+};
 
 class Pool {
  public:
@@ -31,7 +38,8 @@ class Pool {
     std::unique_ptr<pqxx::connection> conn_;
   };
 
-  // Waits for a free connection; throws std::runtime_error after the acquire timeout.
+  // Waits for a free connection; throws PoolExhausted after the acquire timeout, and
+  // pqxx::broken_connection when PostgreSQL cannot be reached.
   Lease acquire();
   int inUse() const;
   int size() const { return size_; }

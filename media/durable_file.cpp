@@ -3,13 +3,26 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
+#include <cstring>
 #include <system_error>
+
+#include "homeserver/core/matrix_error.h"
 
 namespace hs::media {
 
+// A full disk (or a quota, or a file size limit) is the operator's to fix and the client's to
+// be told plainly: 507 Insufficient Storage. Other failures stay internal errors (500).
 void throwErrno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
+  const int err = errno;
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
+    spdlog::error("media store full: {}: {}", what, std::strerror(err));
+    throw core::MatrixError(core::ErrCode::Unknown,
+                            "The server's media storage is full: the file could not be saved", 507);
+  }
+  throw std::system_error(err, std::generic_category(), what);
 }
 
 Fd::~Fd() {

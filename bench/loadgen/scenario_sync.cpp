@@ -45,8 +45,8 @@ double serverMeanMs(const std::string& before, const std::string& after) {
 }
 
 // `syncers` users each run `rounds` initial syncs back to back, all at once.
-// Errors are counted, not fatal: Pistache answers 408 itself to a request still running
-// when its header timeout (10 s) fires, and a slow server is a result, not a harness bug.
+// Errors are counted, not fatal: past the server's handler deadline (http.request_timeout_ms,
+// 60 s) a request gets 504, and a slow server is a result, not a harness bug.
 struct SyncErrors {
   size_t count = 0;
   std::string first;

@@ -13,10 +13,9 @@ Response putPresence(Request& req, const Requester& who, ClientContext& ctx) {
 }
 
 // GET /_matrix/client/v3/presence/{userId}/status
-// NOTSPEC: any local user's presence is readable; the spec lets a server hide it from users
-// who share no room, which needs the room services.
-Response getPresence(Request& req, const Requester&, ClientContext& ctx) {
-  return Response::json(200, ctx.presence.statusJson(core::UserId::parse(req.pathParam("userId"))));
+Response getPresence(Request& req, const Requester& who, ClientContext& ctx) {
+  return Response::json(200, ctx.presence.statusJson(who.userId(),
+                                                     core::UserId::parse(req.pathParam("userId"))));
 }
 
 }  // namespace hs::client

@@ -48,8 +48,9 @@ Response getRoomStateEvent(Request& req, const Requester& who, ClientContext& ct
   if (req.queryParam("format").value_or("content") == "event") {
     return Response::json(200, rooms::renderEvent(e, renderContext(who, ctx)));
   }
-  const auto doc = json::tryParse(e.client_json);
-  return Response::json(200, json::toString((*doc)["content"]));
+  // Raw, without parsing: an event stored before the depth limit may be too deep to parse.
+  const auto content = json::rawMember(e.client_json, "content");
+  return Response::json(200, std::string(content.value_or("{}")));
 }
 
 // PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}

@@ -46,10 +46,10 @@ void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::Stor
   w.endArray();
 }
 
-rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx,
+rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx, const std::string& room_id,
                                       const std::vector<rooms::StoredEvent>& events) {
   rooms::RenderContext rc = rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
-  rooms::loadRenderExtras(ctx.rooms.store(), events, rc);
+  ctx.reader.loadRenderExtras(who.userId().str(), room_id, events, rc);
   return rc;
 }
 }  // namespace
@@ -68,11 +68,12 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
                                  e.client_json.find("\"url\":\"") != std::string::npos);
     };
   }
-  const auto page = ctx.reader.messages(who.userId().str(), checkRoomId(req.pathParam("roomId")),
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto page = ctx.reader.messages(who.userId().str(), room_id,
                                         tokenParam(req, "from"), tokenParam(req, "to"), dir == "b",
                                         limitParam(req, 10, 1000),
                                         filter && filter->lazy_load_members, keep);
-  const auto rc = renderContextFor(who, ctx, page.chunk);
+  const auto rc = renderContextFor(who, ctx, room_id, page.chunk);
   json::Writer w;
   w.startObject().key("start").string(streams::renderPaginationToken(page.start));
   if (page.end) {
@@ -88,12 +89,13 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
 
 // GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=
 Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
-  const auto r = ctx.reader.context(who.userId().str(), checkRoomId(req.pathParam("roomId")),
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto r = ctx.reader.context(who.userId().str(), room_id,
                                     req.pathParam("eventId"), limitParam(req, 10, 1000));
   std::vector<rooms::StoredEvent> all = r.before;
   all.insert(all.end(), r.after.begin(), r.after.end());
   all.push_back(r.event);
-  const auto rc = renderContextFor(who, ctx, all);
+  const auto rc = renderContextFor(who, ctx, room_id, all);
   json::Writer w;
   w.startObject().key("event");
   rooms::renderEvent(w, r.event, rc);
@@ -107,9 +109,9 @@ Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
 
 // GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}
 Response getRoomEvent(Request& req, const Requester& who, ClientContext& ctx) {
-  const auto e = ctx.reader.event(who.userId().str(), checkRoomId(req.pathParam("roomId")),
-                                  req.pathParam("eventId"));
-  return Response::json(200, rooms::renderEvent(e, renderContextFor(who, ctx, {e})));
+  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
+  const auto e = ctx.reader.event(who.userId().str(), room_id, req.pathParam("eventId"));
+  return Response::json(200, rooms::renderEvent(e, renderContextFor(who, ctx, room_id, {e})));
 }
 
 // GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]
@@ -132,7 +134,7 @@ Response getRelations(Request& req, const Requester& who, ClientContext& ctx) {
   const auto from = tokenParam(req, "from");
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
   const auto page = ctx.reader.relations(who.userId().str(), room_id, q, from, tokenParam(req, "to"));
-  const auto rc = renderContextFor(who, ctx, page.chunk);
+  const auto rc = renderContextFor(who, ctx, room_id, page.chunk);
   json::Writer w;
   w.startObject();
   writeEvents(w, "chunk", page.chunk, rc);

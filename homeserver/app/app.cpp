@@ -19,6 +19,7 @@
 #include "db/pg_room_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
+#include "db/unavailable.h"
 #include "homeserver/app/federation_module.h"
 #include "homeserver/app/listener_options.h"
 #include "homeserver/app/ops_routes.h"
@@ -101,12 +102,15 @@ App::App(config::Config config) : config_(std::move(config)) {
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
                                                 kMaxQueuedRequests);
+  const auto& messages = config_.rate_limits.messages_per_user;
+  messages_per_user_ = std::make_unique<services::RateLimiter>(*clock_, messages.per_second, messages.burst,
+                                                               config_.rate_limits.enabled);
   client_ctx_.reset(new client::ClientContext{config_, *accounts_, *profiles_, *stream_, *notifier_,
                                               *rooms_, *reader_, *clock_, *push_rules_,
                                               *account_data_, *filters_, *presence_, *ephemeral_,
                                               *sync_, *workers_, *directory_, social_->services(),
                                               *device_lists_, *keys_, *cross_signing_, *to_device_,
-                                              *key_backup_});
+                                              *key_backup_, *messages_per_user_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
@@ -114,7 +118,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   media::addMediaRoutes(*routes_, *media_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
-                                                   config_.http.max_json_body);
+                                                   config_.http.max_json_body, db::unavailableError);
   metrics_routes_ = std::make_unique<http::RouteTable>();
   addMetricsRoutes(*metrics_routes_, *metrics_);
   metrics_dispatcher_ = std::make_unique<http::Dispatcher>(*metrics_routes_, *accounts_, *metrics_,
@@ -177,6 +181,9 @@ void App::connectServices() {
       events.emplace_back(record.user_id, presence_->eventJson(record));
     }
     return events;
+  });
+  presence_->setVisibility([this](const std::string& viewer, const std::string& target) {
+    return !room_store_->usersSharingRoomAmong(viewer, {target}).empty();
   });
   profiles_->setChangeHook([this](const core::UserId& user) { rooms_->refreshProfile(user); });
   // Joining a direct room adds it to both users' m.direct ({user: [room ids]}).

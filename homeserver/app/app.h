@@ -24,6 +24,9 @@ namespace hs::accounts {
 class AccountService;
 class ProfileService;
 }  // namespace hs::accounts
+namespace hs::services {
+class RateLimiter;
+}  // namespace hs::services
 namespace hs::rooms {
 class RoomService;
 class RoomReader;
@@ -165,6 +168,7 @@ class App {
   std::unique_ptr<e2ee::CrossSigning> cross_signing_;
   std::unique_ptr<e2ee::ToDeviceService> to_device_;
   std::unique_ptr<e2ee::KeyBackupService> key_backup_;
+  std::unique_ptr<services::RateLimiter> messages_per_user_;
   std::unique_ptr<client::ClientContext> client_ctx_;
   std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;

@@ -8,6 +8,7 @@
 #include "db/pg_outbox.h"
 #include "db/pg_server_key_store.h"
 #include "db/pool.h"
+#include "db/unavailable.h"
 #include "federation/auth/x_matrix.h"
 #include "federation/client/dns.h"
 #include "federation/client/federation_client.h"
@@ -59,7 +60,7 @@ FederationModule::FederationModule(const FederationDeps& d) : deps_(d) {
   routes_ = std::make_unique<http::RouteTable>();
   fed::addFederationRoutes(*routes_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, d.tokens, d.metrics, d.config.http.max_json_body,
-                                                   x_matrix_.get());
+                                                   db::unavailableError, x_matrix_.get());
   workers_ = std::make_unique<core::ThreadPool>("fed-worker", d.config.federation.worker_threads, kMaxQueuedRequests);
 }
 

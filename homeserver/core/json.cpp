@@ -1,7 +1,5 @@
 #include "homeserver/core/json.h"
 
-#include <rapidjson/error/en.h>
-
 #include "homeserver/core/matrix_error.h"
 
 namespace hs::json {
@@ -10,8 +8,6 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
-constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
-
 rapidjson::Value::ConstMemberIterator find(const Value& obj, std::string_view key) {
   return obj.FindMember(Value(rapidjson::StringRef(key.data(), key.size())));
 }
@@ -20,32 +16,6 @@ rapidjson::Value::ConstMemberIterator find(const Value& obj, std::string_view ke
   throw MatrixError(ErrCode::BadJson, "'" + std::string(key) + "' must be " + type);
 }
 }  // namespace
-
-Document parseObject(std::string_view body, bool allow_empty) {
-  Document doc;
-  if (allow_empty && body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    doc.SetObject();
-    return doc;
-  }
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    throw MatrixError(ErrCode::NotJson,
-                      std::string("Content not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
-  }
-  if (!doc.IsObject()) {
-    throw MatrixError(ErrCode::BadJson, "Request body must be a JSON object");
-  }
-  return doc;
-}
-
-std::optional<Document> tryParse(std::string_view text) {
-  Document doc;
-  doc.Parse<kParseFlags>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    return std::nullopt;
-  }
-  return doc;
-}
 
 const Value* member(const Value& obj, std::string_view key) {
   if (!obj.IsObject()) {

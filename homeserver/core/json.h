@@ -17,11 +17,32 @@ namespace hs::json {
 using Value = rapidjson::Value;
 using Document = rapidjson::Document;
 
-// Parses a request body that must be a JSON object (invalid UTF-8 is refused too).
-// An empty body counts as {} when allow_empty is set (POST /logout sends none).
+// The deepest nesting of arrays and objects any JSON we parse may have. Every parse goes
+// through RapidJSON's iterative parser, so this bounds only the recursive walks that come
+// after it (canonical JSON, redaction, copies, push rules, Writer::value). 128 is serde_json's
+// limit, so Conduit, conduwuit and every ruma-based server refuse deeper JSON already; Synapse
+// stops near Python's recursion limit (about 1,000). Deeper input is refused with M_BAD_JSON.
+inline constexpr int kMaxDepth = 128;
+
+// Parses a request body that must be a JSON object. Refused: invalid JSON and invalid UTF-8
+// (M_NOT_JSON); nesting deeper than kMaxDepth, a lone UTF-16 surrogate escape ("\udc00") and
+// a NUL ("\u0000") in any string or key (M_BAD_JSON: PostgreSQL text cannot hold either, so
+// refusing at the door keeps every later store and query simple). An empty body counts as {}
+// when allow_empty is set (POST /logout sends none).
 Document parseObject(std::string_view body, bool allow_empty = false);
-// Parses any JSON value; nullopt when it is not valid JSON.
+// Whether a NUL in a string is refused: always for what clients send; allowed in JSON we stored
+// before these rules or that other servers signed.
+enum class Nul { kRefuse, kAllow };
+// Parses any JSON value (a client's JSON text that is not a body, such as the `filter` query
+// parameter), with parseObject's refusals, as MatrixError.
+Document parseValue(std::string_view text, Nul nul = Nul::kRefuse);
+// Parses JSON we stored or built (NUL allowed: events from before these rules, or from other
+// servers, may carry it); nullopt when it is not valid JSON or is nested deeper than
+// kMaxDepth.
 std::optional<Document> tryParse(std::string_view text);
+// The raw JSON text of a top-level member of the JSON object `object_text`, found without
+// parsing (so also in documents too deep to parse); nullopt when absent or not an object.
+std::optional<std::string_view> rawMember(std::string_view object_text, std::string_view key);
 
 const Value* member(const Value& obj, std::string_view key);
 std::string requireString(const Value& obj, std::string_view key);

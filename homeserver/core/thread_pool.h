@@ -1,6 +1,6 @@
 #pragma once
 // A named, bounded pool of worker threads. Blocking work (database, argon2id, outbound HTTP)
-// runs here so Pistache's I/O threads never wait on it.
+// runs here so the HTTP reactors' I/O threads never wait on it.
 #include <condition_variable>
 #include <deque>
 #include <functional>

@@ -1,10 +1,13 @@
 #include "homeserver/http/body_stream.h"
 
+#include <algorithm>
+
 namespace hs::http {
 
 namespace {
-// Small pieces (a chunked body of tiny chunks) are joined up to this size before queuing.
-constexpr size_t kJoinBelow = 64 * 1024;
+// Pieces are joined up to this size while the sink is busy: each socket read (a chunk of a
+// chunked body, often tiny) would otherwise be one allocation and one hand-off to the sink.
+constexpr size_t kJoinBelow = 1 << 20;
 }  // namespace
 
 BodyStream::BodyStream(Dispatcher& dispatcher, core::ThreadPool& workers,
@@ -30,11 +33,11 @@ bool BodyStream::start() {
 
 bool BodyStream::push(std::string_view piece) {
   std::lock_guard lock(mu_);
-  if (!pieces_.empty() && pieces_.back().size() + piece.size() <= kJoinBelow) {
-    pieces_.back().append(piece);
-  } else {
-    pieces_.emplace_back(piece);
+  if (pieces_.empty() || pieces_.back().size() + piece.size() > kJoinBelow) {
+    pieces_.emplace_back();
+    pieces_.back().reserve(std::max(piece.size(), kJoinBelow));
   }
+  pieces_.back().append(piece);
   queued_bytes_ += piece.size();
   return scheduleLocked();
 }

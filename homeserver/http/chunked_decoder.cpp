@@ -1,24 +1,13 @@
 #include "homeserver/http/chunked_decoder.h"
 
+#include "homeserver/http/request.h"
+
 namespace hs::http {
 
 namespace {
 constexpr int kMaxSizeDigits = 15;                // 2^60: far above any body limit
 constexpr size_t kMaxExtensionBytes = 16 * 1024;  // chunk extensions of a whole body
 constexpr size_t kMaxTrailerBytes = 16 * 1024;
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 }  // namespace
 
 void ChunkedDecoder::fail(int status, std::string message) {
@@ -28,7 +17,7 @@ void ChunkedDecoder::fail(int status, std::string message) {
 }
 
 void ChunkedDecoder::sizeByte(char c) {
-  const int d = hexDigit(c);
+  const int d = hexDigitValue(c);
   if (d >= 0) {
     if (++size_digits_ > kMaxSizeDigits) {
       fail(413, "Request body too large");

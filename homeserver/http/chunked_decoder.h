@@ -43,6 +43,7 @@ class ChunkedDecoder {
   State state() const { return state_; }
   int errorStatus() const { return error_status_; }  // 400 or 413, once Failed
   const std::string& error() const { return error_; }
+  // The body's size so far: every chunk whose size line has been accepted, counted whole.
   uint64_t decodedBytes() const { return decoded_; }
 
  private:

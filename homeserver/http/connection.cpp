@@ -2,6 +2,7 @@
 #include "homeserver/http/connection.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "homeserver/http/access_log.h"
@@ -65,6 +66,13 @@ void Connection::abandonRequest() {
   }
 }
 
+void Connection::onEvents(uint32_t events, Clock::time_point now) {
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    readable_ = true;
+  }
+  drive(now);
+}
+
 void Connection::drive(Clock::time_point now) {
   revisit_ = false;
   if (finished_) {
@@ -125,9 +133,12 @@ bool Connection::wantsInput() const {
 bool Connection::readInput(size_t& budget) {
   thread_local char buf[kReadChunk];
   bool got = false;
-  while (budget > 0 && wantsInput()) {
-    const IoResult r = io_->read(buf, std::min(kReadChunk, budget));
+  // TLS may hold decrypted bytes whatever the socket says: it is always worth a try.
+  while (budget > 0 && (readable_ || io_->tls()) && wantsInput()) {
+    const size_t asked = std::min(kReadChunk, budget);
+    const IoResult r = io_->read(buf, asked);
     if (r.status == Io::WouldBlock) {
+      readable_ = false;
       break;
     }
     if (r.status != Io::Done) {
@@ -141,6 +152,9 @@ bool Connection::readInput(size_t& budget) {
       in_off_ = 0;
     }
     in_.append(buf, r.bytes);
+    if (r.bytes < asked && !io_->tls()) {
+      readable_ = false;  // a short read emptied the socket; more data brings a new event
+    }
   }
   return got;
 }
@@ -282,6 +296,10 @@ bool Connection::tick(Clock::time_point now) {
   }
   if (phase_ == Phase::Head && !out_.empty()) {
     deadline_ = std::max(deadline_, now + ctx_.options.idle_timeout);  // still answering
+    return false;
+  }
+  if (phase_ == Phase::Body && read_paused_) {
+    deadline_ = now + ctx_.options.body_timeout;  // we are the slow side, not the client
     return false;
   }
   if (now < deadline_) {

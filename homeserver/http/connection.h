@@ -40,6 +40,8 @@ class Connection {
 
   uint64_t id() const { return id_; }
   const std::string& remoteIp() const { return remote_ip_; }
+  // The socket reported `events` (epoll): notes readability, then drives.
+  void onEvents(uint32_t events, Clock::time_point now);
   // Makes all the progress it can without blocking: handshake, read, frame, dispatch, write.
   void drive(Clock::time_point now);
   void deliver(Delivery delivery, Clock::time_point now);
@@ -104,6 +106,9 @@ class Connection {
   std::string in_;
   size_t in_off_ = 0;
   bool eof_ = false;
+  // Bytes may be waiting in the socket: set by a readable event, cleared by a short read (the
+  // socket is edge-triggered), so an answer or a deadline costs no needless recv().
+  bool readable_ = true;
   bool read_paused_ = false;  // a streaming body's sink is behind
   bool revisit_ = false;
   bool finished_ = false;

@@ -70,6 +70,9 @@ const Route& Dispatcher::routeOf(Request& req, Requester& who, std::string& user
   const Route& r = *m.route;
   req.route = r.path;
   req.path_params = std::move(m.params);
+  if (const auto bad = paramWithControlCharacter(req)) {
+    throw MatrixError(ErrCode::InvalidParam, "Parameter '" + *bad + "' contains a control character");
+  }
   const int64_t limit = r.max_body >= 0 ? r.max_body : max_json_body_;
   if (static_cast<int64_t>(req.body.size()) > limit) {
     throw MatrixError(ErrCode::TooLarge, "Request body too large");
@@ -131,8 +134,9 @@ Response Dispatcher::guarded(Request& req, const std::string* user,
   } catch (const MatrixError& e) {
     res = errorResponse(e);
   } catch (const std::exception& e) {
+    const auto known = translate_ ? translate_(e) : std::nullopt;
     spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.route, e.what());
-    res = errorResponse(MatrixError(ErrCode::Unknown, "Internal server error"));
+    res = errorResponse(known ? *known : MatrixError(ErrCode::Unknown, "Internal server error"));
   }
   if (res.status >= 400 && user != nullptr) {
     noteRoute(req, *user);

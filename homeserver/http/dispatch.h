@@ -40,12 +40,17 @@ struct StreamStart {
   Response response;  // when there is no sink
 };
 
+// Recognizes infrastructure failures that have a Matrix answer (the database being down is a
+// 503, not a 500) without http knowing the library that threw them; nullopt for the rest.
+using ErrorTranslator = std::function<std::optional<core::MatrixError>(const std::exception&)>;
+
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
-             int64_t max_json_body, OriginAuthenticator* origins = nullptr)
+             int64_t max_json_body, ErrorTranslator translate = {},
+             OriginAuthenticator* origins = nullptr)
       : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body),
-        origins_(origins) {}
+        translate_(std::move(translate)), origins_(origins) {}
 
   // Never throws. A deferred response has been or will be sent through req.responder. The
   // server logs and counts each response when it is sent (see access_log.h).
@@ -68,8 +73,9 @@ class Dispatcher {
                    const std::function<Response()>& run) noexcept;
   const RouteTable& routes_;
   Authenticator& auth_;
-  Metrics& metrics_;
+  Metrics& metrics_;  // unused since responses are counted when sent (access_log.h)
   int64_t max_json_body_;
+  ErrorTranslator translate_;
   OriginAuthenticator* origins_;  // null: no route of this table is server-signed
 };
 

@@ -115,7 +115,7 @@ void Reactor::turn(int timeout_ms) {
     } else if (tag == kMailTag) {
       deliverMail(now);
     } else if (auto it = connections_.find(tag); it != connections_.end()) {
-      it->second->drive(now);
+      it->second->onEvents(events[i].events, now);
       afterWork(*it->second);
     }
   }

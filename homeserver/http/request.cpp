@@ -4,8 +4,7 @@
 
 namespace hs::http {
 
-namespace {
-int hexValue(char c) {
+int hexDigitValue(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -17,7 +16,32 @@ int hexValue(char c) {
   }
   return -1;
 }
+
+namespace {
+bool hasControl(const std::string& s, bool allow_whitespace) {
+  return std::any_of(s.begin(), s.end(), [allow_whitespace](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (allow_whitespace && (c == '\t' || c == '\n' || c == '\r')) {
+      return false;
+    }
+    return u < 0x20 || u == 0x7f;
+  });
+}
 }  // namespace
+
+std::optional<std::string> paramWithControlCharacter(const Request& req) {
+  for (const auto& [name, value] : req.path_params) {
+    if (hasControl(value, false)) {
+      return name;
+    }
+  }
+  for (const auto& [name, value] : req.query) {
+    if (hasControl(name, false) || hasControl(value, true)) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> percentDecode(const std::string& in) {
   std::string out;
@@ -30,8 +54,8 @@ std::optional<std::string> percentDecode(const std::string& in) {
     if (i + 2 >= in.size()) {
       return std::nullopt;
     }
-    const int hi = hexValue(in[i + 1]);
-    const int lo = hexValue(in[i + 2]);
+    const int hi = hexDigitValue(in[i + 1]);
+    const int lo = hexDigitValue(in[i + 2]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

@@ -1,5 +1,5 @@
 #pragma once
-// The server's own request and response types: handlers never see Pistache.
+// The server's own request and response types: handlers never see the HTTP layer's insides.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -94,11 +94,20 @@ struct Request {
   const std::string& pathParam(const std::string& name) const { return path_params.at(name); }
 };
 
+// 0-15 for a hexadecimal digit (either case), -1 for anything else.
+int hexDigitValue(char c);
 // Percent-decoding for path segments; '+' is kept as is.
 std::optional<std::string> percentDecode(const std::string& in);
 // Query keys and values are form-encoded: '+' is a space (matrix-nio 0.20 sends
 // ?filename=my+photo.png, as Python's urlencode does), then percent-decoding.
 std::optional<std::string> queryDecode(const std::string& in);
 std::map<std::string, std::string> parseQueryString(const std::string& raw);
+
+// The name of the first decoded path or query parameter holding a control character, checked
+// once for every route before its handler runs: a NUL would otherwise cut an identifier after
+// authorization has judged the whole of it ("m.room.power_levels%00"). Path parameters are
+// identifiers (no C0 or DEL at all); query values may hold JSON (`filter`), so tab, CR and LF
+// pass there.
+std::optional<std::string> paramWithControlCharacter(const Request& req);
 
 }  // namespace hs::http

@@ -54,7 +54,7 @@ TEST_F(BadInput, OversizedJsonBodyIsTooLarge) {
 }
 
 TEST_F(BadInput, BodyOverTheServerLimitIsTooLarge) {
-  // Larger than Pistache's own request buffer (the media limit plus headers).
+  // Larger than any route allows (the media limit): refused from its Content-Length.
   const auto limit = server_->config().media.max_upload_size;
   const std::string huge(static_cast<size_t>(limit) + 200 * 1024, 'x');
   const auto r = server_->post("/_matrix/client/v3/login", huge);

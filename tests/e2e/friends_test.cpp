@@ -2,6 +2,8 @@
 // (each of which changes nothing), and the direct conversation opened on acceptance.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "tests/support/matrix_client.h"
 
 namespace hs::test {
@@ -180,6 +182,31 @@ TEST_F(Friends, RequestsAndAnswersReachTheFeed) {
                             std::string(x["title"].GetString()).find("accepted") != std::string::npos);
   }
   EXPECT_TRUE(accepted);
+}
+
+// Ten accepts at once made ten direct rooms (each opened its room before answering).
+TEST_F(Friends, ConcurrentAcceptsOpenOneRoom) {
+  const auto nat = s().registerUser("nat");
+  const auto oz = s().registerUser("oz");
+  const std::string id = requestId(nat, "@oz:localhost");
+  std::vector<std::future<HttpResult>> answers;
+  for (int i = 0; i < 10; ++i) {
+    answers.push_back(std::async(std::launch::async, [&] { return s().post(action(id, "accept"), "{}", oz); }));
+  }
+  int ok = 0;
+  int refused = 0;
+  for (auto& f : answers) {
+    const auto r = f.get();
+    ok += r.status == 200;
+    refused += r.status == 403 && errcode(r) == "M_FORBIDDEN";
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(refused, 9);
+  for (const auto& token : {nat, oz}) {
+    const auto rooms = s().get(kV3 + "/joined_rooms", token);
+    ASSERT_EQ(rooms.status, 200);
+    EXPECT_EQ(rooms.json()["joined_rooms"].Size(), 1u) << rooms.body;
+  }
 }
 
 TEST_F(Friends, NeedAnAccessToken) {

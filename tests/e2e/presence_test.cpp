@@ -17,6 +17,12 @@ class Presence : public ::testing::Test {
     server_ = new TestServer();
     gus_ = server_->registerUser("gus");
     hal_ = server_->registerUser("hal");
+    ivy_ = server_->registerUser("ivy");
+    // gus and hal share a room; ivy shares none with either.
+    const auto room = server_->post("/_matrix/client/v3/createRoom",
+                                    R"({"invite":["@hal:localhost"]})", gus_).json();
+    const std::string room_id = room["room_id"].GetString();
+    ASSERT_EQ(server_->post("/_matrix/client/v3/rooms/" + room_id + "/join", "{}", hal_).status, 200);
   }
   static void TearDownTestSuite() { delete server_; }
   static std::string status(const std::string& user) {
@@ -25,10 +31,12 @@ class Presence : public ::testing::Test {
   static TestServer* server_;
   static std::string gus_;
   static std::string hal_;
+  static std::string ivy_;
 };
 TestServer* Presence::server_ = nullptr;
 std::string Presence::gus_;
 std::string Presence::hal_;
+std::string Presence::ivy_;
 
 TEST_F(Presence, NeverSetIsOffline) {
   const auto r = server_->get(status("@hal:localhost"), hal_);
@@ -41,7 +49,7 @@ TEST_F(Presence, NeverSetIsOffline) {
 
 TEST_F(Presence, SetOnlineWithStatusThenAway) {
   ASSERT_EQ(server_->put(status("@gus:localhost"), R"({"presence":"online","status_msg":"coding"})", gus_).status, 200);
-  auto doc = server_->get(status("@gus:localhost"), hal_).json();  // others may read it
+  auto doc = server_->get(status("@gus:localhost"), hal_).json();  // who shares a room may read it
   EXPECT_STREQ(doc["presence"].GetString(), "online");
   EXPECT_STREQ(doc["status_msg"].GetString(), "coding");
   EXPECT_TRUE(doc["currently_active"].GetBool());
@@ -62,6 +70,18 @@ TEST_F(Presence, OnlyYourOwn) {
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(errcode(r), "M_FORBIDDEN");
   EXPECT_STREQ(server_->get(status("@hal:localhost"), hal_).json()["presence"].GetString(), "offline");
+}
+
+// The spec's 403: a user who shares no room with the target may not read its presence (as
+// Synapse does); their own is always readable.
+TEST_F(Presence, StrangersMayNotRead) {
+  ASSERT_EQ(server_->put(status("@gus:localhost"), R"({"presence":"online","status_msg":"x"})", gus_).status, 200);
+  const auto r = server_->get(status("@gus:localhost"), ivy_);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(errcode(r), "M_FORBIDDEN");
+  EXPECT_EQ(r.body.find("online"), std::string::npos) << r.body;
+  EXPECT_EQ(server_->get(status("@ivy:localhost"), ivy_).status, 200);
+  EXPECT_EQ(server_->get(status("@gus:localhost"), hal_).status, 200);
 }
 
 TEST_F(Presence, UnknownUsersAreNotFound) {

@@ -79,6 +79,24 @@ TEST_F(Typing, ExpiresAfterItsTimeout) {
   EXPECT_TRUE(typingUsers(*typing).empty());
 }
 
+// Out-of-range timeouts are clamped to [0, 120 s] (TypingTracker): 2^63-1 no longer means
+// "typing forever" (the unit test moves a clock past 120 s), a negative one expires at once.
+TEST_F(Typing, TimeoutsAreClamped) {
+  const User a = newUser("typclamp");
+  const User b = newUser("typclampb");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(type(a, room, R"({"typing":true,"timeout":9223372036854775807})").status, 200);
+  auto doc = sync(b);
+  const auto* typing = ephemeral(doc, room, "m.typing");
+  ASSERT_NE(typing, nullptr);
+  EXPECT_EQ(typingUsers(*typing), std::vector<std::string>{a.id});
+  ASSERT_EQ(type(a, room, R"({"typing":true,"timeout":-5})").status, 200);
+  doc = sync(b);
+  typing = ephemeral(doc, room, "m.typing");
+  EXPECT_TRUE(typing == nullptr || typingUsers(*typing).empty());
+}
+
 TEST_F(Typing, WakesALongPoll) {
   const User a = newUser("typlp");
   const User b = newUser("typlpb");

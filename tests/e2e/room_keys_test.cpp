@@ -147,6 +147,18 @@ TEST_F(RoomKeys, OnlyTheCurrentVersionTakesKeys) {
   EXPECT_EQ(errcode(putSession("2", "s", R"({"first_message_index":0})")), "M_BAD_JSON");
 }
 
+// Negative counts would win every later comparison of the replacement rule.
+TEST_F(RoomKeys, NegativeIndicesAreRefused) {
+  const std::string v = create();
+  ASSERT_EQ(putSession(v, "s", keyData(3, 1, false, "good")).status, 200);
+  for (const auto& data : {keyData(-1, 0, true, "bad"), keyData(0, -1, true, "bad")}) {
+    const auto r = putSession(v, "s", data);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(errcode(r), "M_BAD_JSON");
+  }
+  EXPECT_EQ(storedMarker(v, "s"), "good");
+}
+
 TEST_F(RoomKeys, BackupsArePrivate) {
   const std::string v = create();
   ASSERT_EQ(putSession(v, "s", keyData(0, 0, false, "secret")).status, 200);

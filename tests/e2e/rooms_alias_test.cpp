@@ -51,7 +51,39 @@ TEST_F(RoomAliases, DuplicateIsConflict) {
   EXPECT_EQ(str(s().get(path("#dup:localhost")).json(), "room_id"), r1);
 }
 
-TEST_F(RoomAliases, OnlyTheCreatorDeletes) {
+TEST_F(RoomAliases, NonMembersMayNotCreate) {
+  const User a = newUser("priv");
+  const User b = newUser("stranger");
+  const std::string room = createRoom(a, R"({"preset":"private_chat"})");
+  EXPECT_MATRIX_ERROR(putAlias(b, "#hijack:localhost", room), 403, "M_FORBIDDEN");
+  EXPECT_EQ(s().get(path("#hijack:localhost")).status, 404);
+  // Nor may someone who has left.
+  const std::string open = publicRoom(a);
+  ASSERT_EQ(join(b, open).status, 200);
+  ASSERT_EQ(leave(b, open).status, 200);
+  EXPECT_MATRIX_ERROR(putAlias(b, "#gone:localhost", open), 403, "M_FORBIDDEN");
+}
+
+// Besides the alias's creator, the room's admins (power to set m.room.canonical_alias).
+TEST_F(RoomAliases, RoomAdminsMayDeleteAliasesOfTheirRoom) {
+  const User a = newUser("admin");
+  const User b = newUser("member");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(putAlias(b, "#bs:localhost", room).status, 200);
+  ASSERT_EQ(putAlias(b, "#bs2:localhost", room).status, 200);
+  EXPECT_EQ(s().del(path("#bs:localhost"), "", a.token).status, 200);
+  EXPECT_EQ(s().get(path("#bs:localhost")).status, 404);
+  ASSERT_EQ(leave(b, room).status, 200);
+  EXPECT_EQ(s().del(path("#bs2:localhost"), "", a.token).status, 200);
+  // An admin of another room may not.
+  const User c = newUser("otheradmin");
+  createRoom(c);
+  ASSERT_EQ(putAlias(a, "#as:localhost", room).status, 200);
+  EXPECT_MATRIX_ERROR(s().del(path("#as:localhost"), "", c.token), 403, "M_FORBIDDEN");
+}
+
+TEST_F(RoomAliases, OrdinaryMembersMayNotDeleteOthersAliases) {
   const User a = newUser("owner");
   const User b = newUser("other");
   const std::string room = publicRoom(a);

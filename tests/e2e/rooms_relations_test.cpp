@@ -285,3 +285,47 @@ TEST_F(RoomRelations, RedactedStateKeepsItsProtectedKeys) {
 
 }  // namespace
 }  // namespace hs::test::rooms_e2e
+
+namespace hs::test::rooms_e2e {
+namespace {
+
+// Bundled aggregations (unsigned.m.relations) hold only relations the viewer may see, by the
+// rule /relations applies: a former member reading an event they were allowed to see gets no
+// edit, thread reply or reaction key sent after they left.
+TEST_F(RoomRelations, BundlesHoldOnlyWhatTheViewerMaySee) {
+  const User a = newUser("bund");
+  const User b = newUser("bundb");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  const std::string target = send(a, room, "original");
+  ASSERT_EQ(react(a, room, target, "early").status, 200);
+  ASSERT_EQ(leave(b, room).status, 200);
+  ASSERT_EQ(react(a, room, target, "secretkey").status, 200);
+  ASSERT_EQ(sendEvent(a, room, "m.room.message",
+                      R"({"body":"* secretedit","m.new_content":{"body":"secretedit"},)"
+                      R"("m.relates_to":{"rel_type":"m.replace","event_id":")" + target + "\"}}")
+                .status,
+            200);
+  ASSERT_EQ(sendEvent(a, room, "m.room.message",
+                      R"({"body":"secretthread","m.relates_to":{"rel_type":"m.thread","event_id":")" + target +
+                          "\"}}")
+                .status,
+            200);
+  using M = std::map<std::string, int>;
+  const auto seen_by_b = event(b, room, target);
+  EXPECT_EQ(annotations(seen_by_b), (M{{"early", 1}}));
+  for (const auto& r : {roomGet(b, room, "/event/" + enc(target)), messages(b, room, "dir=b&limit=50"),
+                        roomGet(b, room, "/context/" + enc(target)), relations(b, room, enc(target))}) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.find("secret"), std::string::npos) << r.body;
+  }
+  // The sender, still in the room, sees all of it.
+  const auto seen_by_a = event(a, room, target);
+  EXPECT_EQ(annotations(seen_by_a), (M{{"early", 1}, {"secretkey", 1}}));
+  const auto& rel = seen_by_a["unsigned"]["m.relations"];
+  EXPECT_TRUE(rel.HasMember("m.replace"));
+  EXPECT_TRUE(rel.HasMember("m.thread"));
+}
+
+}  // namespace
+}  // namespace hs::test::rooms_e2e

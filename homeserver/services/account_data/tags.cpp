@@ -39,9 +39,11 @@ std::string withTag(const std::string& m_tag_content, const std::string& tag,
                     const std::string& tag_json) {
   json::Document doc = loadTags(m_tag_content);
   json::Value& tags = doc["tags"];
-  json::Document tag_doc;
-  tag_doc.Parse(tag_json.data(), tag_json.size());
-  json::Value tag_value(tag_doc, doc.GetAllocator());  // deep copy into doc's allocator
+  const auto tag_doc = json::tryParse(tag_json);
+  json::Value tag_value(rapidjson::kObjectType);
+  if (tag_doc) {
+    tag_value.CopyFrom(*tag_doc, doc.GetAllocator());
+  }  // deep copy into doc's allocator
   auto it = tags.FindMember(stringValue(tag, doc));
   if (it != tags.MemberEnd()) {
     it->value = tag_value;

@@ -35,14 +35,14 @@ void checkDeviceFields(const std::optional<std::string>& device_id,
 AccountService::AccountService(const config::Config& config, AccountStore& store,
                                core::Random& random, const core::Clock& clock)
     : config_(config), store_(store), random_(random), clock_(clock),
-      hasher_(config.auth.password_ops_limit, config.auth.password_mem_limit_kib),
-      uia_(store, random, clock, hasher_, config.registration.registration_tokens),
       login_per_ip_(clock, config.rate_limits.login_per_ip.per_second,
                     config.rate_limits.login_per_ip.burst, config.rate_limits.enabled),
       login_per_account_(clock, config.rate_limits.login_per_account.per_second,
                          config.rate_limits.login_per_account.burst, config.rate_limits.enabled),
       register_per_ip_(clock, config.rate_limits.register_per_ip.per_second,
-                       config.rate_limits.register_per_ip.burst, config.rate_limits.enabled) {}
+                       config.rate_limits.register_per_ip.burst, config.rate_limits.enabled),
+      hasher_(config.auth.password_ops_limit, config.auth.password_mem_limit_kib),
+      uia_(store, random, clock, hasher_, login_per_account_, config.registration.registration_tokens) {}
 
 int64_t AccountService::keepUntil() const {
   return clock_.nowMs() + config_.auth.refresh_token_lifetime_ms;

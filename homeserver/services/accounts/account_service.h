@@ -109,12 +109,12 @@ class AccountService final : public core::AccessTokenAuthenticator {
   AccountStore& store_;
   core::Random& random_;
   const core::Clock& clock_;
+  services::RateLimiter login_per_ip_;
+  services::RateLimiter login_per_account_;  // also UIA's password stage
+  services::RateLimiter register_per_ip_;
   PasswordHasher hasher_;
   Uia uia_;
   ThreepidAuth* threepid_ = nullptr;
-  services::RateLimiter login_per_ip_;
-  services::RateLimiter login_per_account_;
-  services::RateLimiter register_per_ip_;
   DeviceChangeHook device_hook_;
 };
 

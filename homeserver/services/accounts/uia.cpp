@@ -103,6 +103,9 @@ std::optional<std::string> Uia::checkStage(const std::string& stage, const json:
     const auto named = passwordStageUser(auth);
     const auto password = json::optString(auth, "password");
     std::optional<UserRecord> user;
+    if (user_id) {
+      password_per_account_.check(*user_id);  // 429 like /login, before any hashing
+    }
     if (user_id && named && password) {
       // Either the full id or the localpart of the authenticated user.
       const core::UserId me = core::UserId::parse(*user_id);

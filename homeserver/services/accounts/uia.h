@@ -10,6 +10,7 @@
 #include "homeserver/services/accounts/account_store.h"
 #include "homeserver/services/accounts/password_hasher.h"
 #include "homeserver/services/accounts/threepid_auth.h"
+#include "homeserver/services/rate_limiter.h"
 
 namespace hs::accounts {
 
@@ -17,9 +18,13 @@ using Flows = std::vector<std::vector<std::string>>;
 
 class Uia {
  public:
+  // `password_per_account` is /login's per-account limit: a password guessed through UIA
+  // (deleting devices, deactivation) costs the same as one guessed through /login.
   Uia(AccountStore& store, core::Random& random, const core::Clock& clock,
-      const PasswordHasher& hasher, std::vector<std::string> registration_tokens)
+      const PasswordHasher& hasher, services::RateLimiter& password_per_account,
+      std::vector<std::string> registration_tokens)
       : store_(store), random_(random), clock_(clock), hasher_(hasher),
+        password_per_account_(password_per_account),
         registration_tokens_(std::move(registration_tokens)) {}
 
   // Returns (the UIA session id) when the request's `auth` completes one of `flows`;
@@ -43,6 +48,7 @@ class Uia {
   core::Random& random_;
   const core::Clock& clock_;
   const PasswordHasher& hasher_;
+  services::RateLimiter& password_per_account_;
   std::vector<std::string> registration_tokens_;
   ThreepidAuth* threepid_ = nullptr;
 };

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "homeserver/core/matrix_error.h"
-#include "homeserver/services/rooms/power_levels.h"
+#include "homeserver/services/rooms/state_permission.h"
 
 namespace hs::directory {
 
@@ -63,14 +63,8 @@ void DirectoryService::setVisibility(const std::string& user_id, const std::stri
   if (!m || m->membership != "join") {
     throw MatrixError(ErrCode::Forbidden, "You are not in this room");
   }
-  const auto pl = rooms_.stateEvent(room_id, "m.room.power_levels", "");
-  if (pl) {
-    const auto doc = json::tryParse(pl->client_json);
-    const auto room = rooms_.room(room_id);
-    const auto levels = rooms::PowerLevels::fromContent((*doc)["content"], room->room_version);
-    if (levels.userLevel(user_id) < levels.requiredLevel("m.room.canonical_alias", true)) {
-      throw MatrixError(ErrCode::Forbidden, "You may not publish this room");
-    }
+  if (!rooms::maySendState(rooms_, room_id, user_id, "m.room.canonical_alias")) {
+    throw MatrixError(ErrCode::Forbidden, "You may not publish this room");
   }
   if (!store_.setPublished(room_id, visibility == "public")) {
     throw MatrixError(ErrCode::NotFound, "Unknown room");

@@ -45,6 +45,10 @@ BackupKey parseKey(const std::string& room_id, const std::string& session_id, co
     throw MatrixError(ErrCode::BadJson, "Key backup data needs first_message_index, forwarded_count, "
                                         "is_verified and session_data");
   }
+  // Both are counts: a negative one would win every later comparison of the replacement rule.
+  if (*first < 0 || *forwarded < 0) {
+    throw MatrixError(ErrCode::BadJson, "first_message_index and forwarded_count must not be negative");
+  }
   return BackupKey{room_id, session_id, *first, *forwarded, *verified, json::toString(*data)};
 }
 

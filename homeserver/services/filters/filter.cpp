@@ -189,23 +189,17 @@ Filter parseFilter(const json::Value& filter) {
   return out;
 }
 
+// Filters are matched, never stored as text columns: a \u0000 in one is harmless.
 RoomEventFilter parseRoomEventFilterText(std::string_view text) {
-  const auto doc = json::tryParse(text);
-  if (!doc) {
-    throw core::MatrixError(core::ErrCode::NotJson, "filter is not valid JSON");
-  }
-  if (!doc->IsObject()) {
+  const json::Document doc = json::parseValue(text, json::Nul::kAllow);  // M_NOT_JSON / M_BAD_JSON
+  if (!doc.IsObject()) {
     throw core::MatrixError(core::ErrCode::BadJson, "filter must be a JSON object");
   }
-  return parseRoomEventFilter(*doc, "");
+  return parseRoomEventFilter(doc, "");
 }
 
 Filter parseFilterText(std::string_view text) {
-  const auto doc = json::tryParse(text);
-  if (!doc) {
-    throw MatrixError(ErrCode::NotJson, "Filter is not valid JSON");
-  }
-  return parseFilter(*doc);
+  return parseFilter(json::parseValue(text, json::Nul::kAllow));
 }
 
 }  // namespace hs::filters

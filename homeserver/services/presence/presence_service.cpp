@@ -58,16 +58,20 @@ void PresenceService::set(const core::UserId& requester, const core::UserId& tar
   write(std::move(r));
 }
 
-std::string PresenceService::statusJson(const core::UserId& target) {
-  if (target.server() != server_name_) {  // what their server told us, if anything
+std::string PresenceService::statusJson(const core::UserId& viewer, const core::UserId& target) {
+  const bool local = target.server() == server_name_;
+  if (local && !accounts_.findUser(target.str())) {
+    throw MatrixError(ErrCode::NotFound, "No presence for this user");
+  }
+  if (viewer != target && (!visible_ || !visible_(viewer.str(), target.str()))) {
+    throw MatrixError(ErrCode::Forbidden, "You are not allowed to see this user's presence");
+  }
+  if (!local) {  // what their server told us, if anything
     const auto remote = store_.get(target.str());
     if (!remote) {
       throw MatrixError(ErrCode::NotFound, "No presence for this user");
     }
     return contentJson(*remote);
-  }
-  if (!accounts_.findUser(target.str())) {
-    throw MatrixError(ErrCode::NotFound, "No presence for this user");
   }
   return contentJson(store_.get(target.str()).value_or(blank(target.str())));
 }

@@ -30,9 +30,16 @@ class PresenceService {
   // unavailable or offline (M_INVALID_PARAM). An absent status_msg clears it.
   void set(const core::UserId& requester, const core::UserId& target, const std::string& state,
            const std::optional<std::string>& status_msg);
+  // Whether `viewer` may see `target`'s presence: wired by App to "the same user or sharing
+  // a joined room", the rule /sync applies to presence too.
+  using Visibility = std::function<bool(const std::string& viewer, const std::string& target)>;
+  void setVisibility(Visibility visible) { visible_ = std::move(visible); }
+
   // GET /presence/{userId}/status body: {presence, last_active_ago?, status_msg?,
-  // currently_active?}. M_NOT_FOUND for unknown (and, until federation, remote) users.
-  std::string statusJson(const core::UserId& target);
+  // currently_active?}. M_NOT_FOUND for unknown local users and remote users
+  // whose server has told us nothing;
+  // M_FORBIDDEN (403, as the spec lists) for a user the viewer may not see.
+  std::string statusJson(const core::UserId& viewer, const core::UserId& target);
 
   // /sync's set_presence ("online" when absent): "offline" changes nothing, the others set
   // the state keeping status_msg. Writes only when the state changes or last_active is stale,
@@ -62,6 +69,7 @@ class PresenceService {
   streams::Notifier& notifier_;
   std::string server_name_;
   std::function<std::vector<std::string>(const std::string&)> remote_audience_;
+  Visibility visible_;
 };
 
 }  // namespace hs::presence

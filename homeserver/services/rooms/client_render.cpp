@@ -81,7 +81,8 @@ void renderEvent(json::Writer& w, const StoredEvent& e, const RenderContext& ctx
   w.raw(renderEvent(e, ctx));
 }
 
-void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, RenderContext& ctx) {
+void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, RenderContext& ctx,
+                      const VisibleRange& visible) {
   std::vector<std::string> ids;
   for (const auto& e : events) {
     ids.push_back(e.event_id);
@@ -91,14 +92,14 @@ void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, 
       }
     }
   }
-  for (const auto& [event_id, key, count] : store.annotationCounts(ids)) {
+  for (const auto& [event_id, key, count] : store.annotationCounts(ids, visible)) {
     ctx.annotations[event_id].emplace_back(key, count);
   }
-  for (const auto& [original, edit] : store.latestEdits(ids)) {
+  for (const auto& [original, edit] : store.latestEdits(ids, visible)) {
     ctx.edits[original] = edit.client_json;
   }
   const RenderContext plain = viewerContext(ctx.viewer_user, ctx.viewer_device, ctx.now_ms);
-  for (const auto& t : store.threadSummaries(ids, ctx.viewer_user)) {
+  for (const auto& t : store.threadSummaries(ids, ctx.viewer_user, visible)) {
     ctx.threads[t.root_id] = RenderContext::Thread{renderEvent(t.latest, plain), t.count, t.viewer_participated};
   }
 }

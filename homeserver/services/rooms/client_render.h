@@ -44,7 +44,9 @@ inline RenderContext viewerContext(std::string user, std::string device, int64_t
 // Writes one event into `w` (as an array element or a value).
 void renderEvent(json::Writer& w, const StoredEvent& e, const RenderContext& ctx);
 std::string renderEvent(const StoredEvent& e, const RenderContext& ctx);
-// Fills ctx.annotations and ctx.redactions for `events` from the store (two queries at most).
-void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, RenderContext& ctx);
+// Fills ctx.annotations, edits, threads and redactions for `events` from the store, bundling
+// only relations within `visible` (the viewer's range: RoomReader::loadRenderExtras).
+void loadRenderExtras(RoomStore& store, const std::vector<StoredEvent>& events, RenderContext& ctx,
+                      const VisibleRange& visible = {});
 
 }  // namespace hs::rooms

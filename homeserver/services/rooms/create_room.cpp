@@ -1,6 +1,7 @@
 // RoomService: createRoom, in the order the spec requires (ALGORITHMS §24), and aliases.
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/services/rooms/room_service.h"
+#include "homeserver/services/rooms/state_permission.h"
 
 namespace hs::rooms {
 
@@ -32,11 +33,10 @@ Preset presetFor(const CreateRoomParams& p) {
 }
 
 json::Document parseObjectOrEmpty(const std::optional<std::string>& text) {
-  json::Document d(rapidjson::kObjectType);
-  if (text) {
-    d.Parse(text->c_str(), text->size());
+  if (auto parsed = text ? json::tryParse(*text) : std::nullopt; parsed && parsed->IsObject()) {
+    return std::move(*parsed);
   }
-  return d;
+  return json::Document(rapidjson::kObjectType);
 }
 
 // Merges `override` into `base`, top-level keys replacing.
@@ -196,6 +196,10 @@ void RoomService::createAlias(const core::UserId& user, const std::string& alias
   if (!store_.room(room_id)) {
     throw MatrixError(ErrCode::NotFound, "Unknown room");
   }
+  const auto member = store_.membership(room_id, user.str());
+  if (!member || member->membership != "join") {
+    throw MatrixError(ErrCode::Forbidden, "You must be in the room to create an alias for it");
+  }
   if (!store_.insertAlias(alias, room_id, user.str())) {
     throw MatrixError(ErrCode::Unknown, "Room alias already exists", 409);
   }
@@ -214,8 +218,13 @@ void RoomService::deleteAlias(const core::UserId& user, const std::string& alias
   if (!creator) {
     throw MatrixError(ErrCode::NotFound, "Room alias not found");
   }
-  if (*creator != user.str()) {
-    throw MatrixError(ErrCode::Forbidden, "Only the alias's creator may delete it");
+  // Besides its creator, the room's admins (who may set m.room.canonical_alias) may delete
+  // an alias of their room, so one made by someone who since left can be taken back.
+  const auto room_id = store_.aliasRoom(alias);
+  if (*creator != user.str() &&
+      !(room_id && maySendState(store_, *room_id, user.str(), "m.room.canonical_alias"))) {
+    throw MatrixError(ErrCode::Forbidden,
+                      "Only the alias's creator or the room's admins may delete it");
   }
   store_.deleteAlias(alias);
 }

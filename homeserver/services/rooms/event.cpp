@@ -174,7 +174,9 @@ bool Event::hasSignatureFrom(std::string_view server_name) const {
 
 Event parseEvent(std::string_view pdu_json, std::string event_id, std::string_view room_version,
                  const ParseOptions& options) {
-  return parseEvent(json::parseObject(pdu_json), std::move(event_id), room_version, options);
+  // Stored events and other servers' events may carry NUL in strings: only clients may not.
+  return parseEvent(json::parseValue(pdu_json, json::Nul::kAllow), std::move(event_id), room_version,
+                    options);
 }
 
 Event parseEvent(json::Document pdu, std::string event_id, std::string_view room_version,

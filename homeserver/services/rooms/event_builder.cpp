@@ -86,11 +86,11 @@ std::string clientJsonOf(const json::Value& pdu) {
 }
 
 NewEvent buildEvent(const EventDraft& d, const BuildContext& ctx) {
-  json::Document content;
-  content.Parse(d.content_json.c_str(), d.content_json.size());
-  if (content.HasParseError() || !content.IsObject()) {
+  auto parsed = json::tryParse(d.content_json);
+  if (!parsed || !parsed->IsObject()) {
     throw MatrixError(ErrCode::BadJson, "Event content must be a JSON object");
   }
+  const json::Document content = std::move(*parsed);
   json::Document pdu(rapidjson::kObjectType);
   auto& a = pdu.GetAllocator();
   const auto auth_ids = authEventIds(d, ctx.auth_state, content);

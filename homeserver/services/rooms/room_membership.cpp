@@ -125,11 +125,8 @@ namespace hs::rooms {
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
                           const std::string& room_id) {
   json::Document doc(rapidjson::kObjectType);
-  if (m_direct) {
-    doc.Parse(m_direct->c_str(), m_direct->size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      doc.SetObject();
-    }
+  if (auto parsed = m_direct ? json::tryParse(*m_direct) : std::nullopt; parsed && parsed->IsObject()) {
+    doc = std::move(*parsed);
   }
   auto& a = doc.GetAllocator();
   if (!doc.HasMember(other_user.c_str()) || !doc[other_user.c_str()].IsArray()) {

@@ -208,6 +208,11 @@ RelationsPage RoomReader::relations(const std::string& user_id, const std::strin
   return page;
 }
 
+void RoomReader::loadRenderExtras(const std::string& user_id, const std::string& room_id,
+                                  const std::vector<StoredEvent>& events, RenderContext& ctx) {
+  rooms::loadRenderExtras(store_, events, ctx, visibleRange(user_id, room_id));
+}
+
 void RoomReader::dropHidden(const std::string& viewer, std::vector<StoredEvent>& events) {
   if (!hidden_ || events.empty()) {
     return;

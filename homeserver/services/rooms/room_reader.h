@@ -8,16 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "homeserver/services/rooms/client_render.h"
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
 
 namespace hs::rooms {
-
-// The stream positions of a room a user may read: (from_excl, to_incl].
-struct VisibleRange {
-  int64_t from_excl = 0;
-  int64_t to_incl = 0;
-};
 
 struct MessagesPage {
   std::vector<StoredEvent> chunk;
@@ -79,6 +74,10 @@ class RoomReader {
   // see; q.from_excl / q.to_incl are computed here.
   RelationsPage relations(const std::string& user_id, const std::string& room_id, RelationsQuery q,
                           std::optional<int64_t> from, std::optional<int64_t> to);
+  // The render extras (bundled relations, redactions) of events of one room, with only the
+  // relations the user may see: the rule of relations(), for /event, /messages and /context.
+  void loadRenderExtras(const std::string& user_id, const std::string& room_id,
+                        const std::vector<StoredEvent>& events, RenderContext& ctx);
   std::vector<Member> members(const std::string& user_id, const std::string& room_id);
   std::vector<std::string> joinedRooms(const std::string& user_id);
   // Member events of `senders` in the room's current state.

@@ -90,11 +90,11 @@ std::string RoomService::persistDraft(Pending& p, const RoomInfo& room, const Ev
                                       const std::optional<std::string>& txn_user,
                                       const std::optional<TxnRef>& txn) {
   RoomWriter& w = *p.w;
-  json::Document content;
-  content.Parse(draft.content_json.c_str(), draft.content_json.size());
-  if (content.HasParseError() || !content.IsObject()) {
+  auto parsed = json::tryParse(draft.content_json);
+  if (!parsed || !parsed->IsObject()) {
     throw MatrixError(ErrCode::BadJson, "Event content must be a JSON object");
   }
+  const json::Document content = std::move(*parsed);
   const auto keys = authKeysFor(draft.type, draft.state_key, draft.sender, content);
   const std::vector<Event> auth_state = w.stateEvents(keys);
   const auto extremities = w.extremities();

@@ -70,6 +70,12 @@ struct Member {
   std::optional<int64_t> invite_since;
 };
 
+// The stream positions of a room a user may read: (from_excl, to_incl]. The default is all.
+struct VisibleRange {
+  int64_t from_excl = 0;
+  int64_t to_incl = INT64_MAX;
+};
+
 // One page of the child events relating to `event_id` (reactions, edits, threads), within
 // the parent's room: of `rel_type` / `event_type` when given, with from_excl < stream_pos <=
 // to_incl, newest first when `backwards`, at most `limit`.
@@ -169,15 +175,18 @@ class RoomStore {
   virtual std::optional<std::string> aliasCreator(const std::string& alias) = 0;
   virtual void deleteAlias(const std::string& alias) = 0;
   virtual std::vector<std::string> roomAliases(const std::string& room_id) = 0;
+  // Bundled aggregations count only relations within `visible` (what the viewer may see, as
+  // /relations does), so a former member learns nothing sent after they left.
   // The newest edit (m.replace by the original sender) of each event: (original id, edit).
   virtual std::vector<std::pair<std::string, StoredEvent>> latestEdits(
-      const std::vector<std::string>& event_ids) = 0;
+      const std::vector<std::string>& event_ids, const VisibleRange& visible) = 0;
   // Aggregated annotations of each event: event id -> [(key, count)].
   virtual std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
-      const std::vector<std::string>& event_ids) = 0;
+      const std::vector<std::string>& event_ids, const VisibleRange& visible) = 0;
   // The threads rooted at any of `root_ids` (unsigned.m.relations.m.thread).
   virtual std::vector<ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,
-                                                     const std::string& viewer) = 0;
+                                                     const std::string& viewer,
+                                                     const VisibleRange& visible) = 0;
 
   // Batched reads for /sync: one query for many rooms, so a sync of hundreds of rooms costs
   // a handful of round trips instead of several per room.

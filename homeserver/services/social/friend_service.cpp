@@ -100,13 +100,17 @@ std::string FriendService::accept(const core::UserId& user, const std::string& r
   if (r.addressee != user.str()) {
     throw MatrixError(ErrCode::Forbidden, "Only the addressee can accept a friend request");
   }
-  if (r.status != kPending) {
-    answer(r, kAccepted);  // refuses with the current status
-  }
-  // The room first, so an accepted request always has one; if another answer wins the race
-  // meanwhile, the room stays in both users' m.direct and is reused next time.
-  const std::string room_id = openDirectRoom(r.addressee, r.requester);
+  // The answer first: of concurrent accepts only the one that moves the request out of
+  // pending opens a room (ten accepts at once made ten rooms when the room came first). If
+  // opening the room fails, the request goes back to pending so it can be accepted again.
   answer(r, kAccepted);
+  std::string room_id;
+  try {
+    room_id = openDirectRoom(r.addressee, r.requester);
+  } catch (...) {
+    d_.store.transition(r.request_id, kAccepted, kPending, d_.clock.nowMs());
+    throw;
+  }
   d_.store.setRoom(r.request_id, room_id);
   notify(r.requester, nameOf(r.addressee) + " accepted your friend request", "", r.request_id);
   return room_id;

@@ -22,9 +22,10 @@ void writeEvents(json::Writer& w, const std::vector<rooms::StoredEvent>& events,
 
 // Stripped state (ALGORITHMS §20): type, state_key, content and sender only.
 void writeStripped(json::Writer& w, const rooms::StoredEvent& e) {
-  const auto doc = json::tryParse(e.client_json);
+  // Raw, without parsing: an event stored before the depth limit may be too deep to parse.
+  const auto content = json::rawMember(e.client_json, "content");
   w.startObject().key("type").string(e.type).key("state_key").string(e.state_key.value_or(""));
-  w.key("sender").string(e.sender).key("content").value((*doc)["content"]).endObject();
+  w.key("sender").string(e.sender).key("content").raw(content.value_or("{}")).endObject();
 }
 
 bool strippedType(const std::string& type) {
