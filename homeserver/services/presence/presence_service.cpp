@@ -60,20 +60,15 @@ void PresenceService::set(const core::UserId& requester, const core::UserId& tar
 
 std::string PresenceService::statusJson(const core::UserId& viewer, const core::UserId& target) {
   const bool local = target.server() == server_name_;
-  if (local && !accounts_.findUser(target.str())) {
+  // A remote user's presence is what their server told us, if anything.
+  const auto stored = store_.get(target.str());
+  if (local ? !accounts_.findUser(target.str()) : !stored) {
     throw MatrixError(ErrCode::NotFound, "No presence for this user");
   }
   if (viewer != target && (!visible_ || !visible_(viewer.str(), target.str()))) {
     throw MatrixError(ErrCode::Forbidden, "You are not allowed to see this user's presence");
   }
-  if (!local) {  // what their server told us, if anything
-    const auto remote = store_.get(target.str());
-    if (!remote) {
-      throw MatrixError(ErrCode::NotFound, "No presence for this user");
-    }
-    return contentJson(*remote);
-  }
-  return contentJson(store_.get(target.str()).value_or(blank(target.str())));
+  return contentJson(stored.value_or(blank(target.str())));
 }
 
 bool PresenceService::applyRemote(const std::string& origin, const json::Value& entry) {
