@@ -36,24 +36,20 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-class Keys : public rooms::ServerKeyLookup {
+class Keys : public core::ServerKeyLookup {
  public:
   explicit Keys(const core::SigningKey& key)
       : key_{std::string(key.publicKey()), int64_t{1} << 50, std::nullopt}, id_(key.keyId()) {}
-  std::map<std::string, rooms::VerifyKey> verifyKeys(const std::string& server,
-                                                     const std::vector<std::string>& ids,
-                                                     int64_t) override {
-    std::map<std::string, rooms::VerifyKey> out;
-    for (const auto& id : ids) {
-      if (server == kRemote && id == id_) {
-        out.emplace(id, key_);
-      }
+  std::optional<core::VerifyKey> verifyKey(const std::string& server, const std::string& key_id,
+                                           int64_t) override {
+    if (server == kRemote && key_id == id_) {
+      return key_;
     }
-    return out;
+    return std::nullopt;
   }
 
  private:
-  rooms::VerifyKey key_;
+  core::VerifyKey key_;
   std::string id_;
 };
 

@@ -9,21 +9,16 @@
 namespace hs::test {
 
 void FakeKeys::add(const std::string& server, const core::SigningKey& key, int64_t valid_until_ts) {
-  keys_[server][key.keyId()] = rooms::VerifyKey{std::string(key.publicKey()), valid_until_ts, std::nullopt};
+  keys_[server][key.keyId()] = core::VerifyKey{std::string(key.publicKey()), valid_until_ts, std::nullopt};
 }
 
-std::map<std::string, rooms::VerifyKey> FakeKeys::verifyKeys(const std::string& server,
-                                                             const std::vector<std::string>& key_ids,
-                                                             int64_t) {
-  ++lookups;
-  std::map<std::string, rooms::VerifyKey> out;
+std::optional<core::VerifyKey> FakeKeys::verifyKey(const std::string& server, const std::string& key_id,
+                                                   int64_t) {
   const auto it = keys_.find(server);
-  for (const auto& id : key_ids) {
-    if (it != keys_.end() && it->second.count(id)) {
-      out.emplace(id, it->second.at(id));
-    }
+  if (it == keys_.end() || !it->second.count(key_id)) {
+    return std::nullopt;
   }
-  return out;
+  return it->second.at(key_id);
 }
 
 RemoteRoom::RemoteRoom(std::string version, std::map<std::string, const core::SigningKey*> signers)

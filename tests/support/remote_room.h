@@ -10,21 +10,19 @@
 
 #include "homeserver/core/signing.h"
 #include "homeserver/services/rooms/event_builder.h"
-#include "homeserver/services/rooms/server_key_lookup.h"
+#include "homeserver/core/server_keys.h"
 
 namespace hs::test {
 
 // ServerKeyLookup over a fixed set of keys.
-class FakeKeys : public rooms::ServerKeyLookup {
+class FakeKeys : public core::ServerKeyLookup {
  public:
   void add(const std::string& server, const core::SigningKey& key, int64_t valid_until_ts = 1LL << 50);
-  std::map<std::string, rooms::VerifyKey> verifyKeys(const std::string& server,
-                                                     const std::vector<std::string>& key_ids,
-                                                     int64_t minimum_valid_until_ts) override;
-  int lookups = 0;
+  std::optional<core::VerifyKey> verifyKey(const std::string& server, const std::string& key_id,
+                                           int64_t min_valid_until_ts) override;
 
  private:
-  std::map<std::string, std::map<std::string, rooms::VerifyKey>> keys_;
+  std::map<std::string, std::map<std::string, core::VerifyKey>> keys_;
 };
 
 struct BuiltPdu {

@@ -19,7 +19,7 @@ constexpr size_t kMaxPduBytes = 65536;
 EventPipeline::EventPipeline(const config::Config& config, RoomStore& store,
                              streams::StreamTracker& stream, streams::Notifier& notifier,
                              const core::SigningKey& key, const core::Clock& clock,
-                             ServerKeyLookup* keys,
+                             core::ServerKeyLookup* keys,
                              std::vector<InTransactionWriter> in_transaction_writers)
     : config_(config), store_(store), stream_(stream), notifier_(notifier), key_(key),
       clock_(clock), keys_(keys), in_transaction_writers_(std::move(in_transaction_writers)),

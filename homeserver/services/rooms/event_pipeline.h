@@ -115,7 +115,7 @@ class EventPipeline {
   // `keys` verifies other servers' signatures; without it every remote PDU is dropped.
   EventPipeline(const config::Config& config, RoomStore& store, streams::StreamTracker& stream,
                 streams::Notifier& notifier, const core::SigningKey& key, const core::Clock& clock,
-                ServerKeyLookup* keys = nullptr,
+                core::ServerKeyLookup* keys = nullptr,
                 std::vector<InTransactionWriter> in_transaction_writers = {});
 
   class Batch;
@@ -160,7 +160,7 @@ class EventPipeline {
   streams::Notifier& notifier_;
   const core::SigningKey& key_;
   const core::Clock& clock_;
-  ServerKeyLookup* keys_;
+  core::ServerKeyLookup* keys_;
   const std::vector<InTransactionWriter> in_transaction_writers_;
   RoomFactsCache facts_;
   EventHook event_hook_;

@@ -29,31 +29,25 @@ std::set<std::string> requiredSigners(const Event& e, const RoomVersionRules& ru
 // usable keys, and no signature by a usable key that fails. Unknown keys are skipped, as are
 // keys that expired before the event and (room versions 5+) keys not valid at the event.
 bool signedBy(const json::Value& pdu, const Event& e, const std::string& server,
-              const RoomVersionRules& rules, ServerKeyLookup& keys) {
+              const RoomVersionRules& rules, core::ServerKeyLookup& keys) {
   const json::Value* sigs = json::member(pdu, "signatures");
   const json::Value* by_server = sigs ? json::member(*sigs, server) : nullptr;
   if (by_server == nullptr || !by_server->IsObject()) {
     return false;
   }
-  std::vector<std::string> key_ids;
-  for (const auto& m : by_server->GetObject()) {
-    const std::string_view id(m.name.GetString(), m.name.GetStringLength());
-    if (id.substr(0, kEd25519.size()) == kEd25519 && m.value.IsString()) {
-      key_ids.emplace_back(id);
-    }
-  }
-  if (key_ids.empty()) {
-    return false;
-  }
   const int64_t at = e.origin_server_ts;
-  const auto known = keys.verifyKeys(server, key_ids, rules.enforce_key_validity ? at : 0);
   size_t verified = 0;
-  for (const auto& [key_id, key] : known) {
-    if ((key.expired_ts && *key.expired_ts < at) ||
-        (rules.enforce_key_validity && !key.expired_ts && key.valid_until_ts < at)) {
+  for (const auto& m : by_server->GetObject()) {
+    const std::string key_id(m.name.GetString(), m.name.GetStringLength());
+    if (key_id.compare(0, kEd25519.size(), kEd25519) != 0 || !m.value.IsString()) {
       continue;
     }
-    if (!core::verifyEventSignature(pdu, server, key_id, key.public_key, std::string(rules.id))) {
+    const auto key = keys.verifyKey(server, key_id, rules.enforce_key_validity ? at : 0);
+    if (!key || (key->expired_ts && *key->expired_ts < at) ||
+        (rules.enforce_key_validity && !key->expired_ts && key->valid_until_ts < at)) {
+      continue;
+    }
+    if (!core::verifyEventSignature(pdu, server, key_id, key->public_key, std::string(rules.id))) {
       return false;
     }
     ++verified;
@@ -95,7 +89,7 @@ std::string eventIdOf(const json::Value& pdu, const RoomVersionRules& rules) {
 }
 
 CheckedPdu checkPdu(std::string_view pdu_json, const std::string& room_id,
-                    const RoomVersionRules& rules, ServerKeyLookup& keys) {
+                    const RoomVersionRules& rules, core::ServerKeyLookup& keys) {
   CheckedPdu out;
   try {
     json::Document pdu = json::parseObject(pdu_json);

@@ -9,7 +9,7 @@
 
 #include "homeserver/services/rooms/auth_rules.h"
 #include "homeserver/services/rooms/room_writer.h"
-#include "homeserver/services/rooms/server_key_lookup.h"
+#include "homeserver/core/server_keys.h"
 
 namespace hs::rooms {
 
@@ -29,7 +29,7 @@ class DroppedPdu : public std::runtime_error {
 
 // Checks a PDU of room `room_id` (version `rules`). Throws DroppedPdu.
 CheckedPdu checkPdu(std::string_view pdu_json, const std::string& room_id,
-                    const RoomVersionRules& rules, ServerKeyLookup& keys);
+                    const RoomVersionRules& rules, core::ServerKeyLookup& keys);
 
 // Auth rule 4.2's signature check answered from the signatures checkPdu verified. (The pdu
 // must outlive the hooks.)
