@@ -141,6 +141,11 @@ class EventPipeline {
   // with the imported state as the state after its prev_events.
   ImportResult importRoom(const RoomImport& import);
 
+  // Wiring, before the server serves: federation brings the key lookup and the outbox writer.
+  void setKeyLookup(core::ServerKeyLookup* keys) { keys_ = keys; }
+  void addInTransactionWriter(InTransactionWriter writer) {
+    in_transaction_writers_.push_back(std::move(writer));
+  }
   void setEventHook(EventHook hook) { event_hook_ = std::move(hook); }
   void setEventSentHook(EventSentHook hook) { sent_hook_ = std::move(hook); }
   RoomFactsCache& facts() { return facts_; }
@@ -161,7 +166,7 @@ class EventPipeline {
   const core::SigningKey& key_;
   const core::Clock& clock_;
   core::ServerKeyLookup* keys_;
-  const std::vector<InTransactionWriter> in_transaction_writers_;
+  std::vector<InTransactionWriter> in_transaction_writers_;
   RoomFactsCache facts_;
   EventHook event_hook_;
   EventSentHook sent_hook_;

@@ -102,6 +102,7 @@ std::vector<PduResult> EventPipeline::receiveAll(const std::string& room_id,
     } catch (const DroppedPdu& e) {
       results[i].status = PduStatus::kDropped;
       results[i].reason = e.what();
+      results[i].event_id = eventIdOrEmpty(pdus[i], *rules);
     }
   }
   auto batch = open(room_id);

@@ -88,6 +88,15 @@ std::string eventIdOf(const json::Value& pdu, const RoomVersionRules& rules) {
   return id;
 }
 
+std::string eventIdOrEmpty(std::string_view pdu_json, const RoomVersionRules& rules) noexcept {
+  try {
+    const auto pdu = json::tryParse(pdu_json);
+    return pdu && pdu->IsObject() ? eventIdOf(*pdu, rules) : std::string();
+  } catch (const std::exception&) {
+    return {};  // not canonicalizable, or a v1/v2 PDU without event_id
+  }
+}
+
 CheckedPdu checkPdu(std::string_view pdu_json, const std::string& room_id,
                     const RoomVersionRules& rules, core::ServerKeyLookup& keys) {
   CheckedPdu out;

@@ -35,6 +35,9 @@ CheckedPdu checkPdu(std::string_view pdu_json, const std::string& room_id,
 // must outlive the hooks.)
 AuthHooks authHooksFor(const CheckedPdu& pdu);
 
+// The event ID of a PDU that failed checkPdu, to answer under; empty when it has none.
+std::string eventIdOrEmpty(std::string_view pdu_json, const RoomVersionRules& rules) noexcept;
+
 // The event ID of a PDU of this room version: its `event_id` (v1, v2) or its reference hash.
 std::string eventIdOf(const json::Value& pdu, const RoomVersionRules& rules);
 
