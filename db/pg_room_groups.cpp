@@ -47,9 +47,10 @@ constexpr const char* kEventNids =
     "SELECT event_id, event_nid FROM events WHERE event_id = ANY($1::text[])";
 constexpr const char* kRoomState = "SELECT key_nid, event_nid FROM room_state WHERE room_id = $1";
 constexpr const char* kUpsertStates =
-    "INSERT INTO room_state (room_id, key_nid, event_nid) "
-    "SELECT $1, x.k, x.e FROM unnest($2::int[], $3::bigint[]) AS x (k, e) "
-    "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
+    "INSERT INTO room_state (room_id, key_nid, event_nid, stream_pos) "
+    "SELECT $1, x.k, x.e, $4::bigint FROM unnest($2::int[], $3::bigint[]) AS x (k, e) "
+    "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid, "
+    "stream_pos = EXCLUDED.stream_pos";
 constexpr const char* kDeleteStates =
     "DELETE FROM room_state WHERE room_id = $1 AND key_nid = ANY($2::int[])";
 // Member rows, changed at $3, from a JSON array of {u: user, m: membership, n: event nid,
@@ -231,7 +232,7 @@ bool PgRoomWriter::setCurrentState(int64_t group, int64_t stream_pos) {
   changed.assign(next.begin(), next.end());
   if (!changed.empty()) {
     const auto [keys, nids] = columns(changed);
-    tx_.exec_params(kUpsertStates, room_id_, numberArray(keys), numberArray(nids));
+    tx_.exec_params(kUpsertStates, room_id_, numberArray(keys), numberArray(nids), stream_pos);
     upsertMembers(changed, stream_pos);
   }
   if (!removed.empty()) {

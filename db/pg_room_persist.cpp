@@ -65,8 +65,9 @@ constexpr const char* kInsertOutliers =
     "rel_type text, rel_key text, prev json, auth json, redacts text, rejected text) "
     "ON CONFLICT (event_id) DO NOTHING";
 constexpr const char* kUpsertState =
-    "INSERT INTO room_state (room_id, key_nid, event_nid) VALUES ($1, $2, $3) "
-    "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid";
+    "INSERT INTO room_state (room_id, key_nid, event_nid, stream_pos) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (room_id, key_nid) DO UPDATE SET event_nid = EXCLUDED.event_nid, "
+    "stream_pos = EXCLUDED.stream_pos";
 constexpr const char* kSetRoomGroup = "UPDATE rooms SET state_group = $2 WHERE room_id = $1";
 
 // Columns taken from event content: other servers' events may carry NUL (see withoutNul).
@@ -125,7 +126,7 @@ rooms::StoredEvent PgRoomWriter::persistAdvancing(const rooms::NewEvent& n, cons
       prev_sender = prev[0][1].as<std::string>();
     }
     event_nid = tx_.exec1(kNextNid)[0].as<int64_t>();
-    tx_.exec_params(kUpsertState, room_id_, key_nid, *event_nid);
+    tx_.exec_params(kUpsertState, room_id_, key_nid, *event_nid, stream_pos);
     addStateLayer(key_nid, *event_nid);
     if (e.type == rooms::kMember) {
       updateMembership(e, *event_nid, stream_pos);

@@ -37,9 +37,11 @@ const std::string kEventsBackwards = select(
 const std::string kEventsForwards = select(
     "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
     "ORDER BY e.stream_pos ASC LIMIT $4");
+// By when each entry became current (room_state.stream_pos), not by its event's position: state
+// resolution may make an older event current again when a fork merges.
 const std::string kStateChanged = select(
     "JOIN room_state s ON s.event_nid = e.event_nid "
-    "WHERE s.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 ORDER BY e.stream_pos");
+    "WHERE s.room_id = $1 AND s.stream_pos > $2 AND s.stream_pos <= $3 ORDER BY s.stream_pos");
 // Relations count only within the parent's room: anyone can point m.relates_to of an event in
 // their own room at any event id. Only timeline events count (a stream position): outliers,
 // rejected and soft-failed events are nobody's to see.

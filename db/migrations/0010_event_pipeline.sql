@@ -54,3 +54,9 @@ CREATE TABLE room_backward_extremities (
   event_id TEXT NOT NULL,
   PRIMARY KEY (room_id, event_id)
 );
+
+-- When each current state entry became current: its event's position for an event that
+-- extended the room, the position of the event whose arrival changed the resolution
+-- otherwise (/sync's state changes between two positions).
+ALTER TABLE room_state ADD COLUMN stream_pos BIGINT NOT NULL DEFAULT 0;
+UPDATE room_state s SET stream_pos = e.stream_pos FROM events e WHERE e.event_nid = s.event_nid;

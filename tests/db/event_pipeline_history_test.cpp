@@ -115,6 +115,9 @@ TEST_P(EventPipelineHistory, ImportingAStateSetsTheRoomsMembersAndState) {
   EXPECT_EQ(f.current(room.roomId(), "m.room.join_rules"),
             room.stateAfter(room.last()).at({"m.room.join_rules", ""}));
   EXPECT_TRUE(f.timeline(room.roomId()).empty());  // state, not timeline
+  // The imported state became current at the import's position: a /sync with a gap sees it.
+  EXPECT_EQ(f.store.stateChangedBetween(room.roomId(), 0, f.stream.safePosition()).size(),
+            room.stateAfter(room.last()).size());
   // Importing again (a second join) stores nothing twice and keeps the state.
   f.importAt(room, room.last());
   EXPECT_EQ(f.store.members(room.roomId()).size(), 2u);
