@@ -188,7 +188,7 @@ if wanted history; then
     failed=1
   fi
 fi
-# The event pipeline fed remote PDUs in-process (no federation endpoint yet), on its own
+# The event pipeline fed remote PDUs in-process (without TLS and X-Matrix), on its own
 # database of the same cluster, after the HTTP scenarios so it does not load them.
 if wanted pipeline; then
   log "pipeline (remote events and state import, in-process)"

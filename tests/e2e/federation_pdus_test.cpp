@@ -5,11 +5,15 @@
 // the sink's server are queued to it in the event's own transaction.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "homeserver/core/event_crypto.h"
 #include "tests/support/federation_helpers.h"
 #include "tests/support/federation_sink.h"
+#include "tests/support/matrix_client.h"
 
 namespace hs::test {
 namespace {
@@ -103,6 +107,28 @@ TEST_F(FederationPdus, ARemoteJoinAndMessageReachLocalClients) {
   EXPECT_EQ(std::string(page["chunk"][0]["content"]["body"].GetString()), "from afar");
 }
 
+// A remote event runs the after-commit work of a local one: it wakes the members' long-polls.
+TEST_F(FederationPdus, ARemoteEventWakesALocalLongPoll) {
+  const std::string join = joinSink();
+  const std::string since = hs1_->get("/_matrix/client/v3/sync", alice_).json()["next_batch"].GetString();
+  auto pending = std::async(std::launch::async, [&] {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = hs1_->get("/_matrix/client/v3/sync?timeout=20000&since=" + enc(since), alice_);
+    return std::make_pair(std::move(r), std::chrono::steady_clock::now() - start);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto [id, json] = pdu("m.room.message", std::nullopt, R"({"msgtype":"m.text","body":"wake"})",
+                              {stateId("m.room.create"), stateId("m.room.power_levels"), join}, sink_->key());
+  EXPECT_EQ(sendPdus({json}), "200\n{\"pdus\":{\"" + id + "\":{}}}\n");
+  const auto [result, elapsed] = pending.get();
+  EXPECT_LT(elapsed, std::chrono::seconds(10)) << "the long-poll waited for its timeout";
+  const auto doc = result.json();
+  ASSERT_TRUE(doc["rooms"]["join"].HasMember(room_.c_str())) << result.body;
+  const auto& events = doc["rooms"]["join"][room_.c_str()]["timeline"]["events"];
+  ASSERT_EQ(events.Size(), 1u) << result.body;
+  EXPECT_EQ(std::string(events[0]["event_id"].GetString()), id);
+}
+
 TEST_F(FederationPdus, RefusedPdusAreAnsweredWithTheirReasons) {
   const auto stranger = core::SigningKey::fromSeed("sink", std::string(32, 'x'));  // not the sink's key
   const auto [forged, forged_json] =
@@ -114,7 +140,8 @@ TEST_F(FederationPdus, RefusedPdusAreAnsweredWithTheirReasons) {
           {stateId("m.room.create"), stateId("m.room.power_levels")}, sink_->key());
   const std::string answer = sendPdus({forged_json, unauthorized_json});
   ASSERT_EQ(answer.substr(0, 4), "200\n") << answer;
-  const auto pdus = json::parseObject(answer.substr(4))["pdus"].GetObject();
+  const auto doc = json::parseObject(answer.substr(4));
+  const auto pdus = doc["pdus"].GetObject();
   ASSERT_TRUE(pdus.HasMember(forged.c_str())) << answer;
   EXPECT_NE(std::string(pdus[forged.c_str()]["error"].GetString()).find("not validly signed"), std::string::npos);
   ASSERT_TRUE(pdus.HasMember(unauthorized.c_str())) << answer;
