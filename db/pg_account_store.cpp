@@ -86,10 +86,10 @@ constexpr const char* kDeactivate =
 constexpr const char* kSetDisplayName = "UPDATE users SET displayname = $2 WHERE user_id = $1";
 constexpr const char* kSetAvatarUrl = "UPDATE users SET avatar_url = $2 WHERE user_id = $1";
 constexpr const char* kInsertUia =
-    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at) "
-    "VALUES ($1, $2, $3, string_to_array($4, ','), $5)";
+    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at, operation) "
+    "VALUES ($1, $2, $3, string_to_array($4, ','), $5, $6)";
 constexpr const char* kGetUia =
-    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at "
+    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at, operation "
     "FROM uia_sessions WHERE session_id = $1";
 constexpr const char* kAddUiaStage =
     "UPDATE uia_sessions SET completed = array_append(completed, $2) WHERE session_id = $1 "
@@ -330,7 +330,7 @@ void PgAccountStore::createUiaSession(const accounts::UiaSession& s) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kInsertUia, s.session_id, s.purpose, s.user_id, joinStages(s.completed),
-                 s.created_at);
+                 s.created_at, s.operation);
   tx.commit();
 }
 
@@ -343,7 +343,8 @@ std::optional<accounts::UiaSession> PgAccountStore::getUiaSession(const std::str
   }
   const auto& row = r[0];
   return accounts::UiaSession{row[0].as<std::string>(), row[1].as<std::string>(), optStr(row[2]),
-                              splitStages(row[3].as<std::string>()), row[4].as<int64_t>()};
+                              splitStages(row[3].as<std::string>()), row[4].as<int64_t>(),
+                              row[5].as<std::string>()};
 }
 
 void PgAccountStore::addUiaCompleted(const std::string& session_id, const std::string& stage) {

@@ -1,4 +1,5 @@
 #include "client_api/handlers/handlers.h"
+#include "client_api/handlers/uia_attempt.h"
 #include "homeserver/core/json.h"
 #include "homeserver/services/email/verification_service.h"
 
@@ -10,17 +11,17 @@ Response postAccountPassword(Request& req, const Requester& who, ClientContext& 
   const std::string new_password = json::requireString(body, "new_password");
   const bool logout_devices = json::optBool(body, "logout_devices").value_or(true);
   if (!who.user) {
-    ctx.accounts.resetPassword(new_password, json::optObject(body, "auth"));
+    ctx.accounts.resetPassword(new_password, uiaAttempt(req, body));
     return Response::json(200, "{}");
   }
-  ctx.accounts.changePassword(who, new_password, logout_devices, json::optObject(body, "auth"));
+  ctx.accounts.changePassword(who, new_password, logout_devices, uiaAttempt(req, body));
   return Response::json(200, "{}");
 }
 
 // POST /_matrix/client/v3/account/deactivate
 Response postAccountDeactivate(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);
-  ctx.accounts.deactivate(who, json::optObject(body, "auth"));
+  ctx.accounts.deactivate(who, uiaAttempt(req, body));
   return Response::json(200, R"({"id_server_unbind_result":"no-support"})");
 }
 

@@ -1,4 +1,5 @@
 #include "client_api/handlers/handlers.h"
+#include "client_api/handlers/uia_attempt.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 
@@ -48,7 +49,7 @@ Response deleteDevice(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);
   const std::string& device = req.pathParam("deviceId");
   ctx.accounts.device(who, device);  // 404 before asking for a password
-  ctx.accounts.deleteDevices(who, {device}, json::optObject(body, "auth"));
+  ctx.accounts.deleteDevices(who, {device}, uiaAttempt(req, body));
   return Response::json(200, "{}");
 }
 
@@ -59,7 +60,7 @@ Response postDeleteDevices(Request& req, const Requester& who, ClientContext& ct
   if (!devices) {
     throw MatrixError(ErrCode::MissingParam, "Missing 'devices'");
   }
-  ctx.accounts.deleteDevices(who, *devices, json::optObject(body, "auth"));
+  ctx.accounts.deleteDevices(who, *devices, uiaAttempt(req, body));
   return Response::json(200, "{}");
 }
 

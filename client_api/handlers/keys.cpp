@@ -1,4 +1,5 @@
 #include "client_api/handlers/e2ee_handlers.h"
+#include "client_api/handlers/uia_attempt.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/services/streams/tokens.h"
@@ -111,9 +112,9 @@ Response getKeysChanges(Request& req, const Requester& who, ClientContext& ctx) 
 // POST /_matrix/client/v3/keys/device_signing/upload
 Response postDeviceSigningUpload(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body);
-  const json::Value* auth = json::optObject(body, "auth");
+  const accounts::UiaAttempt uia = uiaAttempt(req, body);
   ctx.cross_signing.uploadKeys(who.userId(), body,
-                               [&] { ctx.accounts.requirePassword("device_signing", who, auth); });
+                               [&] { ctx.accounts.requirePassword("device_signing", who, uia); });
   return Response::json(200, "{}");
 }
 

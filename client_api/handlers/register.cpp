@@ -1,5 +1,6 @@
 #include "client_api/handlers/handlers.h"
 #include "client_api/handlers/login_render.h"
+#include "client_api/handlers/uia_attempt.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 
@@ -22,7 +23,7 @@ Response postRegister(Request& req, const Requester&, ClientContext& ctx) {
   p.inhibit_login = json::optBool(body, "inhibit_login").value_or(false);
   p.refresh_token = json::optBool(body, "refresh_token").value_or(false);
   p.ip = req.remote_ip;
-  const auto result = ctx.accounts.registerUser(p, json::optObject(body, "auth"));
+  const auto result = ctx.accounts.registerUser(p, uiaAttempt(req, body));
   return Response::json(200, renderLogin(result, ctx.config.server_name));
 }
 

@@ -64,8 +64,7 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   rooms::RoomReader::EventPredicate keep;
   if (filter) {
     keep = [&filter](const rooms::StoredEvent& e) {
-      return filter->allowsEvent(e.room_id, e.type, e.sender,
-                                 e.client_json.find("\"url\":\"") != std::string::npos);
+      return filter->allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
     };
   }
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));

@@ -62,17 +62,13 @@ Response postForget(Request& req, const Requester& who, ClientContext& ctx) {
 
 // POST /_matrix/client/v3/rooms/{roomId}/{kick,ban,unban}
 Response postMembershipChange(Request& req, const Requester& who, ClientContext& ctx,
-                              const std::string& membership) {
+                              const std::string& action) {
   const json::Document body = json::parseObject(req.body);
   const auto target = core::UserId::parse(json::requireString(body, "user_id"));
-  const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  if (membership == "unban") {
-    const auto current = ctx.rooms.store().membership(room_id, target.str());
-    if (!current || current->membership != "ban") {
-      throw MatrixError(ErrCode::Forbidden, target.str() + " is not banned");
-    }
-  }
-  ctx.rooms.setMembership(who.userId(), room_id, target, membership == "ban" ? "ban" : "leave",
+  const auto kind = action == "ban"     ? rooms::MembershipAction::kBan
+                    : action == "unban" ? rooms::MembershipAction::kUnban
+                                        : rooms::MembershipAction::kKick;
+  ctx.rooms.setMembership(who.userId(), checkRoomId(req.pathParam("roomId")), target, kind,
                           reasonOf(body));
   return Response::json(200, "{}");
 }

@@ -72,23 +72,13 @@ void parkSync(ClientContext& ctx, const sync::SyncRequest& sr, std::shared_ptr<h
   }
 }
 
-// The filter param: inline JSON or a stored filter id (FilterService), reduced to what
-// SyncService applies.
-sync::SyncFilter filterParam(const Request& req, const Requester& who, ClientContext& ctx) {
-  sync::SyncFilter f;
+// The filter param: inline JSON or a stored filter id (FilterService).
+filters::Filter filterParam(const Request& req, const Requester& who, ClientContext& ctx) {
   const auto text = req.queryParam("filter");
   if (!text || text->empty()) {
-    return f;
+    return filters::Filter{};
   }
-  const filters::Filter parsed = ctx.filters.parseFilterParam(*text, who.userId());
-  f.timeline_limit = static_cast<size_t>(std::max<int64_t>(
-      1, parsed.room.timeline.limitOr(filters::kDefaultTimelineLimit)));
-  f.lazy_load_members = parsed.room.state.lazy_load_members || parsed.room.timeline.lazy_load_members;
-  f.include_leave = parsed.room.include_leave;
-  f.rooms = parsed.room.rooms;
-  f.not_rooms = parsed.room.not_rooms;
-  f.unread_thread_notifications = parsed.room.timeline.unread_thread_notifications;
-  return f;
+  return ctx.filters.parseFilterParam(*text, who.userId());
 }
 }  // namespace
 

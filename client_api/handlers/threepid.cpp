@@ -1,6 +1,7 @@
 // Email verification and 3PIDs: the three requestToken endpoints, the submit step, and
 // adding and removing addresses.
 #include "client_api/handlers/social.h"
+#include "client_api/handlers/uia_attempt.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/services/email/verification_service.h"
@@ -80,7 +81,7 @@ Response postAccount3pidAdd(Request& req, const Requester& who, ClientContext& c
   const json::Document body = json::parseObject(req.body);
   const std::string secret = json::requireString(body, "client_secret");
   const std::string sid = json::requireString(body, "sid");
-  ctx.accounts.requirePassword("3pid_add", who, json::optObject(body, "auth"));
+  ctx.accounts.requirePassword("3pid_add", who, uiaAttempt(req, body));
   ctx.social.email.add(who.userId().str(), secret, sid);
   return Response::json(200, "{}");
 }

@@ -191,8 +191,8 @@ TEST(FilterParam, InlineJsonOrStoredId) {
     }
     return std::string("no error");
   };
-  EXPECT_EQ(code(id, bob), "M_NOT_FOUND");  // ids are per user
-  EXPECT_EQ(code("12345678", alice), "M_NOT_FOUND");
+  EXPECT_EQ(code(id, bob), "M_INVALID_PARAM");  // ids are per user
+  EXPECT_EQ(code("12345678", alice), "M_INVALID_PARAM");
   EXPECT_EQ(code("not-an-id", alice), "M_INVALID_PARAM");
   EXPECT_EQ(code("{bad", alice), "M_NOT_JSON");
   EXPECT_EQ(code(R"({"room":[]})", alice), "M_BAD_JSON");

@@ -194,6 +194,38 @@ TEST_F(RoomMembership, BanKeepsTheUserOutUntilUnbanned) {
   EXPECT_EQ(act(a, room, "unban", c.id).status, 403);
 }
 
+TEST_F(RoomMembership, KickingABannedUserIsRefusedAndKeepsTheBan) {
+  const User a = newUser("kickban");
+  const User b = newUser("kickbanb");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(act(a, room, "ban", b.id).status, 200);
+  const std::string ban_event = str(getState(a, room, "m.room.member", b.id, "?format=event").json(), "event_id");
+  // The auth rules would let the banning admin's leave through as an unban: the kick is 403.
+  EXPECT_MATRIX_ERROR(act(a, room, "kick", b.id, R"(,"reason":"again")"), 403, "M_FORBIDDEN");
+  EXPECT_EQ(membershipOf(a, room, b.id), "ban");
+  EXPECT_EQ(str(getState(a, room, "m.room.member", b.id, "?format=event").json(), "event_id"), ban_event);
+  EXPECT_MATRIX_ERROR(join(b, room), 403, "M_FORBIDDEN");
+  // A banned user invited nowhere and never joined: a kick is refused the same way.
+  const User c = newUser("kickbanc");
+  ASSERT_EQ(act(a, room, "ban", c.id).status, 200);
+  EXPECT_MATRIX_ERROR(act(a, room, "kick", c.id), 403, "M_FORBIDDEN");
+  EXPECT_EQ(membershipOf(a, room, c.id), "ban");
+  // Only /unban lifts it.
+  ASSERT_EQ(act(a, room, "unban", b.id).status, 200);
+  EXPECT_EQ(join(b, room).status, 200);
+}
+
+TEST_F(RoomMembership, KickWithdrawsAnInvite) {
+  const User a = newUser("kickinv");
+  const User b = newUser("kickinvb");
+  const std::string room = createRoom(a);
+  ASSERT_EQ(invite(a, room, b.id).status, 200);
+  ASSERT_EQ(act(a, room, "kick", b.id).status, 200);
+  EXPECT_EQ(membershipOf(a, room, b.id), "leave");
+  EXPECT_MATRIX_ERROR(join(b, room), 403, "M_FORBIDDEN");
+}
+
 TEST_F(RoomMembership, BanANonMemberPreemptively) {
   const User a = newUser("preban");
   const User b = newUser("prebanb");

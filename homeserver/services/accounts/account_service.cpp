@@ -115,7 +115,7 @@ LoginResult AccountService::mintTokens(const std::string& user_id, const std::st
   return r;
 }
 
-LoginResult AccountService::registerUser(const RegisterParams& p, const json::Value* auth) {
+LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttempt& uia) {
   if (!config_.registration.enabled) {
     throw MatrixError(ErrCode::Forbidden, "Registration is disabled");
   }
@@ -131,7 +131,7 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const json::Va
     checkPasswordStrength(*p.password);
   }
   checkDeviceFields(p.device_id, p.initial_device_display_name);
-  const std::string uia_session = uia_.require("register", registrationFlows(), auth, std::nullopt);
+  const std::string uia_session = uia_.require("register", registrationFlows(), uia, std::nullopt);
   const auto email = threepid_ ? threepid_->emailOfUiaSession(uia_session) : std::nullopt;
   if (config_.registration.require_email && !email) {
     throw MatrixError(ErrCode::Forbidden, "Registration requires a validated email address");
@@ -192,12 +192,12 @@ std::optional<std::string> AccountService::userOfEmail(const std::string& addres
   return threepid_ ? threepid_->userOfEmail(address) : std::nullopt;
 }
 
-void AccountService::resetPassword(const std::string& new_password, const json::Value* auth) {
+void AccountService::resetPassword(const std::string& new_password, const UiaAttempt& uia) {
   if (threepid_ == nullptr) {
     throw MatrixError(ErrCode::MissingToken, "Missing access token");
   }
   checkPasswordStrength(new_password);
-  const std::string session = uia_.require("password_reset", {{"m.login.email.identity"}}, auth, std::nullopt);
+  const std::string session = uia_.require("password_reset", {{"m.login.email.identity"}}, uia, std::nullopt);
   const auto email = threepid_->emailOfUiaSession(session);
   const auto user = email ? threepid_->userOfEmail(*email) : std::nullopt;
   if (!user) {
@@ -279,14 +279,14 @@ void AccountService::logoutAll(const core::Requester& who) {
 }
 
 void AccountService::requirePassword(const std::string& purpose, const core::Requester& who,
-                                     const json::Value* auth) {
-  uia_.require(purpose, kPasswordFlows, auth, who.userId().str());
+                                     const UiaAttempt& uia) {
+  uia_.require(purpose, kPasswordFlows, uia, who.userId().str());
 }
 
 void AccountService::changePassword(const core::Requester& who, const std::string& new_password,
-                                    bool logout_devices, const json::Value* auth) {
+                                    bool logout_devices, const UiaAttempt& uia) {
   checkPasswordStrength(new_password);
-  requirePassword("password", who, auth);
+  requirePassword("password", who, uia);
   store_.setPasswordHash(who.userId().str(), hasher_.hash(new_password));
   if (logout_devices) {
     devicesChanged(who.userId().str(),
@@ -294,8 +294,8 @@ void AccountService::changePassword(const core::Requester& who, const std::strin
   }
 }
 
-void AccountService::deactivate(const core::Requester& who, const json::Value* auth) {
-  requirePassword("deactivate", who, auth);
+void AccountService::deactivate(const core::Requester& who, const UiaAttempt& uia) {
+  requirePassword("deactivate", who, uia);
   devicesChanged(who.userId().str(), store_.deactivate(who.userId().str(), keepUntil()), true);
 }
 
@@ -322,11 +322,11 @@ void AccountService::renameDevice(const core::Requester& who, const std::string&
 
 void AccountService::deleteDevices(const core::Requester& who,
                                    const std::vector<std::string>& device_ids,
-                                   const json::Value* auth) {
+                                   const UiaAttempt& uia) {
   if (device_ids.size() > kMaxDevicesPerRequest) {
     throw MatrixError(ErrCode::InvalidParam, "Too many devices in one request");
   }
-  requirePassword("delete_devices", who, auth);
+  requirePassword("delete_devices", who, uia);
   if (!device_ids.empty()) {
     devicesChanged(who.userId().str(),
                    store_.deleteDevices(who.userId().str(), device_ids, std::nullopt, keepUntil()), true);

@@ -57,7 +57,7 @@ class AccountService final : public core::AccessTokenAuthenticator {
   AccountService(const config::Config& config, AccountStore& store, core::Random& random,
                  const core::Clock& clock);
 
-  LoginResult registerUser(const RegisterParams& params, const json::Value* auth);
+  LoginResult registerUser(const RegisterParams& params, const UiaAttempt& uia);
   // Throws M_USER_IN_USE / M_INVALID_USERNAME; true otherwise.
   bool checkUsernameAvailable(const std::string& username);
   bool isRegistrationTokenValid(const std::string& token) const;
@@ -66,18 +66,18 @@ class AccountService final : public core::AccessTokenAuthenticator {
   void logout(const core::Requester& who);
   void logoutAll(const core::Requester& who);
   void changePassword(const core::Requester& who, const std::string& new_password,
-                      bool logout_devices, const json::Value* auth);
+                      bool logout_devices, const UiaAttempt& uia);
   // POST /account/password without an access token: UIA m.login.email.identity names the
   // account by its bound address; every device is logged out.
-  void resetPassword(const std::string& new_password, const json::Value* auth);
+  void resetPassword(const std::string& new_password, const UiaAttempt& uia);
   // Email flows (registration, password reset, login by address); unset: none are offered.
   void setThreepidAuth(ThreepidAuth* threepid);
   // The account an email address is bound to (login with m.id.thirdparty).
   std::optional<std::string> userOfEmail(const std::string& address);
-  void deactivate(const core::Requester& who, const json::Value* auth);
+  void deactivate(const core::Requester& who, const UiaAttempt& uia);
   // Runs UIA for a sensitive action of an authenticated user (m.login.password).
   void requirePassword(const std::string& purpose, const core::Requester& who,
-                       const json::Value* auth);
+                       const UiaAttempt& uia);
 
   std::vector<DeviceRecord> devices(const core::Requester& who);
   // M_NOT_FOUND for a device the user does not have.
@@ -86,7 +86,7 @@ class AccountService final : public core::AccessTokenAuthenticator {
                     const std::optional<std::string>& name);
   // UIA (m.login.password), then removes the devices, their sessions and tokens.
   void deleteDevices(const core::Requester& who, const std::vector<std::string>& device_ids,
-                     const json::Value* auth);
+                     const UiaAttempt& uia);
 
   core::Requester authenticate(const std::string& access_token) override;
   void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }

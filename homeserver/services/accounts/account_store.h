@@ -52,6 +52,7 @@ struct UiaSession {
   std::optional<std::string> user_id;
   std::vector<std::string> completed;
   int64_t created_at = 0;
+  std::string operation;  // UiaAttempt::operation of the request that started it
 };
 
 class AccountStore {

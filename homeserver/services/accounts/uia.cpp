@@ -55,14 +55,12 @@ void Uia::challenge(const Flows& flows, const UiaSession& session, const char* e
     w.endArray().endObject();
   }
   w.endArray().key("params").startObject().endObject();
-  w.key("session").string(session.session_id);
-  if (!session.completed.empty()) {
-    w.key("completed").startArray();
-    for (const auto& stage : session.completed) {
-      w.string(stage);
-    }
-    w.endArray();
+  // `completed` even when empty, as Synapse answers: clients read it to pick the next stage.
+  w.key("session").string(session.session_id).key("completed").startArray();
+  for (const auto& stage : session.completed) {
+    w.string(stage);
   }
+  w.endArray();
   if (errcode != nullptr) {
     w.key("errcode").string(errcode).key("error").string(error);
   }
@@ -107,11 +105,14 @@ std::optional<std::string> Uia::checkStage(const std::string& stage, const json:
       password_per_account_.check(*user_id);  // 429 like /login, before any hashing
     }
     if (user_id && named && password) {
-      // Either the full id or the localpart of the authenticated user.
+      // Either the full id or the localpart of the authenticated user. Another account's
+      // credentials cannot authorise this user's action: 403, as Synapse answers, and before
+      // any hashing, so this is no oracle for the other account's password.
       const core::UserId me = core::UserId::parse(*user_id);
-      if (*named == *user_id || *named == me.localpart()) {
-        user = store_.findUser(*user_id);
+      if (*named != *user_id && *named != me.localpart()) {
+        throw MatrixError(ErrCode::Forbidden, "The password stage must authenticate " + *user_id);
       }
+      user = store_.findUser(*user_id);
     }
     if (!user || !user->password_hash || !hasher_.verify(*password, *user->password_hash)) {
       return "Invalid password";
@@ -121,20 +122,31 @@ std::optional<std::string> Uia::checkStage(const std::string& stage, const json:
   return "Unsupported authentication stage";
 }
 
-std::string Uia::require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+UiaSession Uia::continuedSession(const std::string& session_id, const std::string& purpose,
+                                 const UiaAttempt& attempt, const std::optional<std::string>& user_id) {
+  auto found = store_.getUiaSession(session_id);
+  if (!found || found->user_id != user_id || found->created_at + kSessionLifetimeMs < clock_.nowMs()) {
+    throw MatrixError(ErrCode::Unauthorized, "Unknown or expired UIA session", 401);
+  }
+  // The spec binds a session to the request that started it: authenticating to delete one
+  // device must not delete another. Synapse compares method and URI only; the body (without
+  // `auth`) is compared too, so /delete_devices cannot swap its list mid-session.
+  if (found->purpose != purpose || found->operation != attempt.operation) {
+    throw MatrixError(ErrCode::Forbidden,
+                      "Requested operation has changed during the UI authentication session");
+  }
+  return std::move(*found);
+}
+
+std::string Uia::require(const std::string& purpose, const Flows& flows, const UiaAttempt& attempt,
                          const std::optional<std::string>& user_id) {
-  const int64_t now = clock_.nowMs();
+  const json::Value* auth = attempt.auth;
   UiaSession session;
   const auto session_id = auth ? json::optString(*auth, "session") : std::nullopt;
   if (session_id) {
-    auto found = store_.getUiaSession(*session_id);
-    if (!found || found->purpose != purpose || found->user_id != user_id ||
-        found->created_at + kSessionLifetimeMs < now) {
-      throw MatrixError(ErrCode::Unauthorized, "Unknown or expired UIA session", 401);
-    }
-    session = std::move(*found);
+    session = continuedSession(*session_id, purpose, attempt, user_id);
   } else {
-    session = UiaSession{random_.alnum(24), purpose, user_id, {}, now};
+    session = UiaSession{random_.alnum(24), purpose, user_id, {}, clock_.nowMs(), attempt.operation};
     // A first request that already completes a flow (m.login.dummy alone, as matrix-nio
     // sends) needs no stored session; every other case does.
     if (auth == nullptr) {

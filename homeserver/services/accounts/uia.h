@@ -16,6 +16,14 @@ namespace hs::accounts {
 
 using Flows = std::vector<std::vector<std::string>>;
 
+// One request's part in user-interactive auth: its `auth` object (absent on a first attempt)
+// and the operation it asks for, a digest of its method, path and body without `auth`
+// (client_api's uiaAttempt). A session started by one operation cannot complete another.
+struct UiaAttempt {
+  const json::Value* auth = nullptr;
+  std::string operation;
+};
+
 class Uia {
  public:
   // `password_per_account` is /login's per-account limit: a password guessed through UIA
@@ -27,10 +35,11 @@ class Uia {
         password_per_account_(password_per_account),
         registration_tokens_(std::move(registration_tokens)) {}
 
-  // Returns (the UIA session id) when the request's `auth` completes one of `flows`;
+  // Returns (the UIA session id) when the attempt's `auth` completes one of `flows`;
   // otherwise throws the 401 that tells the client what is left. `user_id` binds the session
-  // to an account (for m.login.password); it is empty for registration.
-  std::string require(const std::string& purpose, const Flows& flows, const json::Value* auth,
+  // to an account (for m.login.password); it is empty for registration. A session continued
+  // by another purpose or operation than the one that started it is 403.
+  std::string require(const std::string& purpose, const Flows& flows, const UiaAttempt& attempt,
                       const std::optional<std::string>& user_id);
   // Enables the m.login.email.identity stage.
   void setThreepidAuth(ThreepidAuth* threepid) { threepid_ = threepid; }
@@ -43,6 +52,10 @@ class Uia {
                                         const UiaSession& session);
   [[noreturn]] void challenge(const Flows& flows, const UiaSession& session,
                               const char* errcode = nullptr, const std::string& error = "");
+  // The stored session an attempt continues (401 when unknown, expired or another user's;
+  // 403 when it was started for another operation).
+  UiaSession continuedSession(const std::string& session_id, const std::string& purpose,
+                              const UiaAttempt& attempt, const std::optional<std::string>& user_id);
 
   AccountStore& store_;
   core::Random& random_;

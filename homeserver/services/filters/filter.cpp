@@ -44,6 +44,19 @@ StringList list(const json::Value& obj, std::string_view key, const std::string&
   return optList(obj, key, at).value_or(StringList{});
 }
 
+// A list of ids, each starting with `sigil` ('!' rooms, '@' users); user ids also need their
+// server part. Only the shape is checked: ids of other servers need not exist here.
+std::optional<StringList> optIdList(const json::Value& obj, std::string_view key, const std::string& at,
+                                    char sigil) {
+  auto ids = optList(obj, key, at);
+  for (const auto& id : ids.value_or(StringList{})) {
+    if (id.size() < 2 || id.front() != sigil || (sigil == '@' && id.find(':') == std::string::npos)) {
+      bad(at + std::string(key), sigil == '@' ? "an array of user ids" : "an array of room ids");
+    }
+  }
+  return ids;
+}
+
 std::optional<bool> optFlag(const json::Value& obj, std::string_view key, const std::string& at) {
   const json::Value* v = field(obj, key);
   if (v == nullptr) {
@@ -78,15 +91,15 @@ void parseEventFilter(const json::Value& obj, const std::string& at, EventFilter
   }
   out.types = optList(obj, "types", at);
   out.not_types = list(obj, "not_types", at);
-  out.senders = optList(obj, "senders", at);
-  out.not_senders = list(obj, "not_senders", at);
+  out.senders = optIdList(obj, "senders", at, '@');
+  out.not_senders = optIdList(obj, "not_senders", at, '@').value_or(StringList{});
 }
 
 RoomEventFilter parseRoomEventFilter(const json::Value& obj, const std::string& at) {
   RoomEventFilter out;
   parseEventFilter(obj, at, out);
-  out.rooms = optList(obj, "rooms", at);
-  out.not_rooms = list(obj, "not_rooms", at);
+  out.rooms = optIdList(obj, "rooms", at, '!');
+  out.not_rooms = optIdList(obj, "not_rooms", at, '!').value_or(StringList{});
   out.contains_url = optFlag(obj, "contains_url", at);
   out.lazy_load_members = optFlag(obj, "lazy_load_members", at).value_or(false);
   out.include_redundant_members = optFlag(obj, "include_redundant_members", at).value_or(false);
@@ -96,8 +109,8 @@ RoomEventFilter parseRoomEventFilter(const json::Value& obj, const std::string& 
 
 RoomFilter parseRoomFilter(const json::Value& obj) {
   RoomFilter out;
-  out.rooms = optList(obj, "rooms", "room.");
-  out.not_rooms = list(obj, "not_rooms", "room.");
+  out.rooms = optIdList(obj, "rooms", "room.", '!');
+  out.not_rooms = optIdList(obj, "not_rooms", "room.", '!').value_or(StringList{});
   out.include_leave = optFlag(obj, "include_leave", "room.").value_or(false);
   out.timeline = parseRoomEventFilter(section(obj, "timeline", "room."), "room.timeline.");
   out.state = parseRoomEventFilter(section(obj, "state", "room."), "room.state.");
@@ -143,6 +156,13 @@ bool globMatches(std::string_view pattern, std::string_view value) {
     ++p;
   }
   return p == pattern.size();
+}
+
+bool eventHasUrl(std::string_view event_json) {
+  const auto content = json::rawMember(event_json, "content");
+  const auto doc = content ? json::tryParse(*content) : std::nullopt;
+  const json::Value* url = doc && doc->IsObject() ? json::member(*doc, "url") : nullptr;
+  return url != nullptr && url->IsString();
 }
 
 bool EventFilter::allowsType(std::string_view type) const {

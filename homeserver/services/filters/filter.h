@@ -1,7 +1,8 @@
 #pragma once
 // Sync filters (spec "Filtering"): the parsed form /sync and /messages apply, and the shape
-// check that refuses garbage with M_BAD_JSON. Unknown keys are ignored, not refused: clients
-// send unstable extensions (org.matrix.msc*) that a strict schema would break.
+// check that refuses garbage with M_BAD_JSON (room and user id lists must hold room and user
+// ids, as Synapse's schema says). Unknown keys are ignored, not refused: clients send
+// unstable extensions (org.matrix.msc*) that a strict schema would break.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ struct EventFilter {
   int64_t limitOr(int64_t fallback) const { return limit.value_or(fallback); }
 };
 
+// For contains_url: whether an event (client JSON) has a string `url` in its content.
+bool eventHasUrl(std::string_view event_json);
+
 // RoomEventFilter: an EventFilter for the events of rooms.
 struct RoomEventFilter : EventFilter {
   std::optional<std::vector<std::string>> rooms;
@@ -43,6 +47,12 @@ struct RoomEventFilter : EventFilter {
   // has_url: the event's content has a string `url` (for contains_url).
   bool allowsEvent(std::string_view room_id, std::string_view type, std::string_view sender,
                    bool has_url = false) const;
+  // allowsEvent for an event's client JSON: its content is looked into (eventHasUrl) only
+  // when the filter sets contains_url.
+  bool allowsEventJson(std::string_view room_id, std::string_view type, std::string_view sender,
+                       std::string_view event_json) const {
+    return allowsEvent(room_id, type, sender, contains_url && eventHasUrl(event_json));
+  }
 };
 
 struct RoomFilter {
@@ -77,5 +87,6 @@ Filter parseFilterText(std::string_view text);
 RoomEventFilter parseRoomEventFilterText(std::string_view text);
 // '*' matches any run of characters; everything else matches itself.
 bool globMatches(std::string_view pattern, std::string_view value);
+
 
 }  // namespace hs::filters

@@ -53,7 +53,8 @@ Filter FilterService::parseFilterParam(const std::string& filter_param, const co
   }
   auto text = find(user, filter_param);
   if (!text) {
-    throw MatrixError(ErrCode::NotFound, "No such filter");
+    // 400, not 404: the request names a filter that does not exist (Synapse answers so too).
+    throw MatrixError(ErrCode::InvalidParam, "No such filter: " + filter_param);
   }
   return parseFilterText(*text);
 }

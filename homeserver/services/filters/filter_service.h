@@ -21,7 +21,7 @@ class FilterService {
   std::string get(const core::UserId& requester, const core::UserId& target,
                   const std::string& filter_id);
   // `filter_param` starting with '{' is inline JSON (M_NOT_JSON, M_BAD_JSON); anything else
-  // is one of `user`'s filter ids (M_INVALID_PARAM when not an id, M_NOT_FOUND when unknown).
+  // is one of `user`'s filter ids (M_INVALID_PARAM when not an id or unknown).
   Filter parseFilterParam(const std::string& filter_param, const core::UserId& user);
 
  private:

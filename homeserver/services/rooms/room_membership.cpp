@@ -85,14 +85,22 @@ void RoomService::leave(const core::UserId& user, const std::string& room_id,
 }
 
 void RoomService::setMembership(const core::UserId& sender, const std::string& room_id,
-                                const core::UserId& target, const std::string& membership,
+                                const core::UserId& target, MembershipAction action,
                                 const std::optional<std::string>& reason) {
-  if (membership == "leave") {
-    const auto current = store_.membership(room_id, target.str());
-    if (!current || current->membership == "leave") {
-      throw MatrixError(ErrCode::Forbidden, target.str() + " is not in the room");
-    }
+  const auto current = store_.membership(room_id, target.str());
+  const std::string now = current ? current->membership : "leave";
+  // The auth rules let a sender with the ban level turn a ban into a leave, so a kick of a
+  // banned user would lift the ban: only /unban may (Synapse refuses the kick too).
+  if (action == MembershipAction::kKick && now == "ban") {
+    throw MatrixError(ErrCode::Forbidden, target.str() + " is banned; only unbanning lifts a ban");
   }
+  if (action == MembershipAction::kKick && now == "leave") {
+    throw MatrixError(ErrCode::Forbidden, target.str() + " is not in the room");
+  }
+  if (action == MembershipAction::kUnban && now != "ban") {
+    throw MatrixError(ErrCode::Forbidden, target.str() + " is not banned");
+  }
+  const char* membership = action == MembershipAction::kBan ? "ban" : "leave";
   send(room_id, EventDraft{sender.str(), std::string(kMember), target.str(),
                            memberContent(target, membership, reason, false, false), std::nullopt});
 }

@@ -46,6 +46,8 @@ struct CreateRoomParams {
   std::optional<std::string> room_version;
 };
 
+enum class MembershipAction { kKick, kBan, kUnban };
+
 // Called after a user joins a room created with is_direct (m.direct account data).
 using DirectRoomHook = std::function<void(const std::string& user_id, const std::string& other_user,
                                           const std::string& room_id)>;
@@ -87,9 +89,10 @@ class RoomService {
   void invite(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
               const std::optional<std::string>& reason, bool is_direct = false);
   void leave(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
-  // kick (membership leave), ban, unban (ban -> leave) of `target` by `sender`.
+  // kick (a joined or invited target -> leave), ban, unban (ban -> leave) of `target` by
+  // `sender`; M_FORBIDDEN when the target's membership does not fit the action.
   void setMembership(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
-                     const std::string& membership, const std::optional<std::string>& reason);
+                     MembershipAction action, const std::optional<std::string>& reason);
   void forget(const core::UserId& user, const std::string& room_id);
   // Re-sends the user's join event, with their current profile, in every joined room.
   void refreshProfile(const core::UserId& user);

@@ -13,7 +13,19 @@ namespace hs::sync {
 
 namespace {
 constexpr size_t kMaxHeroes = 5;
-constexpr size_t kMaxTimeline = 100;
+// A timeline filter that drops events makes the read go further back, in batches of this
+// size, at most this many times (as /messages): a filter matching nothing scans no whole room.
+constexpr size_t kFilterBatch = 100;
+constexpr int kMaxFilterRounds = 5;
+
+bool timelineFiltered(const filters::RoomEventFilter& f) {
+  return f.types || !f.not_types.empty() || f.senders || !f.not_senders.empty() || f.rooms ||
+         !f.not_rooms.empty() || f.contains_url;
+}
+
+bool lazyMembers(const SyncRequest& req) {
+  return req.filter.room.state.lazy_load_members || req.filter.room.timeline.lazy_load_members;
+}
 
 std::map<std::string, std::vector<rooms::StoredEvent>> byRoom(std::vector<rooms::StoredEvent> events) {
   std::map<std::string, std::vector<rooms::StoredEvent>> out;
@@ -38,7 +50,7 @@ std::set<std::string> sendersOf(const SyncRequest& req, const std::vector<rooms:
 // the user see ("joined"/"invited" set a floor below which the user sees nothing).
 void SyncService::loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms,
                                 RoomBatch& b) {
-  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
+  const size_t limit = timelineLimit(req);
   std::vector<std::string> ids;
   for (const auto& in : rooms) {
     ids.push_back(in.room.room_id);
@@ -62,16 +74,50 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
   }
   const int64_t to = rooms.front().to;
   auto events = byRoom(rooms_.latestEventsOfRooms(rooms_from, to, limit + 1));
-  for (const auto& in : rooms) {
+  const bool filtered = timelineFiltered(req.filter.room.timeline);
+  for (size_t i = 0; i < rooms.size(); ++i) {
+    const JoinedInput& in = rooms[i];
     Timeline& t = b.timelines[in.room.room_id];
     t.events = std::move(events[in.room.room_id]);  // newest first
-    t.limited = t.events.size() > limit;
-    if (t.limited) {
+    const bool unread_history = filtered && filterTimeline(req, rooms_from[i].second, limit, t);
+    t.limited = t.events.size() > limit || unread_history;
+    if (t.events.size() > limit) {
       t.events.pop_back();
     }
     std::reverse(t.events.begin(), t.events.end());
-    t.start = t.events.empty() ? in.to : t.events.front().stream_pos;
+    // A filtered-out event may sit at `to`: the state must then reach it.
+    t.start = t.events.empty() ? in.to + (t.filtered ? 1 : 0) : t.events.front().stream_pos;
   }
+}
+
+bool SyncService::filterTimeline(const SyncRequest& req, int64_t floor_excl, size_t limit, Timeline& t) {
+  std::vector<rooms::StoredEvent>& events = t.events;
+  const filters::RoomEventFilter& f = req.filter.room.timeline;
+  const auto allowed = [&f](const rooms::StoredEvent& e) {
+    return f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  };
+  bool more = events.size() > limit;  // the newest read was full: older history remains
+  int64_t oldest = events.empty() ? 0 : events.back().stream_pos;
+  const std::string room_id = events.empty() ? "" : events.front().room_id;
+  t.filtered = std::erase_if(events, [&](const rooms::StoredEvent& e) { return !allowed(e); }) > 0;
+  for (int round = 0; more && events.size() <= limit && round < kMaxFilterRounds; ++round) {
+    auto older = rooms_.roomEvents(room_id, floor_excl, oldest - 1, kFilterBatch, true);
+    more = older.size() == kFilterBatch;
+    if (!older.empty()) {
+      oldest = older.back().stream_pos;
+    }
+    for (auto& e : older) {
+      if (events.size() > limit) {
+        break;
+      }
+      if (allowed(e)) {
+        events.push_back(std::move(e));
+      } else {
+        t.filtered = true;
+      }
+    }
+  }
+  return more && events.size() <= limit;
 }
 
 // The state sections: the state at the start of the timeline for a fresh room (or
@@ -79,7 +125,7 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
 // lazy loading, members only for the timeline's senders (sent every time: redundant members
 // are allowed, and the client may not know a sender who last spoke long ago).
 void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
-  const bool lazy = req.filter.lazy_load_members;
+  const bool lazy = lazyMembers(req);
   std::set<std::string> all_senders;
   std::vector<std::pair<std::string, int64_t>> full_at;
   for (const auto& in : rooms) {
@@ -88,7 +134,7 @@ void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInpu
     all_senders.insert(senders.begin(), senders.end());
     if (in.state_full) {
       full_at.emplace_back(in.room.room_id, t.start - 1);
-    } else if (t.limited) {  // rare (a gap since the last sync): one room at a time
+    } else if (t.limited || t.filtered) {  // rare (a gap since the last sync): one room at a time
       b.state[in.room.room_id] = rooms_.stateChangedBetween(in.room.room_id, in.from, t.start - 1);
     }
   }
@@ -141,6 +187,17 @@ void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInpu
   }
 }
 
+void SyncService::filterState(const SyncRequest& req, RoomBatch& b) {
+  const filters::RoomEventFilter& f = req.filter.room.state;
+  for (auto& [room_id, events] : b.state) {
+    int64_t kept = 0;
+    std::erase_if(events, [&](const rooms::StoredEvent& e) {
+      return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json) ||
+             kept++ >= f.limitOr(INT64_MAX);
+    });
+  }
+}
+
 void SyncService::loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
   if (ext_) {
     std::vector<std::string> ids;
@@ -168,6 +225,7 @@ SyncService::RoomBatch SyncService::loadBatch(const SyncRequest& req, const std:
   }
   loadTimelines(req, rooms, b);
   loadState(req, rooms, b);
+  filterState(req, b);
   std::vector<std::string> ids;
   for (const auto& in : rooms) {
     ids.push_back(in.room.room_id);

@@ -9,7 +9,29 @@
 namespace hs::sync {
 
 namespace {
-constexpr size_t kMaxTimeline = 100;
+
+// The m.receipt event: event id -> receipt type -> user -> receipt.
+void writeReceipts(
+    json::Writer& w,
+    const std::map<std::string, std::map<std::string, std::map<std::string, const ephemeral::Receipt*>>>& by_event) {
+  w.startObject().key("type").string("m.receipt").key("content").startObject();
+  for (const auto& [event_id, types] : by_event) {
+    w.key(event_id).startObject();
+    for (const auto& [type, users] : types) {
+      w.key(type).startObject();
+      for (const auto& [user, r] : users) {
+        w.key(user).startObject().key("ts").integer(r->ts);
+        if (!r->thread_id.empty()) {
+          w.key("thread_id").string(r->thread_id);
+        }
+        w.endObject();
+      }
+      w.endObject();
+    }
+    w.endObject();
+  }
+  w.endObject().endObject();
+}
 
 void writeEvents(json::Writer& w, const std::vector<rooms::StoredEvent>& events,
                  const rooms::RenderContext& rc) {
@@ -76,10 +98,14 @@ void SyncService::joinedRooms(const SyncRequest& req, const std::vector<rooms::U
   }
 }
 
-void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
+bool SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
                                  const std::vector<ephemeral::Receipt>& receipts, bool typing_changed) {
+  // Ephemeral events have no sender, so a `senders` list lets none through (as Synapse).
+  const filters::RoomEventFilter& f = req.filter.room.ephemeral;
+  const int64_t limit = f.limitOr(INT64_MAX);
+  const bool with_typing = typing_changed && limit > 0 && f.allowsEvent(room_id, "m.typing", "");
   w.key("ephemeral").startObject().key("events").startArray();
-  if (typing_changed) {
+  if (with_typing) {
     w.startObject().key("type").string("m.typing").key("content").startObject().key("user_ids").startArray();
     for (const auto& u : typing_.typing(room_id)) {
       const auto m = rooms_.membership(room_id, u);  // read only when someone types
@@ -97,26 +123,13 @@ void SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const 
     }
     by_event[r.event_id][r.receipt_type][r.user_id] = &r;
   }
-  if (!by_event.empty()) {
-    w.startObject().key("type").string("m.receipt").key("content").startObject();
-    for (const auto& [event_id, types] : by_event) {
-      w.key(event_id).startObject();
-      for (const auto& [type, users] : types) {
-        w.key(type).startObject();
-        for (const auto& [user, r] : users) {
-          w.key(user).startObject().key("ts").integer(r->ts);
-          if (!r->thread_id.empty()) {
-            w.key("thread_id").string(r->thread_id);
-          }
-          w.endObject();
-        }
-        w.endObject();
-      }
-      w.endObject();
-    }
-    w.endObject().endObject();
+  const bool with_receipts = !by_event.empty() && limit > (with_typing ? 1 : 0) &&
+                             f.allowsEvent(room_id, "m.receipt", "");
+  if (with_receipts) {
+    writeReceipts(w, by_event);
   }
   w.endArray().endObject();
+  return with_typing || with_receipts;
 }
 
 void SyncService::writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id) {
@@ -154,11 +167,21 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   w.key("state").startObject().key("events");
   writeEvents(w, state, rc);
   w.endObject();
-  writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full);
+  const bool ephemeral = writeEphemeral(w, req, room_id, in.receipts, in.typing_changed || in.state_full);
   writeAccountData(w, account_data, room_id);
   writeSummary(w, batch, room_id);
   writeUnread(w, req, batch, room_id);
   w.endObject();
+  // An incremental sync leaves out a room whose news the filters removed entirely (the
+  // user's own receipt stays news: it moves the unread counts).
+  const bool room_data = std::any_of(account_data.begin(), account_data.end(),
+                                     [&](const auto& i) { return i.room_id == room_id; });
+  const bool own_receipt = std::any_of(in.receipts.begin(), in.receipts.end(),
+                                       [&](const auto& r) { return r.user_id == req.user_id; });
+  if (!in.state_full && t.events.empty() && !t.limited && state.empty() && !ephemeral && !room_data &&
+      !own_receipt) {
+    return;
+  }
   out.join.emplace_back(room_id, w.take());
 }
 
@@ -172,7 +195,7 @@ void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const Roo
   std::map<std::string, UnreadCounts> threads;
   const auto it = batch.unread.find(room_id);
   for (const auto& [thread, c] : it == batch.unread.end() ? std::map<std::string, UnreadCounts>{} : it->second) {
-    if (thread == "main" || !ext_ || !req.filter.unread_thread_notifications) {
+    if (thread == "main" || !ext_ || !req.filter.room.timeline.unread_thread_notifications) {
       main.notification_count += c.notification_count;
       main.highlight_count += c.highlight_count;
     } else {
@@ -180,7 +203,7 @@ void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const Roo
     }
   }
   counts("unread_notifications", main);
-  if (ext_ && req.filter.unread_thread_notifications) {
+  if (ext_ && req.filter.room.timeline.unread_thread_notifications) {
     w.key("unread_thread_notifications").startObject();
     for (const auto& [thread, c] : threads) {
       counts(thread.c_str(), c);
@@ -215,7 +238,7 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
 }
 
 void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out) {
-  const size_t limit = std::clamp<size_t>(req.filter.timeline_limit, 1, kMaxTimeline);
+  const size_t limit = timelineLimit(req);
   // What the user could see while in the room, up to their leaving.
   rooms::VisibleRange range{0, r.stream_pos};
   try {
@@ -229,6 +252,10 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
   if (limited) {
     timeline.pop_back();
   }
+  const filters::RoomEventFilter& f = req.filter.room.timeline;
+  std::erase_if(timeline, [&f](const rooms::StoredEvent& e) {
+    return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  });
   std::reverse(timeline.begin(), timeline.end());
   rooms::RenderContext rc = rooms::viewerContext(req.user_id, req.device_id, clock_.nowMs());
   json::Writer w;

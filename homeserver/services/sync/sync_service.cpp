@@ -6,13 +6,42 @@
 namespace hs::sync {
 
 namespace {
-bool wanted(const SyncFilter& f, const std::string& room_id) {
-  if (f.rooms && std::find(f.rooms->begin(), f.rooms->end(), room_id) == f.rooms->end()) {
-    return false;
-  }
-  return std::find(f.not_rooms.begin(), f.not_rooms.end(), room_id) == f.not_rooms.end();
+constexpr size_t kMaxTimeline = 100;
+
+// Keeps the first `limit` items that `allowed` lets through, per group (`group` of an item).
+template <class T, class Allowed, class Group, class Limit>
+void keepAllowed(std::vector<T>& items, Allowed allowed, Group group, Limit limit) {
+  std::map<std::string, int64_t> kept;
+  std::erase_if(items, [&](const T& item) {
+    if (!allowed(item)) {
+      return true;
+    }
+    const std::string g = group(item);
+    return kept[g]++ >= limit(g);
+  });
+}
+
+// The account data filters: the top-level `account_data` for global items and
+// room.account_data for rooms' items. Account data has no sender, so a `senders` list lets
+// none through (Synapse's filter does the same).
+void filterAccountData(const filters::Filter& f, std::vector<AccountDataItem>& items) {
+  keepAllowed(
+      items,
+      [&](const AccountDataItem& i) {
+        return i.room_id.empty() ? f.account_data.allows(i.type, "")
+                                 : f.room.account_data.allowsEvent(i.room_id, i.type, "");
+      },
+      [](const AccountDataItem& i) { return i.room_id; },
+      [&](const std::string& room_id) {
+        return room_id.empty() ? f.account_data.limitOr(INT64_MAX) : f.room.account_data.limitOr(INT64_MAX);
+      });
 }
 }  // namespace
+
+size_t timelineLimit(const SyncRequest& req) {
+  return static_cast<size_t>(std::clamp<int64_t>(
+      req.filter.room.timeline.limitOr(filters::kDefaultTimelineLimit), 1, kMaxTimeline));
+}
 
 void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items,
                       const std::string& room_id) {
@@ -25,7 +54,8 @@ void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items
   w.endArray().endObject();
 }
 
-std::vector<std::string> SyncService::visiblePresence(const std::string& user_id, int64_t from,
+std::vector<std::string> SyncService::visiblePresence(const std::string& user_id,
+                                                     const filters::Filter& filter, int64_t from,
                                                      int64_t to) {
   std::vector<std::string> out;
   if (!presence_) {
@@ -36,13 +66,15 @@ std::vector<std::string> SyncService::visiblePresence(const std::string& user_id
     return out;
   }
   std::vector<std::string> candidates;
+  const filters::EventFilter& f = filter.presence;
+  std::erase_if(changes, [&](const auto& change) { return !f.allows("m.presence", change.first); });
   for (const auto& [user, event] : changes) {
     candidates.push_back(user);
   }
   const auto shared = rooms_.usersSharingRoomAmong(user_id, candidates);
   const std::set<std::string> sharing(shared.begin(), shared.end());
   for (auto& [user, event] : changes) {
-    if (user == user_id || sharing.count(user)) {
+    if ((user == user_id || sharing.count(user)) && static_cast<int64_t>(out.size()) < f.limitOr(INT64_MAX)) {
       out.push_back(std::move(event));
     }
   }
@@ -63,6 +95,7 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   std::vector<AccountDataItem> account_data;
   if (account_data_) {
     account_data = account_data_(req.user_id, from, to);
+    filterAccountData(req.filter, account_data);
   }
   RoomsOut out;
   if (ext_) {
@@ -70,7 +103,7 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   }
   std::vector<rooms::UserRoom> joined;
   for (const auto& r : rooms_.roomsOfUser(req.user_id)) {
-    if (!wanted(req.filter, r.room_id) || r.forgotten) {
+    if (!req.filter.room.allowsRoom(r.room_id) || r.forgotten) {
       continue;
     }
     if (r.membership == "join") {
@@ -78,7 +111,7 @@ SyncResult SyncService::sync(const SyncRequest& req) {
     } else if (r.membership == "invite" && r.stream_pos > from && r.stream_pos <= to) {
       invitedRoom(r, out);
     } else if ((r.membership == "leave" || r.membership == "ban") && r.stream_pos <= to &&
-               (req.since ? r.stream_pos > from : req.filter.include_leave)) {
+               (req.since ? r.stream_pos > from : req.filter.room.include_leave)) {
       leftRoom(req, r, from, out);
     }
   }
@@ -99,7 +132,7 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   }
   w.endObject();
   writeAccountData(w, account_data, "");
-  const auto presence = visiblePresence(req.user_id, from, to);
+  const auto presence = visiblePresence(req.user_id, req.filter, from, to);
   w.key("presence").startObject().key("events").startArray();
   for (const auto& event : presence) {
     w.raw(event);

@@ -14,6 +14,7 @@
 #include "homeserver/services/ephemeral/typing.h"
 
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/filters/filter.h"
 #include "homeserver/services/rooms/client_render.h"
 #include "homeserver/services/rooms/room_reader.h"
 #include "homeserver/services/rooms/room_store.h"
@@ -23,22 +24,18 @@
 
 namespace hs::sync {
 
-struct SyncFilter {
-  size_t timeline_limit = 10;
-  bool lazy_load_members = false;
-  bool include_leave = false;
-  std::optional<std::vector<std::string>> rooms;
-  std::vector<std::string> not_rooms;
-  bool unread_thread_notifications = false;
-};
-
 struct SyncRequest {
   std::string user_id;
   std::string device_id;
   std::optional<streams::SyncToken> since;
   bool full_state = false;
-  SyncFilter filter;
+  // The client's filter (inline or stored); the default lets everything through, with the
+  // default timeline limit.
+  filters::Filter filter;
 };
+
+// The timeline limit of the request's filter, within what /sync serves (1 to 100).
+size_t timelineLimit(const SyncRequest& req);
 
 struct SyncResult {
   std::string body;
@@ -121,6 +118,7 @@ class SyncService {
     std::vector<rooms::StoredEvent> events;  // oldest first
     bool limited = false;
     int64_t start = 0;  // stream position of the first event
+    bool filtered = false;  // the timeline filter dropped events of the window
   };
   // What the joined rooms of one response need, read for all of them at once
   // (sync_batch.cpp): a sync of hundreds of rooms makes a handful of queries, not a dozen
@@ -134,7 +132,13 @@ class SyncService {
   };
   RoomBatch loadBatch(const SyncRequest& req, const std::vector<JoinedInput>& rooms, const RoomsOut& out);
   void loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  // Applies the timeline filter to a room's newest events (t.events, newest first here),
+  // reading older history above `floor_excl` while the filter leaves `limit` or fewer; sets
+  // t.filtered. True when history remains unread after the bounded number of rounds.
+  bool filterTimeline(const SyncRequest& req, int64_t floor_excl, size_t limit, Timeline& t);
   void loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  // The state filter (types, senders, limit) over every room's state section.
+  void filterState(const SyncRequest& req, RoomBatch& b);
   void loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
   void joinedRoom(const SyncRequest& req, const JoinedInput& in,
                   const std::vector<AccountDataItem>& account_data, RoomBatch& batch, RoomsOut& out);
@@ -145,7 +149,8 @@ class SyncService {
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
   void writeUnread(json::Writer& w, const SyncRequest& req, const RoomBatch& batch,
                    const std::string& room_id);
-  void writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
+  // Writes the ephemeral section as the ephemeral filter allows; false when it is empty.
+  bool writeEphemeral(json::Writer& w, const SyncRequest& req, const std::string& room_id,
                       const std::vector<ephemeral::Receipt>& receipts, bool typing_changed);
   void writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id);
 
@@ -157,8 +162,10 @@ class SyncService {
   const core::Clock& clock_;
   AccountDataSource account_data_;
   PresenceSource presence_;
-  // Presence of the users sharing a room with the syncing user, changed in the range.
-  std::vector<std::string> visiblePresence(const std::string& user_id, int64_t from, int64_t to);
+  // Presence of the users sharing a room with the syncing user, changed in the range, as
+  // the presence filter allows.
+  std::vector<std::string> visiblePresence(const std::string& user_id, const filters::Filter& filter,
+                                           int64_t from, int64_t to);
   SyncExtension* ext_ = nullptr;
   DeviceSource device_source_;
 };
