@@ -53,6 +53,8 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Delete, "/devices/:deviceId", Auth::AccessToken, h(deleteDevice));
   t.addClient(Method::Post, "/delete_devices", Auth::AccessToken, h(postDeleteDevices));
 
+  t.addClient(Method::Get, "/voip/turnServer", Auth::AccessToken, h(getTurnServer));
+
   addRoomRoutes(t, ctx);
   addSyncRoutes(t, ctx);
   addDirectoryRoutes(t, ctx);

@@ -101,12 +101,20 @@ StoredEvent RoomReader::stateEvent(const std::string& user_id, const std::string
 
 StoredEvent RoomReader::event(const std::string& user_id, const std::string& room_id,
                               const std::string& event_id) {
-  const VisibleRange range = visibleRange(user_id, room_id);
-  auto e = store_.eventById(event_id);
-  if (!e || e->room_id != room_id || e->stream_pos <= range.from_excl || e->stream_pos > range.to_incl) {
-    throw MatrixError(ErrCode::NotFound, "Event not found");
+  // The spec's 404 for an event the user may not see, in the room or not: a 403 would tell
+  // an outsider that the room exists.
+  const auto m = store_.membership(room_id, user_id);
+  const std::string visibility = historyVisibility(store_, room_id);
+  const bool reader = visibility == "world_readable" ||
+                      (m && (m->membership == "join" || m->membership == "leave" || m->membership == "ban"));
+  auto e = reader ? store_.eventById(event_id) : std::nullopt;
+  if (e && e->room_id == room_id) {
+    const VisibleRange range = visibleRangeFor(m, visibility, stream_.safePosition());
+    if (e->stream_pos > range.from_excl && e->stream_pos <= range.to_incl) {
+      return std::move(*e);
+    }
   }
-  return std::move(*e);
+  throw MatrixError(ErrCode::NotFound, "Event not found");
 }
 
 std::vector<StoredEvent> RoomReader::memberEventsOf(const std::string& room_id,

@@ -198,6 +198,27 @@ void SyncService::filterState(const SyncRequest& req, RoomBatch& b) {
   }
 }
 
+// The spec's room summary: heroes only for a room without a name or canonical alias (a
+// non-empty `name` / `alias`), as Synapse decides it.
+void SyncService::loadNamed(const std::vector<std::string>& room_ids, RoomBatch& b) {
+  const auto hasText = [](const rooms::StoredEvent& e, const char* key) {
+    const auto content = json::rawMember(e.client_json, "content");
+    const auto doc = content ? json::tryParse(*content) : std::nullopt;
+    const json::Value* v = doc && doc->IsObject() ? json::member(*doc, key) : nullptr;
+    return v != nullptr && v->IsString() && v->GetStringLength() > 0;
+  };
+  for (const auto& e : rooms_.stateEventOfRooms(room_ids, "m.room.name", "")) {
+    if (hasText(e, "name")) {
+      b.named.insert(e.room_id);
+    }
+  }
+  for (const auto& e : rooms_.stateEventOfRooms(room_ids, "m.room.canonical_alias", "")) {
+    if (hasText(e, "alias")) {
+      b.named.insert(e.room_id);
+    }
+  }
+}
+
 void SyncService::loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
   if (ext_) {
     std::vector<std::string> ids;
@@ -233,6 +254,7 @@ SyncService::RoomBatch SyncService::loadBatch(const SyncRequest& req, const std:
   for (auto& s : rooms_.roomSummaries(ids, req.user_id, kMaxHeroes)) {
     b.summaries[s.room_id] = std::move(s);
   }
+  loadNamed(ids, b);
   loadUnread(req, rooms, b);
   // Render extras (edits, reactions, redactions) of every timeline event the user will see.
   std::vector<rooms::StoredEvent> shown;

@@ -135,11 +135,15 @@ bool SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const 
 void SyncService::writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id) {
   const auto it = batch.summaries.find(room_id);
   const rooms::RoomSummary summary = it == batch.summaries.end() ? rooms::RoomSummary{} : it->second;
-  w.key("summary").startObject().key("m.heroes").startArray();
-  for (const auto& h : summary.heroes) {
-    w.string(h);
+  w.key("summary").startObject();
+  if (!batch.named.count(room_id)) {
+    w.key("m.heroes").startArray();
+    for (const auto& h : summary.heroes) {
+      w.string(h);
+    }
+    w.endArray();
   }
-  w.endArray().key("m.joined_member_count").integer(summary.joined);
+  w.key("m.joined_member_count").integer(summary.joined);
   w.key("m.invited_member_count").integer(summary.invited).endObject();
 }
 

@@ -127,6 +127,7 @@ class SyncService {
     std::map<std::string, Timeline> timelines;
     std::map<std::string, std::vector<rooms::StoredEvent>> state;
     std::map<std::string, rooms::RoomSummary> summaries;
+    std::set<std::string> named;  // rooms with a name or canonical alias: no m.heroes
     std::map<std::string, std::map<std::string, UnreadCounts>> unread;  // room -> thread -> counts
     rooms::RenderContext rc;  // extras of every room's timeline events
   };
@@ -140,6 +141,7 @@ class SyncService {
   // The state filter (types, senders, limit) over every room's state section.
   void filterState(const SyncRequest& req, RoomBatch& b);
   void loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  void loadNamed(const std::vector<std::string>& room_ids, RoomBatch& b);
   void joinedRoom(const SyncRequest& req, const JoinedInput& in,
                   const std::vector<AccountDataItem>& account_data, RoomBatch& batch, RoomsOut& out);
   void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
