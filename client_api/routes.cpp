@@ -2,6 +2,7 @@
 
 #include "client_api/handlers/e2ee_handlers.h"
 #include "client_api/handlers/handlers.h"
+#include "client_api/handlers/legacy_handlers.h"
 #include "client_api/handlers/room_handlers.h"
 #include "client_api/handlers/sync_handlers.h"
 
@@ -61,6 +62,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   addUserDataRoutes(t, ctx);
   addSocialRoutes(t, ctx);
   addE2eeRoutes(t, ctx);
+  addLegacyRoutes(t, ctx);
 }
 
 }  // namespace hs::client

@@ -162,7 +162,7 @@ TEST_F(RoomState, StateAtLeaveSurvivesLongStateChains) {
 TEST_F(RoomState, SettingTheSameContentAgainCreatesNothing) {
   const User a = newUser("idem");
   const User b = newUser("idemb");
-  const std::string room = publicRoom(a);
+  const std::string room = createRoom(a, R"({"preset":"public_chat","power_level_content_override":{"state_default":0}})");
   ASSERT_EQ(join(b, room).status, 200);
   const auto first = putState(a, room, "m.room.topic", "", R"({"topic":"same","x":{"a":1,"b":2}})");
   ASSERT_EQ(first.status, 200) << first.body;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "homeserver/services/rooms/event.h"
 #include "homeserver/services/sync/sync_service.h"
@@ -186,6 +187,15 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
       !own_receipt) {
     return;
   }
+  if (lazyMembers(req)) {  // what the device will hold once it syncs from this response
+    for (const std::vector<rooms::StoredEvent>* events : {&state, &std::as_const(t.events)}) {
+      for (const auto& e : *events) {
+        if (e.type == rooms::kMember && e.state_key) {
+          lazy_sent_.sent(req.user_id, req.device_id, room_id, *e.state_key, e.event_id, in.to);
+        }
+      }
+    }
+  }
   out.join.emplace_back(room_id, w.take());
 }
 
@@ -244,12 +254,8 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
 void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out) {
   const size_t limit = timelineLimit(req);
   // What the user could see while in the room, up to their leaving.
-  rooms::VisibleRange range{0, r.stream_pos};
-  try {
-    range = reader_.visibleRange(req.user_id, r.room_id);
-  } catch (const core::MatrixError&) {
-    range = {r.stream_pos, r.stream_pos};
-  }
+  const rooms::VisibleRange range = reader_.visibleRangeIfAny(req.user_id, r.room_id)
+                                        .value_or(rooms::VisibleRange{r.stream_pos, r.stream_pos, {}});
   auto timeline = rooms_.roomEvents(r.room_id, std::max(from, range.from_excl),
                                     std::min(r.stream_pos, range.to_incl), limit + 1, true);
   const bool limited = timeline.size() > limit;
@@ -257,8 +263,8 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
     timeline.pop_back();
   }
   const filters::RoomEventFilter& f = req.filter.room.timeline;
-  std::erase_if(timeline, [&f](const rooms::StoredEvent& e) {
-    return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  std::erase_if(timeline, [&f, &range](const rooms::StoredEvent& e) {
+    return !range.contains(e.stream_pos) || !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
   });
   std::reverse(timeline.begin(), timeline.end());
   rooms::RenderContext rc = rooms::viewerContext(req.user_id, req.device_id, clock_.nowMs());
