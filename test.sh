@@ -116,6 +116,15 @@ else
   tests_failed=$((tests_failed + 1)); suites_failed=$((suites_failed + 1))
 fi
 
+log "federation benchmark harness: bench/federation.sh --smoke"
+if PARLEY_BUILD_DIR=build bench/federation.sh --smoke > "$work/fedbench.log" 2>&1; then
+  echo "PASS bench/federation.sh --smoke"
+  tests_passed=$((tests_passed + 1)); suites_passed=$((suites_passed + 1))
+else
+  echo "FAIL bench/federation.sh --smoke"; tail -40 "$work/fedbench.log"
+  tests_failed=$((tests_failed + 1)); suites_failed=$((suites_failed + 1))
+fi
+
 # The libFuzzer targets (tests/fuzz): built with clang, ASan and UBSan in build-fuzz; every
 # kept input (seeds and former crashers) replayed, then a minute of fuzzing split between them.
 log "fuzzing: tests/fuzz/run.sh --budget 60"

@@ -19,6 +19,7 @@ constexpr const char* kSharing =
 // Device lists changed in range (the user's own, or of someone sharing a joined room now),
 // plus everyone in a room the user joined in range, plus whoever joined one of the user's
 // rooms in range.
+constexpr const char* kLatestChange = "SELECT max(stream_pos) FROM device_list_changes WHERE user_id = $1";
 constexpr const char* kChanged =
     "SELECT c.user_id FROM device_list_changes c WHERE c.stream_pos > $2 AND c.stream_pos <= $3 "
     "AND (c.user_id = $1 OR EXISTS (SELECT 1 FROM room_members x JOIN room_members y "
@@ -70,6 +71,12 @@ void PgE2eeKeyStore::recordChanges(const std::vector<e2ee::DeviceListChange>& ch
   }
   insertChanges(tx, changes);
   tx.commit();
+}
+
+std::optional<int64_t> PgE2eeKeyStore::latestChange(const std::string& user_id) {
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  return optI64(tx.exec_params(kLatestChange, user_id)[0][0]);
 }
 
 std::vector<std::string> PgE2eeKeyStore::changedUsers(const std::string& user_id, int64_t from_excl,

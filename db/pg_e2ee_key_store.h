@@ -37,6 +37,7 @@ class PgE2eeKeyStore final : public e2ee::KeyStore {
   bool deviceExists(const std::string& user_id, const std::string& device_id) override;
 
   void recordChanges(const std::vector<e2ee::DeviceListChange>& changes) override;
+  std::optional<int64_t> latestChange(const std::string& user_id) override;
   std::vector<std::string> changedUsers(const std::string& user_id, int64_t from_excl, int64_t to_incl) override;
   std::vector<std::string> leftUsers(const std::string& user_id, int64_t from_excl, int64_t to_incl) override;
   std::vector<std::string> usersSharingRoom(const std::string& user_id) override;

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 #include <vector>
 
+#include "db/pg_outbox.h"
 #include "homeserver/services/e2ee/key_store.h"
 
 namespace hs::db {
@@ -12,6 +13,7 @@ inline void insertChanges(pqxx::work& tx, const std::vector<e2ee::DeviceListChan
       "INSERT INTO device_list_changes (stream_pos, user_id, device_id, deleted) VALUES ($1, $2, $3, $4)";
   for (const auto& c : changes) {
     tx.exec_params(kInsertChange, c.stream_pos, c.user_id, c.device_id, c.deleted);
+    enqueueEdus(tx, c.edus);  // other servers hear of the change in the same transaction
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_outbox.h"
 #include "db/pg_util.h"
 
 namespace hs::db {
@@ -12,6 +13,9 @@ constexpr const char* kRecordTxn =
     "INSERT INTO to_device_txns (user_id, device_id, txn_id) "
     "SELECT user_id, device_id, $3 FROM devices WHERE user_id = $1 AND device_id = $2 "
     "ON CONFLICT DO NOTHING";
+constexpr const char* kRecordRemote =
+    "INSERT INTO federation_to_device_ids (sender, message_id, received_ms) "
+    "VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::BIGINT) ON CONFLICT DO NOTHING";
 constexpr const char* kAllDevices =
     "SELECT device_id FROM devices WHERE user_id = $1 ORDER BY device_id FOR KEY SHARE";
 constexpr const char* kOneDevice =
@@ -30,17 +34,11 @@ constexpr const char* kAcknowledge =
 constexpr const char* kPending =
     "SELECT sender, type, content, stream_pos FROM to_device_messages "
     "WHERE user_id = $1 AND device_id = $2 AND stream_pos <= $3 ORDER BY stream_pos LIMIT $4";
-}  // namespace
 
-bool PgE2eeToDeviceStore::enqueue(const std::string& sender, const std::string& sender_device,
-                                  const std::string& txn_id, const std::string& type,
-                                  const std::vector<e2ee::OutgoingMessage>& messages,
-                                  const std::function<int64_t()>& next_position) {
-  auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
-  if (tx.exec_params(kRecordTxn, sender, sender_device, txn_id).affected_rows() == 0) {
-    return false;
-  }
+// One row per target device.
+void insertToDevice(pqxx::transaction_base& tx, const std::string& sender, const std::string& type,
+                    const std::vector<e2ee::OutgoingMessage>& messages,
+                    const std::function<int64_t()>& next_position) {
   for (const auto& m : messages) {
     // Locking the target devices keeps a concurrent deletion from racing the inserts.
     const auto devices = m.device_id == "*" ? tx.exec_params(kAllDevices, m.user_id)
@@ -49,6 +47,35 @@ bool PgE2eeToDeviceStore::enqueue(const std::string& sender, const std::string& 
       tx.exec_params(kInsert, next_position(), m.user_id, row[0].as<std::string>(), sender, type, m.content);
     }
   }
+}
+
+}  // namespace
+
+bool PgE2eeToDeviceStore::enqueue(const std::string& sender, const std::string& sender_device,
+                                  const std::string& txn_id, const std::string& type,
+                                  const std::vector<e2ee::OutgoingMessage>& messages,
+                                  const std::vector<outbound::Edu>& edus,
+                                  const std::function<int64_t()>& next_position) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  if (tx.exec_params(kRecordTxn, sender, sender_device, txn_id).affected_rows() == 0) {
+    return false;
+  }
+  insertToDevice(tx, sender, type, messages, next_position);
+  enqueueEdus(tx, edus);
+  tx.commit();
+  return true;
+}
+
+bool PgE2eeToDeviceStore::enqueueRemote(const std::string& sender, const std::string& message_id,
+                                        const std::string& type, const std::vector<e2ee::OutgoingMessage>& messages,
+                                        const std::function<int64_t()>& next_position) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  if (tx.exec_params(kRecordRemote, sender, message_id).affected_rows() == 0) {
+    return false;  // delivered before (a retried transaction)
+  }
+  insertToDevice(tx, sender, type, messages, next_position);
   tx.commit();
   return true;
 }

@@ -12,7 +12,10 @@ class PgE2eeToDeviceStore final : public e2ee::ToDeviceStore {
 
   bool enqueue(const std::string& sender, const std::string& sender_device, const std::string& txn_id,
                const std::string& type, const std::vector<e2ee::OutgoingMessage>& messages,
-               const std::function<int64_t()>& next_position) override;
+               const std::vector<outbound::Edu>& edus, const std::function<int64_t()>& next_position) override;
+  bool enqueueRemote(const std::string& sender, const std::string& message_id, const std::string& type,
+                     const std::vector<e2ee::OutgoingMessage>& messages,
+                     const std::function<int64_t()>& next_position) override;
   void acknowledge(const std::string& user_id, const std::string& device_id, int64_t up_to) override;
   std::vector<e2ee::QueuedMessage> pending(const std::string& user_id, const std::string& device_id,
                                            int64_t up_to, size_t limit) override;

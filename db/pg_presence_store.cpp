@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "db/pg_outbox.h"
 #include "db/pg_util.h"
 
 namespace hs::db {
@@ -37,11 +38,12 @@ std::optional<PresenceRecord> PgPresenceStore::get(const std::string& user_id) {
   return fromRow(r[0]);
 }
 
-void PgPresenceStore::put(const PresenceRecord& record) {
+void PgPresenceStore::put(const PresenceRecord& record, const std::vector<outbound::Edu>& edus) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kUpsert, record.user_id, record.state, record.status_msg, record.last_active_ts,
                  record.stream_pos);
+  enqueueEdus(tx, edus);
   tx.commit();
 }
 

@@ -10,7 +10,7 @@ class PgPresenceStore final : public presence::PresenceStore {
   explicit PgPresenceStore(Pool& pool) : pool_(pool) {}
 
   std::optional<presence::PresenceRecord> get(const std::string& user_id) override;
-  void put(const presence::PresenceRecord& record) override;
+  void put(const presence::PresenceRecord& record, const std::vector<outbound::Edu>& edus) override;
   std::vector<presence::PresenceRecord> changedSince(int64_t from_exclusive,
                                                      int64_t to_inclusive) override;
 

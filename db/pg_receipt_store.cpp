@@ -1,5 +1,7 @@
 #include "db/pg_receipt_store.h"
 
+#include "db/pg_outbox.h"
+
 #include <pqxx/pqxx>
 
 #include "db/pg_util.h"
@@ -25,10 +27,11 @@ constexpr const char* kUnread =
     "  AND r.receipt_type IN ('m.read', 'm.read.private')), 0))";
 }  // namespace
 
-void PgReceiptStore::put(const ephemeral::Receipt& r) {
+void PgReceiptStore::put(const ephemeral::Receipt& r, const std::vector<outbound::Edu>& edus) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kPut, r.room_id, r.user_id, r.receipt_type, r.thread_id, r.event_id, r.ts, r.stream_pos);
+  enqueueEdus(tx, edus);
   tx.commit();
 }
 

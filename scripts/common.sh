@@ -4,9 +4,10 @@
 PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql
   libvips-dev)
+# python3-signedjson: an independent signer for the federation tests' peer.
 # clang and libclang-rt-14-dev: the libFuzzer targets of tests/fuzz (ASan, UBSan, libFuzzer).
-PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd openssl nodejs
-  clang libclang-rt-14-dev)
+PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd python3-signedjson
+  openssl nodejs clang libclang-rt-14-dev)
 # bench/run.sh: wrk cross-checks the HTTP ceiling; pgbench ships in postgresql-15 (above).
 PARLEY_BENCH_PACKAGES=(wrk)
 PG_BIN=/usr/lib/postgresql/15/bin

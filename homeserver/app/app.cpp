@@ -20,6 +20,8 @@
 #include "db/pg_streams.h"
 #include "db/pool.h"
 #include "db/unavailable.h"
+#include "homeserver/app/federation_module.h"
+#include "homeserver/app/listener_options.h"
 #include "homeserver/app/ops_routes.h"
 #include "homeserver/app/social_module.h"
 #include "homeserver/core/clock.h"
@@ -27,6 +29,7 @@
 #include "homeserver/core/signing.h"
 #include "homeserver/core/thread_pool.h"
 #include "homeserver/http/server.h"
+#include "homeserver/net/outbound_client.h"
 #include "homeserver/services/account_data/account_data_service.h"
 #include "homeserver/services/accounts/account_service.h"
 #include "homeserver/services/accounts/profile_service.h"
@@ -52,29 +55,6 @@ namespace hs {
 namespace {
 constexpr size_t kMaxQueuedRequests = 4096;
 constexpr size_t kMaxQueuedThumbnails = 256;
-
-http::ServerOptions listenerOptions(const std::string& name, const config::Listener& l,
-                                    const config::Config& c) {
-  http::ServerOptions o;
-  o.name = name;
-  o.bind_address = l.bind_address;
-  o.port = l.port;
-  o.tls_cert_path = l.tls_cert_path;
-  o.tls_key_path = l.tls_key_path;
-  o.reactor_threads = c.http.reactor_threads;
-  // Each route's own limit applies (JSON bodies, uploads); this only bounds them all.
-  o.max_request_size = static_cast<size_t>(std::max(c.media.max_upload_size, c.http.max_json_body));
-  o.head_limits.max_request_line = static_cast<size_t>(c.http.max_request_line_bytes);
-  o.head_limits.max_header_block = static_cast<size_t>(c.http.max_header_bytes);
-  o.header_timeout = std::chrono::milliseconds(c.http.header_timeout_ms);
-  o.body_timeout = std::chrono::milliseconds(c.http.body_timeout_ms);
-  o.handler_timeout = std::chrono::milliseconds(c.http.request_timeout_ms);
-  o.idle_timeout = std::chrono::milliseconds(c.http.idle_timeout_ms);
-  o.send_timeout = std::chrono::milliseconds(c.http.send_timeout_ms);
-  o.max_connections = static_cast<size_t>(c.http.max_connections);
-  o.max_connections_per_ip = static_cast<size_t>(c.http.max_connections_per_ip);
-  return o;
-}
 }  // namespace
 
 App::App(config::Config config) : config_(std::move(config)) {
@@ -112,10 +92,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
   buildMedia();
+  client_ = std::make_unique<net::OutboundClient>(net::OutboundOptions{
+      core::AddressPolicy(config_.federation.ip_range_whitelist), config_.federation.ca_file});
   outbound_ = std::make_unique<core::ThreadPool>("outbound", config_.http.outbound_threads, kMaxQueuedRequests);
   social_ = std::make_unique<SocialModule>(SocialDeps{config_, *pool_, *clock_, *random_, *account_store_,
                                                       *rooms_, *push_rules_, *account_data_, *notifier_,
-                                                      *outbound_});
+                                                      *outbound_, *client_});
   buildE2ee();
   connectServices();
   workers_ = std::make_unique<core::ThreadPool>("http-worker", config_.http.worker_threads,
@@ -141,6 +123,12 @@ App::App(config::Config config) : config_(std::move(config)) {
   addMetricsRoutes(*metrics_routes_, *metrics_);
   metrics_dispatcher_ = std::make_unique<http::Dispatcher>(*metrics_routes_, *accounts_, *metrics_,
                                                            config_.http.max_json_body);
+  if (config_.federation_listener) {
+    federation_ = std::make_unique<FederationModule>(
+        FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
+                       *rooms_, *ephemeral_, *presence_, *to_device_, *device_lists_});
+    federation_->connect();
+  }
 }
 
 // The media repository: rows in PostgreSQL, bytes on disk, thumbnails on their own pool.
@@ -242,10 +230,15 @@ void App::start() {
     metrics_server_->start();
     spdlog::info("metrics on {}:{}", m.bind_address, metricsPort());
   }
+  if (federation_) {
+    federation_->start();
+  }
 }
 
 int App::clientPort() const { return server_ ? server_->port() : 0; }
 int App::metricsPort() const { return metrics_server_ ? metrics_server_->port() : 0; }
+
+int App::federationPort() const { return federation_ ? federation_->port() : 0; }
 
 void App::stop() {
   if (notifier_) {
@@ -259,6 +252,9 @@ void App::stop() {
     // are dropped with their connections.
     thumbnail_pool_->stop();
   }
+  if (federation_) {
+    federation_->stop();
+  }
   if (server_) {
     server_->stop(std::chrono::seconds(10));
     server_.reset();
@@ -269,6 +265,9 @@ void App::stop() {
   }
   if (workers_) {
     workers_->stop();
+  }
+  if (client_) {
+    client_->stop();  // in-flight requests complete (with an error) while their owners exist
   }
   if (outbound_) {
     outbound_->stop();  // before the social services its tasks use are destroyed

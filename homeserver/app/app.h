@@ -96,9 +96,14 @@ class ToDeviceService;
 class KeyBackupService;
 }  // namespace hs::e2ee
 
+namespace hs::net {
+class OutboundClient;
+}
+
 namespace hs {
 
 class SocialModule;
+class FederationModule;
 
 class App {
  public:
@@ -108,6 +113,7 @@ class App {
   ~App();
   void start();
   int clientPort() const;  // the bound port (the config may say 0)
+  int federationPort() const;  // 0 when federation is off
   int metricsPort() const;  // 0 when listeners.metrics is not configured
   void stop();
   const config::Config& config() const { return config_; }
@@ -151,7 +157,8 @@ class App {
   std::unique_ptr<streams::Notifier> media_uploads_;  // downloads waiting for a /create upload
   std::unique_ptr<media::MediaService> media_;
   std::unique_ptr<media::ThumbnailService> thumbnails_;
-  std::unique_ptr<core::ThreadPool> outbound_;  // SMTP and push gateway calls
+  std::unique_ptr<net::OutboundClient> client_;  // every outbound HTTP request and email
+  std::unique_ptr<core::ThreadPool> outbound_;    // SMTP calls and push results
   std::unique_ptr<SocialModule> social_;
   std::unique_ptr<db::PgE2eeKeyStore> e2ee_key_store_;
   std::unique_ptr<db::PgE2eeToDeviceStore> to_device_store_;
@@ -169,6 +176,7 @@ class App {
   std::unique_ptr<http::Dispatcher> dispatcher_;
   std::unique_ptr<core::ThreadPool> workers_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<FederationModule> federation_;  // null when federation is off
   std::unique_ptr<http::RouteTable> metrics_routes_;
   std::unique_ptr<http::Dispatcher> metrics_dispatcher_;
   std::unique_ptr<http::HttpServer> metrics_server_;

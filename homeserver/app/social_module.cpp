@@ -41,7 +41,6 @@ void bestEffort(const char* what, F&& f) {
 }  // namespace
 
 SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
-  outbound_client_ = std::make_unique<net::OutboundClient>();
   block_store_ = std::make_unique<db::PgBlockStore>(d.pool);
   friend_store_ = std::make_unique<db::PgFriendStore>(d.pool);
   notification_store_ = std::make_unique<db::PgNotificationStore>(d.pool);
@@ -62,12 +61,12 @@ SocialModule::SocialModule(const SocialDeps& d) : deps_(d) {
   social_sync_ = std::make_unique<notifications::SocialSync>(
       [this](const std::string& user) { return blocks_->blockedBy(user); }, *notifications_, *delivery_);
   threepid_store_ = std::make_unique<db::PgThreepidStore>(d.pool);
-  mailer_ = std::make_unique<email::Mailer>(d.config.smtp, *outbound_client_, d.outbound);
+  mailer_ = std::make_unique<email::Mailer>(d.config.smtp, d.client, d.outbound);
   email_ = std::make_unique<email::VerificationService>(d.config, *threepid_store_, *mailer_, d.clock,
                                                         d.random);
   pusher_store_ = std::make_unique<db::PgPusherStore>(d.pool);
   pushers_ = std::make_unique<pushers::PusherService>(pushers::PusherServiceDeps{
-      *pusher_store_, d.rooms.store(), *notifications_, *outbound_client_, d.outbound, d.config.push,
+      *pusher_store_, d.rooms.store(), *notifications_, d.client, d.outbound, d.config.push,
       d.clock});
   notifications_->setPushHook(
       [this](const std::vector<notifications::Notification>& rows) { pushers_->onNotifications(rows); });

@@ -78,7 +78,8 @@ struct SocialDeps {
   push_rules::PushRuleService& push_rules;
   account_data::AccountDataService& account_data;
   streams::Notifier& notifier;
-  core::ThreadPool& outbound;  // SMTP and push gateway calls
+  core::ThreadPool& outbound;  // SMTP calls and push results
+  net::OutboundClient& client;  // the application's one outbound client
 };
 
 class SocialModule {
@@ -91,7 +92,6 @@ class SocialModule {
 
  private:
   SocialDeps deps_;
-  std::unique_ptr<net::OutboundClient> outbound_client_;
   std::unique_ptr<db::PgBlockStore> block_store_;
   std::unique_ptr<db::PgFriendStore> friend_store_;
   std::unique_ptr<db::PgNotificationStore> notification_store_;

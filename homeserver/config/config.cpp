@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "homeserver/core/ids.h"
+#include "homeserver/core/ip_range.h"
 
 namespace hs::config {
 
@@ -72,6 +73,45 @@ void readSocialSections(const YAML::Node& root, Config& c, std::vector<std::stri
   read(voip, "turn_user_lifetime_ms", c.voip.turn_user_lifetime_ms, errors, "voip.");
 }
 
+std::vector<TrustedKeyServer> readTrustedKeyServers(const YAML::Node& list, std::vector<std::string>& errors) {
+  std::vector<TrustedKeyServer> out;
+  if (!list) {
+    return out;
+  }
+  if (!list.IsSequence()) {
+    errors.push_back("federation.trusted_key_servers: must be a list");
+    return out;
+  }
+  for (const auto& item : list) {
+    TrustedKeyServer t;
+    read(item, "server_name", t.server_name, errors, "federation.trusted_key_servers[].");
+    if (item.IsMap() && item["verify_keys"]) {
+      if (!item["verify_keys"].IsMap()) {
+        errors.push_back("federation.trusted_key_servers[].verify_keys: must be a map");
+        continue;
+      }
+      for (const auto& kv : item["verify_keys"]) {
+        t.verify_keys.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void readFederation(const YAML::Node& f, Config& c, std::vector<std::string>& errors) {
+  read(f, "ca_file", c.federation.ca_file, errors, "federation.");
+  read(f, "ip_range_whitelist", c.federation.ip_range_whitelist, errors, "federation.");
+  read(f, "worker_threads", c.federation.worker_threads, errors, "federation.");
+  read(f, "sender_threads", c.federation.sender_threads, errors, "federation.");
+  read(f, "initial_backoff_ms", c.federation.initial_backoff_ms, errors, "federation.");
+  read(f, "max_backoff_ms", c.federation.max_backoff_ms, errors, "federation.");
+  read(f, "request_timeout_ms", c.federation.request_timeout_ms, errors, "federation.");
+  if (f && f.IsMap()) {
+    c.federation.trusted_key_servers = readTrustedKeyServers(f["trusted_key_servers"], errors);
+  }
+}
+
 void readHttp(const YAML::Node& http, Http& h, std::vector<std::string>& errors) {
   read(http, "worker_threads", h.worker_threads, errors, "http.");
   read(http, "reactor_threads", h.reactor_threads, errors, "http.");
@@ -116,6 +156,8 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(root, "server_name", c.server_name, errors, "");
   read(root, "public_baseurl", c.public_baseurl, errors, "");
   read(root, "signing_key_path", c.signing_key_path, errors, "");
+  read(root, "old_signing_keys_path", c.old_signing_keys_path, errors, "");
+  readFederation(root["federation"], c, errors);
   if (root["listeners"]) {
     if (root["listeners"]["client"]) {
       c.client_listener = readListener(root["listeners"]["client"], errors, "listeners.client.");
@@ -196,9 +238,16 @@ Config parseConfig(const std::string& yaml_text, const std::string& base_dir) {
     throw ConfigError("config must be a YAML mapping");
   }
   Config c;
+  c.config_dir = base_dir;
   std::vector<std::string> errors;
   readSections(root, c, errors);
   c.signing_key_path = resolvePath(base_dir, c.signing_key_path);
+  c.old_signing_keys_path = resolvePath(base_dir, c.old_signing_keys_path);
+  c.federation.ca_file = resolvePath(base_dir, c.federation.ca_file);
+  if (c.federation_listener) {
+    c.federation_listener->tls_cert_path = resolvePath(base_dir, c.federation_listener->tls_cert_path);
+    c.federation_listener->tls_key_path = resolvePath(base_dir, c.federation_listener->tls_key_path);
+  }
   c.media.store_path = resolvePath(base_dir, c.media.store_path);
   if (!c.media.thumbnailer_path.empty()) {
     c.media.thumbnailer_path = resolvePath(base_dir, c.media.thumbnailer_path);
@@ -264,13 +313,38 @@ std::vector<std::string> validate(const Config& c) {
   if (c.push.max_attempts < 1 || c.http.outbound_threads < 1) {
     errors.push_back("push.max_attempts and http.outbound_threads must be at least 1");
   }
+  if (c.federation_listener) {
+    const auto& l = *c.federation_listener;
+    if (l.port < 0 || l.port > 65535) {
+      errors.push_back("listeners.federation.port: must be 0..65535");
+    }
+    if (l.tls_cert_path.empty() != l.tls_key_path.empty()) {
+      errors.push_back("listeners.federation: give both tls_cert_path and tls_key_path, or neither");
+    }
+  }
+  for (const auto& cidr : c.federation.ip_range_whitelist) {
+    if (!core::IpRange::parse(cidr)) {
+      errors.push_back("federation.ip_range_whitelist: '" + cidr + "' is not a CIDR range");
+    }
+  }
+  for (const auto& t : c.federation.trusted_key_servers) {
+    if (!core::isValidServerName(t.server_name)) {
+      errors.push_back("federation.trusted_key_servers: '" + t.server_name + "' is not a server name");
+    }
+  }
+  if (c.federation.worker_threads < 1 || c.federation.sender_threads < 1 ||
+      c.federation.initial_backoff_ms < 1 || c.federation.max_backoff_ms < c.federation.initial_backoff_ms ||
+      c.federation.request_timeout_ms < 1000) {
+    errors.push_back("federation: threads >= 1, 1 <= initial_backoff_ms <= max_backoff_ms, "
+                     "request_timeout_ms >= 1000");
+  }
   if (c.registration.require_registration_token && c.registration.registration_tokens.empty()) {
     errors.push_back("registration.registration_tokens: required when tokens are required");
   }
   return errors;
 }
 
-Config loadConfig(const std::string& path) {
+Config loadConfig(const std::string& path, const std::function<void(Config&)>& adjust) {
   std::ifstream in(path);
   if (!in) {
     throw ConfigError("cannot read config file " + path);
@@ -280,6 +354,9 @@ Config loadConfig(const std::string& path) {
   const std::string dir = std::filesystem::absolute(path).parent_path().string();
   Config c = parseConfig(ss.str(), dir);
   applyEnvironment(c);
+  if (adjust) {
+    adjust(c);
+  }
   if (auto errors = validate(c); !errors.empty()) {
     throw ConfigError("config " + path + " has errors:\n" + joinLines(errors));
   }

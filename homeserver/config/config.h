@@ -1,6 +1,7 @@
 #pragma once
 // The homeserver's configuration: one struct per area, read from one YAML file.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -131,8 +132,32 @@ struct Http {
   int64_t max_connections_per_ip = 1000;  // 0: no per-address cap; past it: 503 and close
 };
 
+// A notary asked for other servers' keys (Synapse's trusted_key_servers). Without verify_keys
+// its own keys are fetched from it like any server's.
+struct TrustedKeyServer {
+  std::string server_name;
+  std::vector<std::pair<std::string, std::string>> verify_keys;  // key id -> unpadded base64
+};
+
+// Server-to-server traffic, inbound and outbound.
+struct Federation {
+  // Extra trust anchors (PEM) for every outbound TLS connection (federation, push gateways);
+  // the system store is always trusted too. There is no switch that disables verification.
+  std::string ca_file;
+  // Outbound requests to private, loopback and link-local ranges are refused unless the
+  // resolved address is in one of these CIDRs.
+  std::vector<std::string> ip_range_whitelist;
+  std::vector<TrustedKeyServer> trusted_key_servers;
+  int worker_threads = 8;       // handlers of the federation listener
+  int sender_threads = 2;       // database work of the outbound sender
+  int64_t initial_backoff_ms = 5000;  // a destination's first retry delay, doubling per failure
+  int64_t max_backoff_ms = 30 * 60 * 1000;
+  int64_t request_timeout_ms = 60000;  // one outbound federation request, connect included
+};
+
 struct Config {
   std::string server_name;
+  std::string config_dir;  // the config file's folder (generated TLS files go there)
   std::string public_baseurl;
   Listener client_listener;
   std::optional<Listener> federation_listener;
@@ -141,6 +166,10 @@ struct Config {
   std::optional<Listener> metrics_listener;
   Database database;
   std::string signing_key_path;
+  // Public halves of rotated signing keys, one `ed25519 <version> <key> <expired_ts>` line each
+  // (written by `parley --rotate-signing-key`); published as old_verify_keys. Optional file.
+  std::string old_signing_keys_path;
+  Federation federation;
   Media media;
   Registration registration;
   Auth auth;
@@ -156,15 +185,17 @@ struct Config {
 // Reads a config file; relative paths are resolved against the file's folder. Applies the
 // environment overrides DATABASE_URL and PARLEY_RATE_LIMITS=off. Throws ConfigError with
 // every problem found, one per line.
-Config loadConfig(const std::string& path);
+// `adjust` (command-line flags) runs after the environment overrides, before validation.
+Config loadConfig(const std::string& path, const std::function<void(Config&)>& adjust = {});
 Config parseConfig(const std::string& yaml_text, const std::string& base_dir);
 void applyEnvironment(Config& config);
 // Every problem, empty when the config is usable.
 std::vector<std::string> validate(const Config& config);
 
 // The commented YAML written by --generate-config.
+// federation_port 0: the federation listener is left commented out.
 std::string defaultConfigYaml(const std::string& server_name, int port,
-                              const std::string& database_url);
+                              const std::string& database_url, int federation_port = 0);
 
 class ConfigError : public std::runtime_error {
  public:

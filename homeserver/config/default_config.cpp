@@ -5,7 +5,7 @@
 namespace hs::config {
 
 std::string defaultConfigYaml(const std::string& server_name, int port,
-                              const std::string& database_url) {
+                              const std::string& database_url, int federation_port) {
   std::string y;
   y += "# Parley homeserver configuration. Relative paths are relative to this file.\n\n";
   y += "# The domain part of your users' ids (@alice:" + server_name + "). Cannot change later.\n";
@@ -15,11 +15,23 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "listeners:\n";
   y += "  # Client-Server API and media.\n";
   y += "  client:\n    bind_address: 127.0.0.1\n    port: " + std::to_string(port) + "\n";
-  y += "  # Server-Server API; uncomment and give a certificate to federate over TLS.\n";
-  y += "  # federation:\n  #   bind_address: 0.0.0.0\n  #   port: 8448\n";
+  const std::string fed = federation_port != 0 ? "" : "# ";
+  y += "  # Server-Server API and /_matrix/key over HTTPS. Without tls_cert_path/tls_key_path a\n";
+  y += "  # self-signed certificate is generated next to this file on first run.\n";
+  y += "  " + fed + "federation:\n  " + fed + "  bind_address: 0.0.0.0\n";
+  y += "  " + fed + "  port: " + std::to_string(federation_port != 0 ? federation_port : 8448) + "\n";
   y += "  #   tls_cert_path: tls.crt\n  #   tls_key_path: tls.key\n";
   y += "  # Prometheus GET /metrics, served only here; uncomment to enable (keep it local).\n";
   y += "  # metrics:\n  #   bind_address: 127.0.0.1\n  #   port: 9092\n\n";
+  y += "# Outbound federation (and push gateways): extra CA anchors besides the system store;\n";
+  y += "# CIDRs exempt from the refusal of private/loopback/link-local addresses; notaries.\n";
+  y += "federation:\n  ca_file: \"\"\n  ip_range_whitelist: []\n";
+  y += "  trusted_key_servers: []  # e.g. [{server_name: matrix.org}]\n";
+  y += "  worker_threads: 8\n  sender_threads: 2\n";
+  y += "  initial_backoff_ms: 5000  # a dead destination is retried after this, doubling\n";
+  y += "  max_backoff_ms: 1800000\n  request_timeout_ms: 60000\n";
+  y += "# Public halves of rotated signing keys (parley --rotate-signing-key appends to it).\n";
+  y += "old_signing_keys_path: old_signing.keys\n\n";
   y += "database:\n";
   y += "  # libpq connection URL. The environment variable DATABASE_URL overrides it.\n";
   y += "  url: \"" + database_url + "\"\n  pool_size: 10\n\n";

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "homeserver/core/ip_range.h"
 #include "homeserver/core/matrix_error.h"
 
 namespace hs::core {
@@ -23,6 +24,31 @@ bool isValidPort(std::string_view port) {
   return std::stoi(std::string(port)) <= 65535;
 }
 }  // namespace
+
+std::optional<ServerNameParts> splitServerName(std::string_view name) {
+  if (!isValidServerName(name)) {
+    return std::nullopt;
+  }
+  ServerNameParts p;
+  std::string_view port;
+  if (name.front() == '[') {
+    const size_t close = name.find(']');
+    p.host = std::string(name.substr(1, close - 1));
+    p.ipv6 = true;
+    port = close + 1 < name.size() ? name.substr(close + 2) : std::string_view();
+  } else {
+    const size_t colon = name.rfind(':');
+    p.host = std::string(name.substr(0, colon));
+    port = colon == std::string_view::npos ? std::string_view() : name.substr(colon + 1);
+  }
+  p.port = port.empty() ? 0 : std::stoi(std::string(port));
+  const auto ip = IpAddress::parse(p.host);
+  if (p.ipv6 && !ip) {
+    return std::nullopt;  // [not-an-address]
+  }
+  p.ip_literal = ip.has_value();
+  return p;
+}
 
 bool isValidServerName(std::string_view name) {
   if (name.empty() || name.size() > 255) {

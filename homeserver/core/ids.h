@@ -1,6 +1,7 @@
 #pragma once
 // Typed Matrix identifiers. Parsing validates the grammar so a handler holding a UserId
 // knows it is well formed.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,16 @@ namespace hs::core {
 
 // Server name grammar: hostname (DNS name, IPv4 or [IPv6]) with an optional :port.
 bool isValidServerName(std::string_view name);
+// A valid server name split into its host and port (ALGORITHMS §10).
+struct ServerNameParts {
+  std::string host;           // DNS name, IPv4 literal, or IPv6 literal without brackets
+  int port = 0;               // 0: none given
+  bool ip_literal = false;
+  bool ipv6 = false;
+  std::string hostForUrl() const { return ipv6 ? "[" + host + "]" : host; }
+};
+// nullopt when `name` is not a valid server name.
+std::optional<ServerNameParts> splitServerName(std::string_view name);
 // Historical-safe localpart grammar for new users: [a-z0-9._=\-/+]+.
 bool isValidNewLocalpart(std::string_view localpart);
 

@@ -16,10 +16,11 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 Request requestOf(RequestHead& head) {
   Request req;
   req.method = std::move(head.method);
-  const size_t q = head.target.find('?');
-  req.path = head.target.substr(0, q);
+  req.target = head.target;
+  const size_t q = req.target.find('?');
+  req.path = req.target.substr(0, q);
   if (q != std::string::npos) {
-    req.query = parseQueryString(head.target.substr(q + 1));
+    req.query = parseQueryString(req.target.substr(q + 1));
   }
   for (auto& [name, value] : head.headers) {
     auto [it, inserted] = req.headers.emplace(std::move(name), value);

@@ -77,15 +77,7 @@ const Route& Dispatcher::routeOf(Request& req, Requester& who, std::string& user
   if (static_cast<int64_t>(req.body.size()) > limit) {
     throw MatrixError(ErrCode::TooLarge, "Request body too large");
   }
-  if (r.auth != Auth::None) {
-    auto token = accessTokenOf(req);
-    if (token) {
-      who = auth_.authenticate(*token);
-      user_for_log = who.userId().str();
-    } else if (r.auth == Auth::AccessToken) {
-      throw MatrixError(ErrCode::MissingToken, "Missing access token");
-    }
-  }
+  who = authenticate(r, req, user_for_log);
   noteRoute(req, user_for_log, r.deadline_ms);
   return r;
 }
@@ -106,6 +98,29 @@ Response Dispatcher::route(Request& req, std::string& user_for_log) {
     return sink->finish();
   }
   return r.handler(req, who);
+}
+
+Requester Dispatcher::authenticate(const Route& r, const Request& req, std::string& user_for_log) {
+  Requester who;
+  if (r.auth == Auth::None) {
+    return who;
+  }
+  if (r.auth == Auth::ServerSignature) {
+    if (origins_ == nullptr) {
+      throw MatrixError(ErrCode::Unauthorized, "Server-signed requests are not accepted here");
+    }
+    who.origin = origins_->authenticate(req);
+    user_for_log = who.originName();
+    return who;
+  }
+  auto token = accessTokenOf(req);
+  if (token) {
+    who = auth_.authenticate(*token);
+    user_for_log = who.userId().str();
+  } else if (r.auth == Auth::AccessToken) {
+    throw MatrixError(ErrCode::MissingToken, "Missing access token");
+  }
+  return who;
 }
 
 // The only try/catch of the request path: MatrixError goes to the client as is; any other

@@ -14,11 +14,14 @@
 
 namespace hs::http {
 
-// Resolves an access token to its requester; throws MatrixError(UnknownToken) otherwise.
-class Authenticator {
+using Authenticator = core::AccessTokenAuthenticator;
+
+// Verifies a server-signed request (Authorization: X-Matrix, over the method, the raw request
+// target and the body) and returns the origin; throws MatrixError(Unauthorized) otherwise.
+class OriginAuthenticator {
  public:
-  virtual ~Authenticator() = default;
-  virtual Requester authenticate(const std::string& access_token) = 0;
+  virtual ~OriginAuthenticator() = default;
+  virtual core::Origin authenticate(const Request& req) = 0;
 };
 
 Response errorResponse(const core::MatrixError& e);
@@ -44,9 +47,10 @@ using ErrorTranslator = std::function<std::optional<core::MatrixError>(const std
 class Dispatcher {
  public:
   Dispatcher(const RouteTable& routes, Authenticator& auth, Metrics& metrics,
-             int64_t max_json_body, ErrorTranslator translate = {})
+             int64_t max_json_body, ErrorTranslator translate = {},
+             OriginAuthenticator* origins = nullptr)
       : routes_(routes), auth_(auth), metrics_(metrics), max_json_body_(max_json_body),
-        translate_(std::move(translate)) {}
+        translate_(std::move(translate)), origins_(origins) {}
 
   // Never throws. A deferred response has been or will be sent through req.responder. The
   // server logs and counts each response when it is sent (see access_log.h).
@@ -64,6 +68,7 @@ class Dispatcher {
  private:
   const Route& routeOf(Request& req, Requester& who, std::string& user_for_log);
   Response route(Request& req, std::string& user_for_log);
+  Requester authenticate(const Route& r, const Request& req, std::string& user_for_log);
   Response guarded(Request& req, const std::string* user,
                    const std::function<Response()>& run) noexcept;
   const RouteTable& routes_;
@@ -71,6 +76,7 @@ class Dispatcher {
   Metrics& metrics_;  // unused since responses are counted when sent (access_log.h)
   int64_t max_json_body_;
   ErrorTranslator translate_;
+  OriginAuthenticator* origins_;  // null: no route of this table is server-signed
 };
 
 }  // namespace hs::http

@@ -31,6 +31,11 @@ void Metrics::addGauge(std::string name, std::string help, std::function<double(
   gauges_.insert(after, {std::move(name), std::move(help), std::move(read), std::move(labels)});
 }
 
+void Metrics::addCollector(std::function<std::string()> render) {
+  std::lock_guard lock(gauges_mu_);
+  collectors_.push_back(std::move(render));
+}
+
 void Metrics::recordRequest(const std::string& method, const std::string& route, int status,
                             double seconds) {
   std::lock_guard lock(mu_);
@@ -83,6 +88,9 @@ std::string Metrics::render() const {
     }
     out << " " << g.read() << "\n";
     previous = &g.name;
+  }
+  for (const auto& collect : collectors_) {
+    out << collect();
   }
   return out.str();
 }

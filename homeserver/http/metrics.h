@@ -17,6 +17,9 @@ class Metrics {
   // ("listener=\"client\"") when one name has several series. Safe while serving.
   void addGauge(std::string name, std::string help, std::function<double()> read,
                 std::string labels = "");
+  // Series rendered by their owner (labelled ones, e.g. per federation destination), appended
+  // as Prometheus text at render time. Safe while serving.
+  void addCollector(std::function<std::string()> render);
   void recordRequest(const std::string& method, const std::string& route, int status,
                      double seconds);
   std::string render() const;
@@ -39,7 +42,8 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // guarded by mu_
   std::map<std::pair<std::string, std::string>, Histogram> latency_;         // guarded by mu_
   mutable std::mutex gauges_mu_;
-  std::vector<Gauge> gauges_;  // guarded by gauges_mu_
+  std::vector<Gauge> gauges_;                              // guarded by gauges_mu_
+  std::vector<std::function<std::string()>> collectors_;  // guarded by gauges_mu_
 };
 
 // Resident set size of this process in bytes, from /proc/self/status (VmRSS).

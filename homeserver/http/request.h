@@ -68,6 +68,8 @@ class BodySink {
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // as sent, percent-encoded
+  // The request target exactly as sent (path and ?query, percent-encoded): X-Matrix signs it.
+  std::string target;
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "homeserver/core/ids.h"
+#include "homeserver/core/identity.h"
 #include "homeserver/http/request.h"
 
 namespace hs::http {
@@ -16,18 +16,14 @@ enum class Method { Get, Post, Put, Delete };
 const char* methodName(Method m);
 
 enum class Auth {
-  None,         // no token looked at
-  Optional,     // a token is checked if present
-  AccessToken,  // a valid access token is required
+  None,             // no token looked at
+  Optional,         // a token is checked if present
+  AccessToken,      // a valid access token is required
+  ServerSignature,  // an X-Matrix signature by the origin server is required (federation)
 };
 
-// Who made an authenticated request.
-struct Requester {
-  std::optional<core::UserId> user;  // empty for unauthenticated requests
-  std::string device_id;
-  int64_t session_id = 0;  // the access-token session, for logout
-  const core::UserId& userId() const { return *user; }
-};
+// Who made an authenticated request (a core type: services take it too).
+using Requester = core::Requester;
 
 using Handler = std::function<Response(Request&, const Requester&)>;
 // A streaming route's handler: runs when the head has arrived, before the body, and returns

@@ -31,7 +31,7 @@ struct Fixture {
     accounts.createUser(accounts::UserRecord{kUser, std::nullopt, std::nullopt, std::nullopt, false}, session, 0);
   }
   void queue(const std::string& txn, int64_t position) {
-    inbox.enqueue(kUser, "DEV", txn, "m.test", {{kUser, "DEV", "{}"}}, [position] { return position; });
+    inbox.enqueue(kUser, "DEV", txn, "m.test", {{kUser, "DEV", "{}"}}, {}, [position] { return position; });
   }
 };
 

@@ -195,3 +195,29 @@ TEST(Pushers, RejectedPushkeysLoseTheirPusher) {
 
 }  // namespace
 }  // namespace hs::test
+
+namespace hs::test {
+namespace {
+
+// Push gateways go through the outbound client and its address policy: a gateway on a private,
+// loopback or link-local address is refused at /pushers/set unless the range is whitelisted.
+TEST(Pushers, GatewaysOnPrivateAddressesAreRefusedUnlessWhitelisted) {
+  TestServer strict([](config::Config& c) { c.federation.ip_range_whitelist.clear(); });
+  const auto ann = strict.registerUser("ann");
+  for (const std::string url : {"http://127.0.0.1:8080/_matrix/push/v1/notify", "http://localhost:8080/_matrix/push/v1/notify",
+                                "https://10.0.0.7/_matrix/push/v1/notify", "http://[::1]:8080/_matrix/push/v1/notify",
+                                "http://169.254.169.254/_matrix/push/v1/notify"}) {
+    const auto r = strict.post(kV3 + "/pushers/set", pusherBody(url, "k1"), ann);
+    EXPECT_EQ(r.status, 400) << url << ": " << r.body;
+    EXPECT_EQ(r.json()["errcode"].GetString(), std::string("M_INVALID_PARAM")) << url;
+  }
+  EXPECT_TRUE(pushkeys(strict, ann).empty());
+  // Whitelisted (the default test config allows 127.0.0.0/8): accepted, and pushes arrive.
+  PushSink sink;
+  TestServer open(fastRetries());
+  const auto bob = open.registerUser("bob");
+  EXPECT_EQ(open.post(kV3 + "/pushers/set", pusherBody(sink.url(), "k1"), bob).status, 200);
+}
+
+}  // namespace
+}  // namespace hs::test

@@ -48,15 +48,6 @@ bool portOpen(int port) {
   return ok;
 }
 
-void waitForPort(int port) {
-  for (int i = 0; i < 200; ++i) {
-    if (portOpen(port)) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  throw std::runtime_error("sink did not start on port " + std::to_string(port));
-}
 
 std::string readFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -76,6 +67,16 @@ std::vector<fs::path> received(const std::string& dir) {
   return out;
 }
 }  // namespace
+
+void waitForPort(int port) {
+  for (int i = 0; i < 200; ++i) {
+    if (portOpen(port)) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("nothing started on port " + std::to_string(port));
+}
 
 // Below the kernel's ephemeral range (32768+), like scripts/common.sh free_port, so the
 // sink cannot collide with a client connection's port.
@@ -120,6 +121,15 @@ ChildProcess::~ChildProcess() {
     ::kill(pid_, SIGTERM);
     int status = 0;
     ::waitpid(pid_, &status, 0);
+  }
+}
+
+void ChildProcess::kill9() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
   }
 }
 

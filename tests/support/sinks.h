@@ -13,12 +13,15 @@ namespace hs::test {
 
 // A free TCP port on 127.0.0.1 (bound and released; the child binds it right after).
 int freeLoopbackPort();
+// Waits until something listens on 127.0.0.1:port; throws after 10 s.
+void waitForPort(int port);
 
 class ChildProcess {
  public:
   // Runs argv[0] with stdout and stderr to `log_path`.
   ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
   ~ChildProcess();  // SIGTERM, then waits for it
+  void kill9();     // SIGKILL, then waits for it
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 

@@ -50,7 +50,16 @@ json::Document HttpResult::json() const {
 }
 
 HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body,
-                       const std::vector<std::string>& headers) {
+                       const std::vector<std::string>& headers, const std::string& ca_file) {
+  std::string error;
+  auto result = tryHttpRequest(method, url, body, headers, ca_file, &error);
+  EXPECT_TRUE(result.has_value()) << error << " for " << method << " " << url;
+  return result.value_or(HttpResult{});
+}
+
+std::optional<HttpResult> tryHttpRequest(const std::string& method, const std::string& url, const std::string& body,
+                                         const std::vector<std::string>& headers, const std::string& ca_file,
+                                         std::string* error) {
   HttpResult result;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   curl_slist* list = nullptr;
@@ -69,9 +78,17 @@ HttpResult httpRequest(const std::string& method, const std::string& url, const 
   curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, onHeader);
   curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &result.headers);
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 30L);
+  if (!ca_file.empty()) {
+    curl_easy_setopt(curl.get(), CURLOPT_CAINFO, ca_file.c_str());
+  }
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(list);
-  EXPECT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc) << " for " << method << " " << url;
+  if (rc != CURLE_OK) {
+    if (error != nullptr) {
+      *error = curl_easy_strerror(rc);
+    }
+    return std::nullopt;
+  }
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &result.status);
   return result;
 }
@@ -105,6 +122,9 @@ TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
   dir_ = (std::filesystem::temp_directory_path() / ("parley-test-" + random.alnum(10))).string();
   std::filesystem::create_directories(dir_);
   config::Config c;
+  c.config_dir = dir_;
+  // Test sinks (push gateways) listen on loopback; the policy test clears this.
+  c.federation.ip_range_whitelist = {"127.0.0.0/8"};
   c.server_name = "localhost";
   c.public_baseurl = "http://127.0.0.1/";
   c.client_listener.port = 0;
@@ -134,6 +154,10 @@ TestServer::~TestServer() {
 
 std::string TestServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(app_->clientPort()) + path;
+}
+
+std::string TestServer::federationUrl(const std::string& path) const {
+  return "https://localhost:" + std::to_string(app_->federationPort()) + path;
 }
 
 std::string TestServer::metricsUrl(const std::string& path) const {

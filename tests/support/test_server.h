@@ -20,9 +20,14 @@ struct HttpResult {
   json::Document json() const;                   // parses body; fails the test if not JSON
 };
 
-// One HTTP request over loopback. `headers` are "Name: value" lines.
+// One HTTP request over loopback. `headers` are "Name: value" lines. For https URLs, `ca_file`
+// is the only trust anchor (certificates are always verified).
 HttpResult httpRequest(const std::string& method, const std::string& url, const std::string& body = "",
-                       const std::vector<std::string>& headers = {});
+                       const std::vector<std::string>& headers = {}, const std::string& ca_file = "");
+// The same without failing the test when nothing answers (servers being restarted): nullopt.
+std::optional<HttpResult> tryHttpRequest(const std::string& method, const std::string& url,
+                                         const std::string& body = "", const std::vector<std::string>& headers = {},
+                                         const std::string& ca_file = "", std::string* error = nullptr);
 
 // A database created for one test server, dropped at destruction. Needs PARLEY_TEST_PG_PORT
 // (set by ./test.sh) pointing at a PostgreSQL that trusts user postgres on 127.0.0.1.
@@ -43,6 +48,11 @@ class TestServer {
   explicit TestServer(const std::function<void(config::Config&)>& tweak = {});
   ~TestServer();
   std::string url(const std::string& path) const;
+  std::string federationUrl(const std::string& path) const;  // the federation listener (TLS)
+  const std::string& dir() const { return dir_; }             // config dir (generated TLS files)
+  const std::string& dbUrl() const { return db_->url(); }
+  std::string signingKeyPath() const { return dir_ + "/signing.key"; }
+  App& app() { return *app_; }
   // The metrics listener (listeners.metrics); the default test config enables it on port 0.
   std::string metricsUrl(const std::string& path) const;
   const config::Config& config() const { return app_->config(); }

@@ -256,7 +256,7 @@ LoginResult AccountService::refresh(const std::string& refresh_token) {
   return r;
 }
 
-http::Requester AccountService::authenticate(const std::string& access_token) {
+core::Requester AccountService::authenticate(const std::string& access_token) {
   auto session = store_.sessionByAccessHash(tokenHash(access_token));
   if (!session || session->user_deactivated) {
     throw MatrixError(ErrCode::UnknownToken, "Unknown access token").with("soft_logout", "false");
@@ -264,30 +264,30 @@ http::Requester AccountService::authenticate(const std::string& access_token) {
   if (session->access_expires_at && *session->access_expires_at < clock_.nowMs()) {
     throw MatrixError(ErrCode::UnknownToken, "Access token has expired").with("soft_logout", "true");
   }
-  http::Requester who;
+  core::Requester who;
   who.user = core::UserId::parse(session->user_id);
   who.device_id = session->device_id;
   who.session_id = session->session_id;
   return who;
 }
 
-void AccountService::logout(const http::Requester& who) {
+void AccountService::logout(const core::Requester& who) {
   // Logging out deletes the device, as the spec says.
   devicesChanged(who.userId().str(),
                  store_.deleteDevices(who.userId().str(), {who.device_id}, std::nullopt, keepUntil()), true);
 }
 
-void AccountService::logoutAll(const http::Requester& who) {
+void AccountService::logoutAll(const core::Requester& who) {
   devicesChanged(who.userId().str(), store_.deleteDevices(who.userId().str(), {}, std::nullopt, keepUntil()),
                  true);
 }
 
-void AccountService::requirePassword(const std::string& purpose, const http::Requester& who,
+void AccountService::requirePassword(const std::string& purpose, const core::Requester& who,
                                      const UiaAttempt& uia) {
   uia_.require(purpose, kPasswordFlows, uia, who.userId().str());
 }
 
-void AccountService::changePassword(const http::Requester& who, const std::string& new_password,
+void AccountService::changePassword(const core::Requester& who, const std::string& new_password,
                                     bool logout_devices, const UiaAttempt& uia) {
   checkPasswordStrength(new_password);
   requirePassword("password", who, uia);
@@ -301,16 +301,16 @@ void AccountService::changePassword(const http::Requester& who, const std::strin
   }
 }
 
-void AccountService::deactivate(const http::Requester& who, const UiaAttempt& uia) {
+void AccountService::deactivate(const core::Requester& who, const UiaAttempt& uia) {
   requirePassword("deactivate", who, uia);
   devicesChanged(who.userId().str(), store_.deactivate(who.userId().str(), keepUntil()), true);
 }
 
-std::vector<DeviceRecord> AccountService::devices(const http::Requester& who) {
+std::vector<DeviceRecord> AccountService::devices(const core::Requester& who) {
   return store_.listDevices(who.userId().str());
 }
 
-DeviceRecord AccountService::device(const http::Requester& who, const std::string& device_id) {
+DeviceRecord AccountService::device(const core::Requester& who, const std::string& device_id) {
   auto d = store_.getDevice(who.userId().str(), device_id);
   if (!d) {
     throw MatrixError(ErrCode::NotFound, "Unknown device");
@@ -318,7 +318,7 @@ DeviceRecord AccountService::device(const http::Requester& who, const std::strin
   return std::move(*d);
 }
 
-void AccountService::renameDevice(const http::Requester& who, const std::string& device_id,
+void AccountService::renameDevice(const core::Requester& who, const std::string& device_id,
                                   const std::optional<std::string>& name) {
   checkDeviceFields(std::nullopt, name);
   if (!store_.setDeviceDisplayName(who.userId().str(), device_id, name)) {
@@ -327,7 +327,7 @@ void AccountService::renameDevice(const http::Requester& who, const std::string&
   devicesChanged(who.userId().str(), {device_id}, false);
 }
 
-void AccountService::deleteDevices(const http::Requester& who,
+void AccountService::deleteDevices(const core::Requester& who,
                                    const std::vector<std::string>& device_ids,
                                    const UiaAttempt& uia) {
   if (device_ids.size() > kMaxDevicesPerRequest) {

@@ -11,7 +11,7 @@
 #include "homeserver/core/clock.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/random.h"
-#include "homeserver/http/dispatch.h"
+#include "homeserver/core/identity.h"
 #include "homeserver/services/accounts/account_store.h"
 #include "homeserver/services/accounts/password_hasher.h"
 #include "homeserver/services/accounts/uia.h"
@@ -56,7 +56,7 @@ using DeviceChangeHook = std::function<void(const std::string& user_id,
 // the spec deletes the user's other pushers, which accounts know nothing of.
 using PasswordChangeHook = std::function<void(const std::string& user_id, const std::string& kept_device)>;
 
-class AccountService final : public http::Authenticator {
+class AccountService final : public core::AccessTokenAuthenticator {
  public:
   AccountService(const config::Config& config, AccountStore& store, core::Random& random,
                  const core::Clock& clock);
@@ -67,9 +67,9 @@ class AccountService final : public http::Authenticator {
   bool isRegistrationTokenValid(const std::string& token) const;
   LoginResult login(const LoginParams& params);
   LoginResult refresh(const std::string& refresh_token);
-  void logout(const http::Requester& who);
-  void logoutAll(const http::Requester& who);
-  void changePassword(const http::Requester& who, const std::string& new_password,
+  void logout(const core::Requester& who);
+  void logoutAll(const core::Requester& who);
+  void changePassword(const core::Requester& who, const std::string& new_password,
                       bool logout_devices, const UiaAttempt& uia);
   // POST /account/password without an access token: UIA m.login.email.identity names the
   // account by its bound address; every device is logged out.
@@ -78,21 +78,21 @@ class AccountService final : public http::Authenticator {
   void setThreepidAuth(ThreepidAuth* threepid);
   // The account an email address is bound to (login with m.id.thirdparty).
   std::optional<std::string> userOfEmail(const std::string& address);
-  void deactivate(const http::Requester& who, const UiaAttempt& uia);
+  void deactivate(const core::Requester& who, const UiaAttempt& uia);
   // Runs UIA for a sensitive action of an authenticated user (m.login.password).
-  void requirePassword(const std::string& purpose, const http::Requester& who,
+  void requirePassword(const std::string& purpose, const core::Requester& who,
                        const UiaAttempt& uia);
 
-  std::vector<DeviceRecord> devices(const http::Requester& who);
+  std::vector<DeviceRecord> devices(const core::Requester& who);
   // M_NOT_FOUND for a device the user does not have.
-  DeviceRecord device(const http::Requester& who, const std::string& device_id);
-  void renameDevice(const http::Requester& who, const std::string& device_id,
+  DeviceRecord device(const core::Requester& who, const std::string& device_id);
+  void renameDevice(const core::Requester& who, const std::string& device_id,
                     const std::optional<std::string>& name);
   // UIA (m.login.password), then removes the devices, their sessions and tokens.
-  void deleteDevices(const http::Requester& who, const std::vector<std::string>& device_ids,
+  void deleteDevices(const core::Requester& who, const std::vector<std::string>& device_ids,
                      const UiaAttempt& uia);
 
-  http::Requester authenticate(const std::string& access_token) override;
+  core::Requester authenticate(const std::string& access_token) override;
   void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }
   void setPasswordChangeHook(PasswordChangeHook hook) { password_hook_ = std::move(hook); }
 

@@ -13,6 +13,17 @@ constexpr size_t kMaxAvatarUrlBytes = 1000;
 }  // namespace
 
 Profile ProfileService::get(const core::UserId& user) {
+  if (user.server() != server_name_ && remote_ != nullptr) {
+    auto profile = remote_->fetch(user);
+    if (!profile) {
+      throw MatrixError(ErrCode::NotFound, "Profile not found");
+    }
+    return *profile;
+  }
+  return getLocal(user);
+}
+
+Profile ProfileService::getLocal(const core::UserId& user) {
   auto record = user.server() == server_name_ ? store_.findUser(user.str()) : std::nullopt;
   if (!record || record->deactivated) {
     throw MatrixError(ErrCode::NotFound, "Profile not found");

@@ -14,12 +14,25 @@ struct Profile {
   std::optional<std::string> avatar_url;
 };
 
+// Other servers' users' profiles (federation's query/profile). fetch returns nullopt when the
+// user's server says there is no such user; it throws MatrixError (502) when the server cannot
+// be asked.
+class RemoteProfileSource {
+ public:
+  virtual ~RemoteProfileSource() = default;
+  virtual std::optional<Profile> fetch(const core::UserId& user) = 0;
+};
+
 class ProfileService {
  public:
   ProfileService(AccountStore& store, std::string server_name)
       : store_(store), server_name_(std::move(server_name)) {}
-  // M_NOT_FOUND for unknown (or remote, until federation) users.
+  // M_NOT_FOUND for unknown users; remote users are asked of their server (when federation is
+  // on), which may fail with 502.
   Profile get(const core::UserId& user);
+  // Local users only: what query/profile answers other servers.
+  Profile getLocal(const core::UserId& user);
+  void setRemoteSource(RemoteProfileSource* remote) { remote_ = remote; }
   // field is "displayname" or "avatar_url"; only the user may change their own profile.
   void set(const core::UserId& requester, const core::UserId& target, const std::string& field,
            const std::optional<std::string>& value);
@@ -30,6 +43,7 @@ class ProfileService {
   AccountStore& store_;
   std::string server_name_;
   std::function<void(const core::UserId&)> on_change_;
+  RemoteProfileSource* remote_ = nullptr;
 };
 
 }  // namespace hs::accounts

@@ -49,7 +49,8 @@ void KeyService::uploadDeviceKeys(const core::UserId& user, const std::string& d
   }
   {
     Positions positions(stream_);
-    const DeviceListChange change{user.str(), device_id, false, positions.take()};
+    DeviceListChange change{user.str(), device_id, false, positions.take()};
+    lists_.addFederation(change, stored_form);
     if (!store_.putDeviceKeys(user.str(), device_id, stored_form, change)) {
       throw MatrixError(ErrCode::NotFound, "Unknown device");
     }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "homeserver/services/federation/outbound.h"
+
 namespace hs::e2ee {
 
 // One entry of the device-list stream: a device's keys or name changed, the device was
@@ -17,6 +19,9 @@ struct DeviceListChange {
   std::optional<std::string> device_id;
   bool deleted = false;
   int64_t stream_pos = 0;
+  // m.device_list_update for the servers sharing a room with the user, queued with the change
+  // (DeviceLists::addFederation fills it).
+  std::vector<outbound::Edu> edus;
 };
 
 struct DeviceKeys {
@@ -94,6 +99,8 @@ class KeyStore {
   // Records changes made outside key uploads (devices renamed or deleted). A deleted device's
   // uploaded signatures go with it.
   virtual void recordChanges(const std::vector<DeviceListChange>& changes) = 0;
+  // The position of the user's latest device-list change, if any (the next one's prev_id).
+  virtual std::optional<int64_t> latestChange(const std::string& user_id) = 0;
   // Users who share a joined room with `user_id` and whose device list changed in
   // (from_excl, to_incl], the user themselves included; plus the members of rooms where they
   // or the user joined in that range (a newly shared room: their lists may be stale).

@@ -33,7 +33,5 @@ std::string composeMessage(const MessageParts& parts);
 // The bare address of a From value ("Name <a@b>" -> "a@b").
 std::string envelopeAddress(const std::string& from);
 std::string rfc5322Date(int64_t epoch_ms);
-// Percent-encodes a query value.
-std::string urlEncode(const std::string& s);
 
 }  // namespace hs::email

@@ -5,6 +5,7 @@
 
 #include "homeserver/core/digest.h"
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/core/percent_encode.h"
 #include "homeserver/services/email/email_text.h"
 
 namespace hs::email {
@@ -100,8 +101,8 @@ std::string VerificationService::checkedAddress(const TokenRequest& r) {
 std::string VerificationService::compose(const TokenRequest& r, const std::string& address,
                                          const std::string& sid, const std::string& code,
                                          const std::string& link_token) {
-  const std::string link = submitUrl() + "?sid=" + urlEncode(sid) + "&client_secret=" +
-                           urlEncode(r.client_secret) + "&token=" + urlEncode(link_token);
+  const std::string link = submitUrl() + "?sid=" + core::percentEncode(sid) + "&client_secret=" +
+                           core::percentEncode(r.client_secret) + "&token=" + core::percentEncode(link_token);
   const std::map<std::string, std::string> vars = {
       {"code", code}, {"link", link}, {"server_name", config_.server_name},
       {"purpose", purposeText(r.purpose)}, {"address", address},

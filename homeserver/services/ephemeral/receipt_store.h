@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "homeserver/services/federation/outbound.h"
+
 namespace hs::ephemeral {
 
 struct Receipt {
@@ -19,7 +21,8 @@ struct Receipt {
 class ReceiptStore {
  public:
   virtual ~ReceiptStore() = default;
-  virtual void put(const Receipt& r) = 0;
+  // Stores the receipt and queues `edus` for other servers in the same transaction.
+  virtual void put(const Receipt& r, const std::vector<outbound::Edu>& edus) = 0;
   // Receipts of these rooms with from_excl < stream_pos <= to_incl (from 0: all).
   virtual std::vector<Receipt> between(const std::vector<std::string>& room_ids, int64_t from_excl,
                                        int64_t to_incl) = 0;

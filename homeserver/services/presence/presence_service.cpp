@@ -60,13 +60,40 @@ void PresenceService::set(const core::UserId& requester, const core::UserId& tar
 
 std::string PresenceService::statusJson(const core::UserId& viewer, const core::UserId& target) {
   const bool local = target.server() == server_name_;
-  if (!local || !accounts_.findUser(target.str())) {
+  // A remote user's presence is what their server told us, if anything.
+  const auto stored = store_.get(target.str());
+  if (local ? !accounts_.findUser(target.str()) : !stored) {
     throw MatrixError(ErrCode::NotFound, "No presence for this user");
   }
   if (viewer != target && (!visible_ || !visible_(viewer.str(), target.str()))) {
     throw MatrixError(ErrCode::Forbidden, "You are not allowed to see this user's presence");
   }
-  return contentJson(store_.get(target.str()).value_or(blank(target.str())));
+  return contentJson(stored.value_or(blank(target.str())));
+}
+
+bool PresenceService::applyRemote(const std::string& origin, const json::Value& entry) {
+  const auto user = entry.IsObject() ? json::optString(entry, "user_id") : std::nullopt;
+  const auto state = entry.IsObject() ? json::optString(entry, "presence") : std::nullopt;
+  if (!user || !state || !isState(*state)) {
+    return false;
+  }
+  const auto id = core::UserId::parse(*user);
+  if (id.server() != origin) {
+    return false;  // a server speaks for its own users only
+  }
+  PresenceRecord r = blank(id.str());
+  r.state = *state;
+  r.status_msg = json::optString(entry, "status_msg");
+  if (r.status_msg && r.status_msg->size() > kMaxStatusMsgBytes) {
+    r.status_msg.reset();
+  }
+  if (const auto ago = json::optInt(entry, "last_active_ago"); ago && *ago >= 0) {
+    r.last_active_ts = clock_.nowMs() - *ago;
+  }
+  streams::StreamTracker::Reservation pos(stream_);
+  r.stream_pos = pos.position();
+  store_.put(r, {});
+  return true;
 }
 
 void PresenceService::touch(const std::string& user_id, const std::string& set_presence) {
@@ -109,10 +136,24 @@ std::string PresenceService::contentJson(const PresenceRecord& record) const {
 
 void PresenceService::write(PresenceRecord record) {
   const std::string user_id = record.user_id;
+  std::vector<outbound::Edu> edus;
+  if (remote_audience_) {
+    if (auto servers = remote_audience_(user_id); !servers.empty()) {
+      json::Writer w;
+      w.startObject().key("push").startArray().startObject().key("user_id").string(user_id);
+      w.key("presence").string(record.state).optString("status_msg", record.status_msg);
+      if (record.last_active_ts) {
+        w.key("last_active_ago").integer(std::max<int64_t>(0, clock_.nowMs() - *record.last_active_ts));
+      }
+      w.key("currently_active").boolean(record.state == "online").endObject().endArray().endObject();
+      // A presence update superseded for minutes is not worth sending.
+      edus.push_back({"m.presence", w.take(), std::move(servers), clock_.nowMs() + kCurrentlyActiveMs});
+    }
+  }
   {
     streams::StreamTracker::Reservation r(stream_);
     record.stream_pos = r.position();
-    store_.put(record);
+    store_.put(record, edus);
   }  // finished before the wake-up, so a woken /sync can already read the new position
   // Only the user's own /sync is woken here: who else shares a room with them, and so should
   // see the change, is known to /sync and the room services, not to presence.

@@ -10,6 +10,7 @@
 
 #include "homeserver/core/clock.h"
 #include "homeserver/core/ids.h"
+#include "homeserver/core/json.h"
 #include "homeserver/services/accounts/account_store.h"
 #include "homeserver/services/presence/presence_store.h"
 #include "homeserver/services/streams/notifier.h"
@@ -35,7 +36,8 @@ class PresenceService {
   void setVisibility(Visibility visible) { visible_ = std::move(visible); }
 
   // GET /presence/{userId}/status body: {presence, last_active_ago?, status_msg?,
-  // currently_active?}. M_NOT_FOUND for unknown (and, until federation, remote) users;
+  // currently_active?}. M_NOT_FOUND for unknown local users and remote users
+  // whose server has told us nothing;
   // M_FORBIDDEN (403, as the spec lists) for a user the viewer may not see.
   std::string statusJson(const core::UserId& viewer, const core::UserId& target);
 
@@ -45,6 +47,13 @@ class PresenceService {
   void touch(const std::string& user_id, const std::string& set_presence);
   // For /sync: every user's latest presence changed in (from_exclusive, to_inclusive].
   std::vector<PresenceRecord> changedSince(int64_t from_exclusive, int64_t to_inclusive);
+  // Remote users' presence, from an m.presence EDU's push entry ({user_id, presence,
+  // status_msg?, last_active_ago?}); the user must belong to `origin`. False when refused.
+  bool applyRemote(const std::string& origin, const json::Value& entry);
+  // The servers that should hear of a local user's presence (those sharing a room).
+  void setRemoteAudience(std::function<std::vector<std::string>(const std::string& user_id)> f) {
+    remote_audience_ = std::move(f);
+  }
   // The m.presence event /sync sends for a record: {"type","sender","content"}.
   std::string eventJson(const PresenceRecord& record) const;
   // Just its content: {presence, last_active_ago?, status_msg?, currently_active?}.
@@ -59,6 +68,7 @@ class PresenceService {
   streams::StreamTracker& stream_;
   streams::Notifier& notifier_;
   std::string server_name_;
+  std::function<std::vector<std::string>(const std::string&)> remote_audience_;
   Visibility visible_;
 };
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "homeserver/services/federation/outbound.h"
+
 namespace hs::presence {
 
 struct PresenceRecord {
@@ -20,7 +22,8 @@ class PresenceStore {
   virtual ~PresenceStore() = default;
   virtual std::optional<PresenceRecord> get(const std::string& user_id) = 0;
   // Inserts or replaces the user's row, stream_pos included, in one transaction.
-  virtual void put(const PresenceRecord& record) = 0;
+  // `edus` (m.presence for other servers) are queued in the same transaction.
+  virtual void put(const PresenceRecord& record, const std::vector<outbound::Edu>& edus) = 0;
   // Every user's latest presence written in (from_exclusive, to_inclusive], in stream order.
   virtual std::vector<PresenceRecord> changedSince(int64_t from_exclusive, int64_t to_inclusive) = 0;
 };

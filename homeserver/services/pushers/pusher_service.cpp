@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/net/dns_lookup.h"
 
 namespace hs::pushers {
 
@@ -32,6 +33,19 @@ void checkGatewayUrl(const std::string& url) {
   if ((proto != "http" && proto != "https") || path == std::string::npos || path == scheme + 3 ||
       url.substr(path) != kNotifyPath) {
     throw MatrixError(ErrCode::InvalidParam, "data.url must be an http(s) URL ending in /_matrix/push/v1/notify");
+  }
+}
+
+// Refuses a gateway on a private, loopback or link-local address (not whitelisted) now, as
+// the outbound client would refuse every push to it later. A name is resolved; one that does
+// not resolve yet is left to the send-time check.
+void checkGatewayAddress(const std::string& url, const core::AddressPolicy& policy) {
+  const std::string host = net::urlHost(url);
+  for (const auto& a : net::resolveHost(host)) {
+    if (!policy.allowed(a)) {
+      throw MatrixError(ErrCode::InvalidParam,
+                        "data.url points at " + a.str() + ", an address push gateways may not use");
+    }
   }
 }
 
@@ -71,6 +85,7 @@ void PusherService::set(const std::string& user_id, const std::string& device_id
     throw MatrixError(ErrCode::MissingParam, "Missing 'data.url'");
   }
   checkGatewayUrl(*url);
+  checkGatewayAddress(*url, d_.client.policy());
   Pusher p{user_id, app_id, pushkey, "http", required(body, "app_display_name"),
            required(body, "device_display_name"), json::optString(body, "profile_tag"),
            required(body, "lang"), json::toString(*data), d_.clock.nowMs(), device_id};
@@ -132,12 +147,28 @@ PushContent PusherService::contentFor(const notifications::Notification& n) {
   return c;
 }
 
+// The POST runs on the outbound client's event loop (no pool thread waits on a slow
+// gateway); its result is handled back on the pool.
 void PusherService::attempt(const PushContent& c, const Pusher& p, int number) {
-  std::string failure;
-  try {
-    const auto r = d_.client.postJson(gatewayUrl(p), gatewayBody(c, p), d_.config.timeout_ms);
-    if (r.status >= 200 && r.status < 300) {
-      for (const auto& key : rejectedPushkeys(r.body)) {
+  net::HttpRequest req;
+  req.method = "POST";
+  req.url = gatewayUrl(p);
+  req.headers = {"Content-Type: application/json"};
+  req.body = gatewayBody(c, p);
+  req.timeout_ms = d_.config.timeout_ms;
+  d_.client.start(std::move(req), [this, c, p, number](net::HttpResult r) {
+    if (!scheduler_.runNow([this, c, p, number, r = std::move(r)] { onResult(c, p, number, r); })) {
+      spdlog::warn("push result for {} dropped: the outbound pool is full or stopping", p.user_id);
+    }
+  });
+}
+
+void PusherService::onResult(const PushContent& c, const Pusher& p, int number, const net::HttpResult& r) {
+  std::string failure = r.error;
+  if (r.response) {
+    const long status = r.response->status;
+    if (status >= 200 && status < 300) {
+      for (const auto& key : rejectedPushkeys(r.response->body)) {
         if (key == p.pushkey) {
           spdlog::info("push gateway rejected pushkey of {} ({}): pusher removed", p.user_id, p.app_id);
           d_.store.remove(p.user_id, p.app_id, key);
@@ -145,13 +176,15 @@ void PusherService::attempt(const PushContent& c, const Pusher& p, int number) {
       }
       return;
     }
-    if (r.status != 429 && r.status < 500) {
-      spdlog::warn("push to {} ({}) refused with HTTP {}: not retried", p.user_id, p.app_id, r.status);
+    if (status != 429 && status < 500) {
+      spdlog::warn("push to {} ({}) refused with HTTP {}: not retried", p.user_id, p.app_id, status);
       return;
     }
-    failure = "HTTP " + std::to_string(r.status);
-  } catch (const net::NetError& e) {
-    failure = e.what();
+    failure = "HTTP " + std::to_string(status);
+  }
+  if (r.refused_by_policy) {
+    spdlog::warn("push to {} ({}) not sent: {}", p.user_id, p.app_id, failure);
+    return;
   }
   if (number >= d_.config.max_attempts) {
     spdlog::warn("push to {} ({}) failed {} times, giving up: {}", p.user_id, p.app_id, number, failure);

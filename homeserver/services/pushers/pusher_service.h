@@ -1,7 +1,8 @@
 #pragma once
 // HTTP pushers (POST /pushers/set, GET /pushers) and the pushes themselves: every notify row
 // the notification service writes is POSTed to each of the user's push gateways on the
-// outbound pool, retried with exponential backoff on transport errors, 5xx and 429. Pushkeys
+// outbound client, retried with exponential backoff on transport errors, 5xx and 429.
+// Gateways on refused address ranges (see core::AddressPolicy) are refused at /pushers/set. Pushkeys
 // a gateway rejects lose their pusher. Retries live in memory: a restart forgets them.
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@
 #include "homeserver/services/notifications/notification_service.h"
 #include "homeserver/services/pushers/push_payload.h"
 #include "homeserver/services/pushers/pusher_store.h"
-#include "homeserver/services/pushers/retry_scheduler.h"
+#include "homeserver/core/retry_scheduler.h"
 #include "homeserver/services/rooms/room_store.h"
 
 namespace hs::pushers {
@@ -49,9 +50,10 @@ class PusherService {
  private:
   PushContent contentFor(const notifications::Notification& n);
   void attempt(const PushContent& c, const Pusher& p, int number);
+  void onResult(const PushContent& c, const Pusher& p, int number, const net::HttpResult& r);
 
   PusherServiceDeps d_;
-  RetryScheduler scheduler_;
+  core::RetryScheduler scheduler_;
 };
 
 }  // namespace hs::pushers

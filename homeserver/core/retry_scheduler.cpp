@@ -1,10 +1,10 @@
-#include "homeserver/services/pushers/retry_scheduler.h"
+#include "homeserver/core/retry_scheduler.h"
 
 #include <spdlog/spdlog.h>
 
-namespace hs::pushers {
+namespace hs::core {
 
-RetryScheduler::RetryScheduler(core::ThreadPool& pool) : pool_(pool), timer_([this] { loop(); }) {}
+RetryScheduler::RetryScheduler(ThreadPool& pool) : pool_(pool), timer_([this] { loop(); }) {}
 
 RetryScheduler::~RetryScheduler() {
   {
@@ -39,10 +39,10 @@ void RetryScheduler::loop() {
     due_.erase(due_.begin());
     lock.unlock();
     if (!pool_.trySubmit(std::move(task))) {
-      spdlog::warn("push retry dropped: the outbound pool is full or stopping");
+      spdlog::warn("delayed task dropped: its pool is full or stopping");
     }
     lock.lock();
   }
 }
 
-}  // namespace hs::pushers
+}  // namespace hs::core

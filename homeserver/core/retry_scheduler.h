@@ -11,11 +11,11 @@
 
 #include "homeserver/core/thread_pool.h"
 
-namespace hs::pushers {
+namespace hs::core {
 
 class RetryScheduler {
  public:
-  explicit RetryScheduler(core::ThreadPool& pool);
+  explicit RetryScheduler(ThreadPool& pool);
   ~RetryScheduler();
   RetryScheduler(const RetryScheduler&) = delete;
   RetryScheduler& operator=(const RetryScheduler&) = delete;
@@ -27,7 +27,7 @@ class RetryScheduler {
  private:
   void loop();
 
-  core::ThreadPool& pool_;
+  ThreadPool& pool_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> due_;  // guarded by mu_
@@ -35,4 +35,4 @@ class RetryScheduler {
   std::thread timer_;
 };
 
-}  // namespace hs::pushers
+}  // namespace hs::core
