@@ -124,10 +124,10 @@ void PgOutbox::enqueuePdus(const std::vector<outbound::Pdu>& pdus) {
   tx.commit();
 }
 
-std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destination, size_t max_pdus,
-                                                     size_t max_edus) {
-  auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
+namespace {
+// takeTransaction() inside the caller's transaction, which it leaves to the caller to commit.
+std::optional<OutboundTxn> takeIn(pqxx::work& tx, const std::string& destination, size_t max_pdus, size_t max_edus,
+                                  int64_t now) {
   const auto head = tx.exec_params(kLockDestination, destination);
   if (head.empty()) {
     return std::nullopt;
@@ -138,12 +138,10 @@ std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destinat
     txn.origin_server_ts = head[0][1].as<int64_t>();
     fill(txn, rowsOf(tx.exec_params(kPendingRows, destination, *pending)));
     if (!txn.pdus.empty() || !txn.edus.empty()) {
-      tx.commit();
       return txn;
     }
     tx.exec_params(kClearPending, destination);  // an empty pending transaction: start afresh
   }
-  const int64_t now = now_ms_();
   tx.exec_params(kDropStale, destination, now);
   // The time keeps ids unique even if this database is ever recreated from scratch.
   txn.txn_id = std::to_string(now) + "_" + std::to_string(head[0][2].as<int64_t>());
@@ -151,20 +149,33 @@ std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destinat
   fill(txn, rowsOf(tx.exec_params(kTakeRows, destination, static_cast<int64_t>(max_pdus),
                                   static_cast<int64_t>(max_edus), txn.txn_id)));
   if (txn.pdus.empty() && txn.edus.empty()) {
-    tx.commit();
     return std::nullopt;
   }
   tx.exec_params(kSetPending, destination, txn.txn_id, txn.origin_server_ts);
+  return txn;
+}
+}  // namespace
+
+std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destination, size_t max_pdus,
+                                                     size_t max_edus) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  auto txn = takeIn(tx, destination, max_pdus, max_edus, now_ms_());
   tx.commit();
   return txn;
 }
 
-void PgOutbox::acknowledge(const std::string& destination, const std::string& txn_id) {
+std::optional<OutboundTxn> PgOutbox::acknowledgeAndTakeNext(const std::string& destination,
+                                                            const std::string& txn_id, size_t max_pdus,
+                                                            size_t max_edus) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
+  const int64_t now = now_ms_();
   tx.exec_params(kDeleteTxn, destination, txn_id);
-  tx.exec_params(kAcknowledged, destination, txn_id, now_ms_());
+  tx.exec_params(kAcknowledged, destination, txn_id, now);
+  auto next = takeIn(tx, destination, max_pdus, max_edus, now);
   tx.commit();
+  return next;
 }
 
 void PgOutbox::recordFailure(const std::string& destination, int64_t backoff_ms, const std::string& error) {
