@@ -22,13 +22,16 @@ constexpr const char* kPendingRows =
     "ORDER BY id";
 constexpr const char* kDropStale =
     "DELETE FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND droppable_after_ms < $2";
+// The ids come first (each LIMIT on the queue index), then the update finds them by primary
+// key: a join of the whole table against them planned as a scan of every queued row, 12 ms per
+// transaction with 20,000 queued instead of 1.
 constexpr const char* kTakeRows =
-    "WITH pdus AS (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu "
-    "              ORDER BY id LIMIT $2), "
-    "     edus AS (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND NOT is_pdu "
-    "              ORDER BY id LIMIT $3) "
-    "UPDATE federation_outbox SET txn_id = $4 "
-    "WHERE id IN (SELECT id FROM pdus UNION ALL SELECT id FROM edus) "
+    "UPDATE federation_outbox SET txn_id = $4 WHERE id = ANY(ARRAY("
+    "  (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu = TRUE "
+    "   ORDER BY id LIMIT $2) "
+    "  UNION ALL "
+    "  (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu = FALSE "
+    "   ORDER BY id LIMIT $3))) "
     "RETURNING id, is_pdu, edu_type, content";
 constexpr const char* kSetPending =
     "UPDATE federation_destinations SET pending_txn_id = $2, pending_txn_ts = $3, "
