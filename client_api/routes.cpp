@@ -2,6 +2,7 @@
 
 #include "client_api/handlers/e2ee_handlers.h"
 #include "client_api/handlers/handlers.h"
+#include "client_api/handlers/legacy_handlers.h"
 #include "client_api/handlers/room_handlers.h"
 #include "client_api/handlers/sync_handlers.h"
 
@@ -53,12 +54,15 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Delete, "/devices/:deviceId", Auth::AccessToken, h(deleteDevice));
   t.addClient(Method::Post, "/delete_devices", Auth::AccessToken, h(postDeleteDevices));
 
+  t.addClient(Method::Get, "/voip/turnServer", Auth::AccessToken, h(getTurnServer));
+
   addRoomRoutes(t, ctx);
   addSyncRoutes(t, ctx);
   addDirectoryRoutes(t, ctx);
   addUserDataRoutes(t, ctx);
   addSocialRoutes(t, ctx);
   addE2eeRoutes(t, ctx);
+  addLegacyRoutes(t, ctx);
 }
 
 }  // namespace hs::client

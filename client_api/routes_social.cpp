@@ -38,7 +38,8 @@ void addSocialRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/register/email/requestToken", Auth::None, h(postRegisterEmailRequestToken));
   t.addClient(Method::Post, "/account/password/email/requestToken", Auth::None,
               h(postPasswordEmailRequestToken));
-  t.addClient(Method::Post, "/account/3pid/email/requestToken", a, h(postAccount3pidEmailRequestToken));
+  t.addClient(Method::Post, "/account/3pid/email/requestToken", Auth::Optional,
+              h(postAccount3pidEmailRequestToken));
   t.addClient(Method::Post, "/account/3pid/add", a, h(postAccount3pidAdd));
   t.addClient(Method::Post, "/account/3pid/delete", a, h(postAccount3pidDelete));
   t.add(Method::Post, p + "/email/submit_token", Auth::None, h(postSubmitToken));

@@ -24,6 +24,9 @@ void addUserDataRoutes(http::RouteTable& t, ClientContext& ctx) {
 
   t.addClient(Method::Get, "/pushrules/", a, h(getPushRules));
   t.addClient(Method::Get, "/pushrules/global/", a, h(getPushRulesGlobal));
+  for (const Method m : {Method::Get, Method::Put, Method::Delete}) {
+    t.addClient(m, "/pushrules/global/:kind", a, h(getPushRuleKindWithoutSlash));
+  }
   t.addClient(Method::Get, "/pushrules/global/:kind/:ruleId", a, h(getPushRule));
   t.addClient(Method::Put, "/pushrules/global/:kind/:ruleId", a, h(putPushRule));
   t.addClient(Method::Delete, "/pushrules/global/:kind/:ruleId", a, h(deletePushRule));

@@ -47,6 +47,9 @@ class PgRoomStore final : public rooms::RoomStore {
                                                     const rooms::VisibleRange& visible) override;
   std::vector<std::tuple<std::string, std::string, int64_t>> annotationCounts(
       const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) override;
+  // pg_room_visibility.cpp
+  std::vector<rooms::StoredEvent> visibilityHistory(const std::vector<std::string>& room_ids,
+                                                    const std::string& user_id) override;
   // pg_sync_reads.cpp
   std::vector<rooms::StoredEvent> stateEventOfRooms(const std::vector<std::string>& room_ids,
                                                     const std::string& type,

@@ -46,4 +46,7 @@ Response putDevice(Request& req, const Requester& who, ClientContext& ctx);
 Response deleteDevice(Request& req, const Requester& who, ClientContext& ctx);
 Response postDeleteDevices(Request& req, const Requester& who, ClientContext& ctx);
 
+// voip.cpp
+Response getTurnServer(Request& req, const Requester& who, ClientContext& ctx);
+
 }  // namespace hs::client

@@ -10,7 +10,9 @@ std::string renderLogin(const accounts::LoginResult& r, const std::string& serve
   w.startObject();
   if (!session_only) {
     w.key("user_id").string(r.user_id);
-    w.key("device_id").string(r.device_id);
+    if (r.access_token) {  // registration with inhibit_login makes no device: nothing to name
+      w.key("device_id").string(r.device_id);
+    }
     w.key("home_server").string(server_name);  // deprecated, but matrix-nio 0.20 reads it
   }
   w.optString("access_token", r.access_token);

@@ -87,6 +87,8 @@ Response getNotifications(Request& req, const Requester& who, ClientContext& ctx
     }
     w.startObject().key("actions").raw(n.actions).key("event");
     rooms::renderEvent(w, *event, rc);
+    // No rule here carries a profile tag; null, as Synapse sends, for clients that index it.
+    w.key("profile_tag").null();
     w.key("read").boolean(n.receipt_read).key("room_id").string(event->room_id);
     w.key("ts").integer(n.created_at).endObject();
   }

@@ -15,8 +15,13 @@ struct RulePath {
   std::string rule_id;
 };
 
+// A path with no rule id (".../override/") names no rule: 400, as a malformed path.
 RulePath rulePath(const Request& req) {
-  return RulePath{push_rules::parseKind(req.pathParam("kind")), req.pathParam("ruleId")};
+  RulePath p{push_rules::parseKind(req.pathParam("kind")), req.pathParam("ruleId")};
+  if (p.rule_id.empty()) {
+    throw MatrixError(ErrCode::InvalidParam, "Missing push rule id");
+  }
+  return p;
 }
 
 const std::string& user(const Requester& who) { return who.userId().str(); }
@@ -32,10 +37,22 @@ Response getPushRulesGlobal(Request&, const Requester& who, ClientContext& ctx) 
   return Response::json(200, push_rules::renderRuleset(ctx.push_rules.rules(user(who))));
 }
 
-// GET /_matrix/client/v3/pushrules/global/{kind}/{ruleId}
+// GET /_matrix/client/v3/pushrules/global/{kind}/{ruleId}; an empty id (".../{kind}/")
+// lists the kind's rules, as Synapse answers (a JSON array).
 Response getPushRule(Request& req, const Requester& who, ClientContext& ctx) {
+  if (req.pathParam("ruleId").empty()) {
+    const push_rules::Kind kind = push_rules::parseKind(req.pathParam("kind"));
+    return Response::json(200, push_rules::renderKind(ctx.push_rules.rules(user(who)), kind));
+  }
   const RulePath p = rulePath(req);
   return Response::json(200, ctx.push_rules.renderKindRule(user(who), p.kind, p.rule_id));
+}
+
+// GET, PUT, DELETE /_matrix/client/v3/pushrules/global/{kind}: neither a kind's list (that
+// needs the trailing slash) nor a rule. 400 M_UNRECOGNIZED, as Synapse's "pedantic" answer.
+Response getPushRuleKindWithoutSlash(Request& req, const Requester&, ClientContext&) {
+  push_rules::parseKind(req.pathParam("kind"));
+  throw MatrixError(ErrCode::Unrecognized, "Missing push rule id; end the path with '/' to list a kind", 400);
 }
 
 // PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}

@@ -22,7 +22,7 @@ Response getPushers(Request&, const Requester& who, ClientContext& ctx) {
 // POST /_matrix/client/v3/pushers/set
 Response postPushersSet(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body);
-  ctx.social.pushers.set(who.userId().str(), body);
+  ctx.social.pushers.set(who.userId().str(), who.device_id, body);
   return Response::json(200, "{}");
 }
 

@@ -59,7 +59,7 @@ Response putRoomStateEvent(Request& req, const Requester& who, ClientContext& ct
   const std::string content = objectBodyText(req);
   const std::string& type = req.pathParam("eventType");
   rooms::EventDraft d{who.userId().str(), type, key, content, std::nullopt};
-  return eventIdResponse(ctx.rooms.send(checkRoomId(req.pathParam("roomId")), d));
+  return eventIdResponse(ctx.rooms.sendState(checkRoomId(req.pathParam("roomId")), d));
 }
 
 // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}

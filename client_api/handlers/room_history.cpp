@@ -109,7 +109,7 @@ Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
 // GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}
 Response getRoomEvent(Request& req, const Requester& who, ClientContext& ctx) {
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  const auto e = ctx.reader.event(who.userId().str(), room_id, req.pathParam("eventId"));
+  const auto e = ctx.reader.eventOrNotFound(who.userId().str(), room_id, req.pathParam("eventId"));
   return Response::json(200, rooms::renderEvent(e, renderContextFor(who, ctx, room_id, {e})));
 }
 

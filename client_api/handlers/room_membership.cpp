@@ -32,7 +32,7 @@ Response postCreateRoom(Request& req, const Requester& who, ClientContext& ctx) 
 Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);
   const std::string room_id = roomIdFromParam(req.pathParam("roomId"), ctx.rooms);
-  ctx.rooms.join(who.userId(), room_id, reasonOf(body));
+  ctx.rooms.join(who.userId(), room_id, reasonOf(body), &body);
   return roomIdResponse(room_id);
 }
 
@@ -98,8 +98,13 @@ Response getJoinedMembers(Request& req, const Requester& who, ClientContext& ctx
   w.startObject().key("joined").startObject();
   for (const auto& m : members) {
     if (m.membership == "join") {
-      w.key(m.user_id).startObject().optString("display_name", m.displayname);
-      w.optString("avatar_url", m.avatar_url).endObject();
+      // Both keys always, null when unset, as Synapse answers (clients index them directly).
+      w.key(m.user_id).startObject();
+      for (const auto& [key, value] : {std::pair{"display_name", &m.displayname}, {"avatar_url", &m.avatar_url}}) {
+        w.key(key);
+        value->has_value() ? w.string(**value) : w.null();
+      }
+      w.endObject();
     }
   }
   w.endObject().endObject();

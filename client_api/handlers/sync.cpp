@@ -16,8 +16,9 @@ using core::MatrixError;
 namespace {
 constexpr int64_t kMaxTimeoutMs = 5 * 60 * 1000;
 using Clock = std::chrono::steady_clock;
+}  // namespace
 
-int64_t timeoutParam(const Request& req) {
+int64_t syncTimeoutParam(const Request& req) {
   const auto t = req.queryParam("timeout");
   if (!t) {
     return 0;
@@ -29,19 +30,20 @@ int64_t timeoutParam(const Request& req) {
   }
 }
 
+namespace {
 void parkSync(ClientContext& ctx, const sync::SyncRequest& sr, std::shared_ptr<http::Responder> responder,
-              Clock::time_point deadline, streams::SyncToken seen);
+              Clock::time_point deadline, streams::SyncToken seen, SyncRender render);
 
 // Runs on a worker after a wake-up: answer if there is news or time is up, else park again.
 void resumeSync(ClientContext& ctx, const sync::SyncRequest& sr,
                 const std::shared_ptr<http::Responder>& responder, Clock::time_point deadline,
-                bool timed_out) {
+                bool timed_out, const SyncRender& render) {
   try {
-    const auto r = ctx.sync.sync(sr);
+    auto r = ctx.sync.sync(sr);
     if (r.has_changes || timed_out || Clock::now() >= deadline) {
-      responder->send(Response::json(200, r.body));
+      responder->send(Response::json(200, render(std::move(r.body))));
     } else {
-      parkSync(ctx, sr, responder, deadline, r.next);
+      parkSync(ctx, sr, responder, deadline, r.next, render);
     }
   } catch (const MatrixError& e) {
     responder->send(http::errorResponse(e));
@@ -52,12 +54,12 @@ void resumeSync(ClientContext& ctx, const sync::SyncRequest& sr,
 }
 
 void parkSync(ClientContext& ctx, const sync::SyncRequest& sr, std::shared_ptr<http::Responder> responder,
-              Clock::time_point deadline, streams::SyncToken seen) {
+              Clock::time_point deadline, streams::SyncToken seen, SyncRender render) {
   const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   ctx.notifier.park(sr.user_id, std::max(remaining, std::chrono::milliseconds(0)),
-                    [&ctx, sr, responder, deadline](bool timed_out) {
-                      const bool queued = ctx.workers.trySubmit([&ctx, sr, responder, deadline, timed_out] {
-                        resumeSync(ctx, sr, responder, deadline, timed_out);
+                    [&ctx, sr, responder, deadline, render](bool timed_out) {
+                      const bool queued = ctx.workers.trySubmit([&ctx, sr, responder, deadline, timed_out, render] {
+                        resumeSync(ctx, sr, responder, deadline, timed_out, render);
                       });
                       if (!queued) {
                         responder->send(http::errorResponse(
@@ -95,18 +97,24 @@ Response getSync(Request& req, const Requester& who, ClientContext& ctx) {
   }
   sr.full_state = req.queryParam("full_state").value_or("false") == "true";
   sr.filter = filterParam(req, who, ctx);
-  const int64_t timeout = timeoutParam(req);
+  const int64_t timeout = syncTimeoutParam(req);
   // Syncing marks the user online unless the client says otherwise (spec default).
   const std::string presence = req.queryParam("set_presence").value_or("online");
   if (presence != "online" && presence != "offline" && presence != "unavailable") {
     throw MatrixError(ErrCode::InvalidParam, "set_presence must be online, offline or unavailable");
   }
   ctx.presence.touch(sr.user_id, presence);
+  return longPollSync(req, ctx, sr, timeout, [](std::string body) { return body; });
+}
+
+Response longPollSync(Request& req, ClientContext& ctx, const sync::SyncRequest& sr, int64_t timeout_ms,
+                      SyncRender render) {
   auto result = ctx.sync.sync(sr);
-  if (!sr.since || result.has_changes || timeout == 0 || !req.responder) {
-    return Response::json(200, std::move(result.body));
+  if (!sr.since || result.has_changes || timeout_ms == 0 || !req.responder) {
+    return Response::json(200, render(std::move(result.body)));
   }
-  parkSync(ctx, sr, req.responder, Clock::now() + std::chrono::milliseconds(timeout), result.next);
+  parkSync(ctx, sr, req.responder, Clock::now() + std::chrono::milliseconds(timeout_ms), result.next,
+           std::move(render));
   return Response::deferredReply();
 }
 

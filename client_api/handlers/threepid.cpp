@@ -39,8 +39,10 @@ Response postRegisterEmailRequestToken(Request& req, const Requester&, ClientCon
 }
 
 // POST /_matrix/client/v3/account/3pid/email/requestToken
+// The spec asks no access token here (the address is bound later by /3pid/add, behind UIA);
+// a token that is sent ties the session to its user.
 Response postAccount3pidEmailRequestToken(Request& req, const Requester& who, ClientContext& ctx) {
-  return requestToken(req, email::kAdd, who.userId().str(), ctx);
+  return requestToken(req, email::kAdd, who.user ? std::optional(who.userId().str()) : std::nullopt, ctx);
 }
 
 // POST /_matrix/client/v3/account/password/email/requestToken

@@ -22,6 +22,7 @@ Response getFilter(Request& req, const Requester& who, ClientContext& ctx);
 Response getPushRules(Request& req, const Requester& who, ClientContext& ctx);
 Response getPushRulesGlobal(Request& req, const Requester& who, ClientContext& ctx);
 Response getPushRule(Request& req, const Requester& who, ClientContext& ctx);
+Response getPushRuleKindWithoutSlash(Request& req, const Requester& who, ClientContext& ctx);
 Response putPushRule(Request& req, const Requester& who, ClientContext& ctx);
 Response deletePushRule(Request& req, const Requester& who, ClientContext& ctx);
 Response getPushRuleEnabled(Request& req, const Requester& who, ClientContext& ctx);

@@ -80,6 +80,9 @@ void SocialModule::connect(rooms::RoomReader& reader, sync::SyncService& sync,
   if (mailer_->enabled()) {
     accounts.setThreepidAuth(email_.get());
   }
+  accounts.setPasswordChangeHook([this](const std::string& user, const std::string& kept_device) {
+    pushers_->passwordChanged(user, kept_device);
+  });
   // Blocks: refused invites, hidden events, and m.ignored_user_list as the same list.
   deps_.rooms.setInviteCheck([this](const core::UserId& sender, const core::UserId& target) {
     if (blocks_->isBlocked(target.str(), sender.str())) {

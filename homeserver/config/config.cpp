@@ -67,6 +67,10 @@ void readSocialSections(const YAML::Node& root, Config& c, std::vector<std::stri
   read(push, "max_attempts", c.push.max_attempts, errors, "push.");
   read(push, "initial_backoff_ms", c.push.initial_backoff_ms, errors, "push.");
   read(push, "max_backoff_ms", c.push.max_backoff_ms, errors, "push.");
+  const auto voip = root["voip"];
+  read(voip, "turn_uris", c.voip.turn_uris, errors, "voip.");
+  read(voip, "turn_shared_secret", c.voip.turn_shared_secret, errors, "voip.");
+  read(voip, "turn_user_lifetime_ms", c.voip.turn_user_lifetime_ms, errors, "voip.");
 }
 
 std::vector<TrustedKeyServer> readTrustedKeyServers(const YAML::Node& list, std::vector<std::string>& errors) {
@@ -302,6 +306,9 @@ std::vector<std::string> validate(const Config& c) {
   }
   if (c.email.max_attempts < 1 || c.email.code_lifetime_ms < 1000) {
     errors.push_back("email: max_attempts must be >= 1 and code_lifetime_ms >= 1000");
+  }
+  if (c.voip.turn_user_lifetime_ms < 1000) {
+    errors.push_back("voip.turn_user_lifetime_ms must be at least 1000");
   }
   if (c.push.max_attempts < 1 || c.http.outbound_threads < 1) {
     errors.push_back("push.max_attempts and http.outbound_threads must be at least 1");

@@ -97,6 +97,14 @@ struct Push {
   int64_t max_backoff_ms = 5 * 60 * 1000;
 };
 
+// GET /voip/turnServer: TURN servers with time-limited credentials (the TURN REST API that
+// coturn's use-auth-secret speaks). Without uris and a secret the answer is {}.
+struct Voip {
+  std::vector<std::string> turn_uris;
+  std::string turn_shared_secret;
+  int64_t turn_user_lifetime_ms = 24 * 60 * 60 * 1000;
+};
+
 struct Logging {
   std::string level = "info";   // trace|debug|info|warn|error
   std::string format = "text";  // text | json
@@ -169,6 +177,7 @@ struct Config {
   Smtp smtp;
   Email email;
   Push push;
+  Voip voip;
   Logging logging;
   Http http;
 };

@@ -71,6 +71,9 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  code_lifetime_ms: 900000\n  max_attempts: 5\n\n";
   y += "# HTTP pushers: gateway calls are retried with exponential backoff.\n";
   y += "push:\n  timeout_ms: 10000\n  max_attempts: 5\n  initial_backoff_ms: 1000\n  max_backoff_ms: 300000\n\n";
+  y += "# VoIP: TURN servers handed to clients by GET /voip/turnServer, with credentials made from\n"
+       "# the secret coturn's static-auth-secret shares. Without both, clients get {}.\n";
+  y += "voip:\n  turn_uris: []\n  # turn_shared_secret: \"\"\n  turn_user_lifetime_ms: 86400000\n\n";
   y += "logging:\n  level: info   # trace | debug | info | warn | error\n  format: text  # text | json\n\n";
   y += "# HTTP limits (README, \"HTTP\"). Timeouts: a handler's answer (504 past it; long-polls\n";
   y += "# such as /sync use their own timeout, at most 5 minutes), the request line and headers\n";

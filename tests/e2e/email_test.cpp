@@ -253,6 +253,29 @@ TEST(EmailDelivery, AddAnAddressLogInWithItAndResetThePassword) {
   EXPECT_EQ(login(by_mail, "brand-new-pw").status, 403);
 }
 
+TEST(EmailDelivery, AddressTokenNeedsNoAccessToken) {
+  SmtpSink sink;
+  TestServer s(withSmtp(sink, false));
+  const std::string zed = s.registerUser("zed");
+  const std::string other = s.registerUser("zother");
+  // The spec's requestToken endpoints need no access token (rate limits guard them).
+  const std::string sid = sidOf(requestToken(s, "/account/3pid", "notoken", "zed@example.org", 1));
+  ASSERT_EQ(submit(s, sid, "notoken", codeIn(sink.messages(1).back())).status, 200);
+  const std::string add = R"({"client_secret":"notoken","sid":")" + sid + R"(","auth":{"type":"m.login.password",)"
+                          R"("identifier":{"type":"m.id.user","user":"zed"},"password":"password123"}})";
+  const auto added = s.post(kV3 + "/account/3pid/add", add, zed);
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_NE(s.get(kV3 + "/account/3pid", zed).body.find("zed@example.org"), std::string::npos);
+  // A session requested with a token belongs to that token's user only.
+  const std::string tied = sidOf(requestToken(s, "/account/3pid", "tied", "tied@example.org", 1, zed));
+  ASSERT_EQ(submit(s, tied, "tied", codeIn(sink.messages(2).back())).status, 200);
+  const auto stolen = s.post(kV3 + "/account/3pid/add",
+      R"({"client_secret":"tied","sid":")" + tied + R"(","auth":{"type":"m.login.password",)"
+      R"("identifier":{"type":"m.id.user","user":"zother"},"password":"password123"}})", other);
+  EXPECT_EQ(stolen.status, 400) << stolen.body;
+  EXPECT_EQ(errcode(stolen), "M_THREEPID_AUTH_FAILED");
+}
+
 TEST(EmailDelivery, RateLimitedPerAddress) {
   SmtpSink sink;
   TestServer s([&](config::Config& c) {

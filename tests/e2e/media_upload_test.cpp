@@ -84,6 +84,14 @@ TEST_F(MediaUpload, ContentTypeAndDispositionFollowTheUpload) {
   auto plain = get("/_matrix/media/v3/download/localhost/" + anonymous);
   EXPECT_EQ(plain.headers["content-type"], "application/octet-stream");
   EXPECT_EQ(plain.headers["content-disposition"], "attachment");
+  // A file name given only in the download URL is served, on both paths; an empty one is none.
+  EXPECT_EQ(get("/_matrix/media/v3/download/localhost/" + anonymous + "/given.bin").headers["content-disposition"],
+            "attachment; filename=\"given.bin\"");
+  EXPECT_EQ(get("/_matrix/client/v1/media/download/localhost/" + anonymous + "/given.bin", bob_)
+                .headers["content-disposition"],
+            "attachment; filename=\"given.bin\"");
+  EXPECT_EQ(get("/_matrix/media/v3/download/localhost/" + anonymous + "/").headers["content-disposition"],
+            "attachment");
   EXPECT_EQ(mediaRow(*server_, html_id)->file_type, "document");
 }
 

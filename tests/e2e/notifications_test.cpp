@@ -169,6 +169,8 @@ TEST_F(Notifications, MatrixNotificationsListAndHighlightFilter) {
   EXPECT_EQ(top["room_id"].GetString(), room);
   EXPECT_FALSE(top["read"].GetBool());
   EXPECT_GT(top["ts"].GetInt64(), 0);
+  ASSERT_TRUE(top.HasMember("profile_tag")) << r.body;  // null: no rule here has a tag
+  EXPECT_TRUE(top["profile_tag"].IsNull());
   EXPECT_NE(r.body.find("highlight"), std::string::npos);
   const auto only = s().get(kV3 + "/notifications?only=highlight", kai).json();
   ASSERT_EQ(only["notifications"].Size(), 1u);

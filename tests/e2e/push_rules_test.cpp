@@ -148,6 +148,18 @@ TEST_F(PushRules, BadRequests) {
       {"PUT", kRules + "override/nope/actions", R"({"actions":[]})", "M_NOT_FOUND", 404},
       {"PUT", kRules + "override/.m.rule.master/actions", R"({"actions":{}})", "M_BAD_JSON", 400},
       {"DELETE", kRules + "override/.m.rule.master", "", "M_INVALID_PARAM", 400},
+      // Malformed rule paths: an unknown kind, a missing id, no slash after the kind.
+      {"PUT", kRules + "sideways/x", R"({"actions":["notify"]})", "M_INVALID_PARAM", 400},
+      {"PUT", kRules + "override/", R"({"actions":["notify"]})", "M_INVALID_PARAM", 400},
+      {"DELETE", kRules + "override/", "", "M_INVALID_PARAM", 400},
+      {"PUT", kRules + "override/", "", "M_INVALID_PARAM", 400},
+      {"GET", kRules + "override", "", "M_UNRECOGNIZED", 400},
+      {"PUT", kRules + "override", R"({"actions":["notify"]})", "M_UNRECOGNIZED", 400},
+      {"GET", kRules + "sideways/", "", "M_INVALID_PARAM", 400},
+      // Actions that are not actions.
+      {"PUT", kRules + "override/x", R"({"actions":["wiggle"]})", "M_BAD_JSON", 400},
+      {"PUT", kRules + "override/x", R"({"actions":[{"tweak":"sound"}]})", "M_BAD_JSON", 400},
+      {"PUT", kRules + "override/.m.rule.master/actions", R"({"actions":["notify",42]})", "M_BAD_JSON", 400},
   };
   for (const Case& c : cases) {
     const auto r = c.method == "GET"   ? server_->get(c.path, fay_)
@@ -160,6 +172,22 @@ TEST_F(PushRules, BadRequests) {
   const auto doc = server_->get(kRules, fay_).json();
   EXPECT_EQ(doc["override"].Size(), 10u);
   EXPECT_FALSE(doc["override"][0]["enabled"].GetBool());
+}
+
+TEST_F(PushRules, OneKindIsListedWithATrailingSlash) {
+  const auto all = server_->get(kRules, eve_).json();
+  for (const char* kind : {"override", "content", "room", "sender", "underride"}) {
+    const auto r = server_->get(kRules + kind + "/", eve_);
+    ASSERT_EQ(r.status, 200) << kind << " " << r.body;
+    const auto doc = r.json();
+    ASSERT_TRUE(doc.IsArray()) << r.body;
+    EXPECT_EQ(ruleIds(doc), ruleIds(all[kind])) << kind;
+  }
+  // The accepted legacy actions.
+  const auto put = server_->put(kRules + "room/!legacy:localhost",
+                                R"({"actions":["dont_notify","coalesce"]})", eve_);
+  EXPECT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(server_->del(kRules + "room/!legacy:localhost", "", eve_).status, 200);
 }
 
 TEST_F(PushRules, NeedsAnAccessToken) {

@@ -98,6 +98,26 @@ TEST(Pushers, WithoutAppendAPushkeyMovesToTheNewUser) {
   EXPECT_EQ(pushkeys(s, di).size(), 1u);
 }
 
+TEST(Pushers, PasswordChangeKeepsOnlyTheRequestingDevicesPushers) {
+  TestServer s;
+  const auto main = s.registerUser("pwpush", "password123", "MAIN");
+  const auto other = s.post(kV3 + "/login", R"({"type":"m.login.password","identifier":{"type":"m.id.user",)"
+                                            R"("user":"pwpush"},"password":"password123","device_id":"OTHER"})");
+  ASSERT_EQ(other.status, 200) << other.body;
+  const std::string other_token = other.json()["access_token"].GetString();
+  const std::string url = "https://push.example.org/_matrix/push/v1/notify";
+  ASSERT_EQ(s.post(kV3 + "/pushers/set", pusherBody(url, "from-main"), main).status, 200);
+  ASSERT_EQ(s.post(kV3 + "/pushers/set", pusherBody(url, "from-other"), other_token).status, 200);
+  EXPECT_EQ(pushkeys(s, main).size(), 2u);
+  // Devices stay logged in (logout_devices false), yet the other device's pusher goes.
+  const auto changed = s.post(kV3 + "/account/password",
+      R"({"new_password":"newpassword1","logout_devices":false,"auth":{"type":"m.login.password",)"
+      R"("identifier":{"type":"m.id.user","user":"pwpush"},"password":"password123"}})", main);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(s.get(kV3 + "/account/whoami", other_token).status, 200);
+  EXPECT_EQ(pushkeys(s, main), std::vector<std::string>{"from-main"});
+}
+
 TEST(Pushers, NotificationsReachTheGateway) {
   PushSink sink;
   TestServer s;

@@ -71,6 +71,15 @@ TEST_F(Register, InhibitLoginReturnsNoToken) {
       R"({"username":"quiet","password":"password123","inhibit_login":true,"auth":{"type":"m.login.dummy"}})");
   ASSERT_EQ(r.status, 200);
   EXPECT_FALSE(r.json().HasMember("access_token"));
+  EXPECT_FALSE(r.json().HasMember("device_id")) << r.body;  // the spec: neither token nor device
+  EXPECT_FALSE(r.json().HasMember("refresh_token"));
+  EXPECT_STREQ(r.json()["user_id"].GetString(), "@quiet:localhost");
+  // No device was made: the first login's device is the only one.
+  const auto login = server_->post("/_matrix/client/v3/login",
+      R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":"quiet"},"password":"password123"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const auto devices = server_->get("/_matrix/client/v3/devices", login.json()["access_token"].GetString());
+  EXPECT_EQ(devices.json()["devices"].Size(), 1u) << devices.body;
 }
 
 TEST_F(Register, GivenDeviceIdAndDisplayNameAreKept) {

@@ -83,6 +83,34 @@ TEST_F(RoomAliases, RoomAdminsMayDeleteAliasesOfTheirRoom) {
   EXPECT_MATRIX_ERROR(s().del(path("#as:localhost"), "", c.token), 403, "M_FORBIDDEN");
 }
 
+TEST_F(RoomAliases, DeletingACanonicalAliasUpdatesTheRoom) {
+  const User a = newUser("canon");
+  const std::string room = createRoom(a, R"({"preset":"public_chat","room_alias_name":"canon-main"})");
+  ASSERT_EQ(putAlias(a, "#canon-alt:localhost", room).status, 200);
+  ASSERT_EQ(putAlias(a, "#canon-alt2:localhost", room).status, 200);
+  ASSERT_EQ(putState(a, room, "m.room.canonical_alias", "",
+                     R"({"alias":"#canon-main:localhost","alt_aliases":["#canon-alt:localhost","#canon-alt2:localhost"]})")
+                .status, 200);
+  auto canonical = [&] { return getState(a, room, "m.room.canonical_alias").json(); };
+  ASSERT_EQ(s().del(path("#canon-alt:localhost"), "", a.token).status, 200);
+  auto c = canonical();
+  EXPECT_EQ(str(c, "alias"), "#canon-main:localhost");
+  ASSERT_EQ(c["alt_aliases"].Size(), 1u);
+  EXPECT_STREQ(c["alt_aliases"][0].GetString(), "#canon-alt2:localhost");
+  ASSERT_EQ(s().del(path("#canon-main:localhost"), "", a.token).status, 200);
+  c = canonical();
+  EXPECT_FALSE(c.HasMember("alias")) << json::toString(c);
+  ASSERT_EQ(c["alt_aliases"].Size(), 1u);
+  ASSERT_EQ(s().del(path("#canon-alt2:localhost"), "", a.token).status, 200);
+  EXPECT_EQ(json::toString(canonical()), "{}");
+  // An alias the canonical event never named sends nothing.
+  const auto before = getState(a, room, "m.room.canonical_alias", "", "?format=event").json();
+  ASSERT_EQ(putAlias(a, "#canon-other:localhost", room).status, 200);
+  ASSERT_EQ(s().del(path("#canon-other:localhost"), "", a.token).status, 200);
+  EXPECT_EQ(str(getState(a, room, "m.room.canonical_alias", "", "?format=event").json(), "event_id"),
+            str(before, "event_id"));
+}
+
 TEST_F(RoomAliases, OrdinaryMembersMayNotDeleteOthersAliases) {
   const User a = newUser("owner");
   const User b = newUser("other");

@@ -77,8 +77,10 @@ class RoomAuthz : public RoomSuite<RoomAuthz> {
         continue;
       }
       const auto r = c.run(room, who.token);
-      // /event may hide the event's existence instead (404).
-      if (std::string(c.name) == "event" && r.status == 404) {
+      // /event hides the event's existence instead: 404, as the spec says.
+      if (std::string(c.name) == "event") {
+        EXPECT_EQ(r.status, 404) << r.body;
+        EXPECT_EQ(errcodeOf(r), "M_NOT_FOUND");
         continue;
       }
       EXPECT_EQ(r.status, 403) << c.name << ": " << r.body;
@@ -132,6 +134,26 @@ TEST_F(RoomAuthz, FormerAndBannedMembersCannotWrite) {
   expectDenied(calls(id, a.id), room, left, reads);
   expectDenied(calls(id, a.id), room, banned, reads);
   EXPECT_EQ(roomGet(left, room, "/event/" + enc(id)).status, 200);
+}
+
+TEST_F(RoomAuthz, EventsTheUserMayNotSeeAreNotFound) {
+  const User a = newUser("evhide");
+  const User b = newUser("evhideb");
+  const User c = newUser("evhidec");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(putState(a, room, "m.room.history_visibility", "", R"({"history_visibility":"joined"})").status, 200);
+  const std::string before = send(a, room, "before b joined");
+  ASSERT_EQ(join(b, room).status, 200);
+  const std::string seen = send(a, room, "while b is here");
+  ASSERT_EQ(join(c, room).status, 200);
+  ASSERT_EQ(leave(c, room).status, 200);
+  const std::string after = send(a, room, "after c left");
+  EXPECT_EQ(roomGet(b, room, "/event/" + enc(seen)).status, 200);
+  EXPECT_MATRIX_ERROR(roomGet(b, room, "/event/" + enc(before)), 404, "M_NOT_FOUND");  // before b's join
+  EXPECT_MATRIX_ERROR(roomGet(c, room, "/event/" + enc(after)), 404, "M_NOT_FOUND");   // after c left
+  // An event of another room named under this one.
+  const std::string elsewhere = send(a, createRoom(a), "elsewhere");
+  EXPECT_MATRIX_ERROR(roomGet(b, room, "/event/" + enc(elsewhere)), 404, "M_NOT_FOUND");
 }
 
 TEST_F(RoomAuthz, MalformedRoomIdsAreInvalidParam) {

@@ -69,6 +69,59 @@ TEST_F(RoomMembership, JoinByIdAndByAlias) {
   EXPECT_EQ(join(d, room).status, 200);
 }
 
+TEST_F(RoomMembership, JoinedMembersCarryDisplayNameAndAvatarUrl) {
+  const User a = newUser("jmprof");
+  const User b = newUser("jmprofb");
+  ASSERT_EQ(s().put(kV3 + "/profile/" + enc(a.id) + "/avatar_url", R"({"avatar_url":"mxc://localhost/av"})",
+                    a.token).status, 200);
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  const auto r = roomGet(b, room, "/joined_members");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto doc = r.json();
+  const auto& mine = doc["joined"][a.id.c_str()];
+  EXPECT_EQ(str(mine, "avatar_url"), "mxc://localhost/av");
+  EXPECT_EQ(str(mine, "display_name"), a.id.substr(1, a.id.find(':') - 1));
+  // Unset: present and null, as Synapse answers.
+  const auto& theirs = doc["joined"][b.id.c_str()];
+  ASSERT_TRUE(theirs.HasMember("avatar_url")) << r.body;
+  EXPECT_TRUE(theirs["avatar_url"].IsNull());
+  EXPECT_TRUE(theirs["display_name"].IsString());
+}
+
+TEST_F(RoomMembership, JoinKeepsCustomContentAndRejoiningChangesNothing) {
+  const User a = newUser("jcustom");
+  const User b = newUser("jcustomb");
+  const User c = newUser("jcustomc");
+  const std::string room = createRoom(a, R"({"preset":"public_chat","room_alias_name":"jcustom"})");
+  const auto by_id = s().post(kV3 + "/rooms/" + enc(room) + "/join",
+                              R"({"reason":"hello","org.example.badge":{"level":3}})", b.token);
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  const auto mine = getState(a, room, "m.room.member", b.id).json();
+  EXPECT_EQ(str(mine, "membership"), "join");
+  EXPECT_EQ(str(mine, "reason"), "hello");
+  ASSERT_TRUE(mine.HasMember("org.example.badge")) << json::toString(mine);
+  EXPECT_EQ(mine["org.example.badge"]["level"].GetInt(), 3);
+  EXPECT_EQ(str(mine, "displayname"), b.id.substr(1, b.id.find(':') - 1));  // the profile fills in
+  // By alias, with a chosen room name; `membership` in the body is the server's to set.
+  const auto by_alias = s().post(kV3 + "/join/" + enc("#jcustom:localhost"),
+                                 R"({"displayname":"Cee here","membership":"leave"})", c.token);
+  ASSERT_EQ(by_alias.status, 200) << by_alias.body;
+  const auto theirs = getState(a, room, "m.room.member", c.id).json();
+  EXPECT_EQ(str(theirs, "membership"), "join");
+  EXPECT_EQ(str(theirs, "displayname"), "Cee here");
+  // Joining again with the same content sends no event; other content does.
+  const auto event_of = [&](const User& u) {
+    return str(getState(a, room, "m.room.member", u.id, "?format=event").json(), "event_id");
+  };
+  const std::string joined = event_of(b);
+  ASSERT_EQ(s().post(kV3 + "/rooms/" + enc(room) + "/join",
+                     R"({"org.example.badge":{"level":3},"reason":"hello"})", b.token).status, 200);
+  EXPECT_EQ(event_of(b), joined);
+  ASSERT_EQ(join(b, room).status, 200);
+  EXPECT_NE(event_of(b), joined);
+}
+
 TEST_F(RoomMembership, JoinUnknownRoomOrAliasIsNotFound) {
   const User a = newUser("lost");
   EXPECT_MATRIX_ERROR(s().post(kV3 + "/join/" + enc("#nowhere:localhost"), "{}", a.token), 404, "M_NOT_FOUND");

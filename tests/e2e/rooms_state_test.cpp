@@ -159,6 +159,30 @@ TEST_F(RoomState, StateAtLeaveSurvivesLongStateChains) {
   EXPECT_EQ(state.Size(), current.Size());
 }
 
+TEST_F(RoomState, SettingTheSameContentAgainCreatesNothing) {
+  const User a = newUser("idem");
+  const User b = newUser("idemb");
+  const std::string room = createRoom(a, R"({"preset":"public_chat","power_level_content_override":{"state_default":0}})");
+  ASSERT_EQ(join(b, room).status, 200);
+  const auto first = putState(a, room, "m.room.topic", "", R"({"topic":"same","x":{"a":1,"b":2}})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string since = str(sync(a), "next_batch");
+  // The same content (another key order) answers the existing event id.
+  const auto again = putState(a, room, "m.room.topic", "", R"({"x":{"b":2,"a":1},"topic":"same"})");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(str(again.json(), "event_id"), str(first.json(), "event_id"));
+  const auto quiet = sync(a, "since=" + enc(since));
+  EXPECT_FALSE(quiet["rooms"]["join"].HasMember(room.c_str())) << json::toString(quiet);
+  // Another sender, or other content, is a new event.
+  const auto by_b = putState(b, room, "org.example.open", "", R"({"v":1})");
+  ASSERT_EQ(by_b.status, 200) << by_b.body;
+  const auto by_a = putState(a, room, "org.example.open", "", R"({"v":1})");
+  ASSERT_EQ(by_a.status, 200) << by_a.body;
+  EXPECT_NE(str(by_a.json(), "event_id"), str(by_b.json(), "event_id"));
+  const auto changed = putState(a, room, "m.room.topic", "", R"({"topic":"other"})");
+  EXPECT_NE(str(changed.json(), "event_id"), str(first.json(), "event_id"));
+}
+
 TEST_F(RoomState, BadInput) {
   const User a = newUser("stbad");
   const std::string room = createRoom(a);

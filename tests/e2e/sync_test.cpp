@@ -264,6 +264,34 @@ TEST_F(Sync, FullStateAndSummaryHeroes) {
   EXPECT_EQ(std::string(heroes[0].GetString()), b.id);
 }
 
+TEST_F(Sync, HeroesOnlyForRoomsWithoutANameOrAlias) {
+  const User a = newUser("hero");
+  const User b = newUser("herob");
+  const std::string plain = publicRoom(a);
+  const std::string named = createRoom(a, R"({"preset":"public_chat","name":"Named"})");
+  const std::string aliased = createRoom(a, R"({"preset":"public_chat","room_alias_name":"hero-alias"})");
+  const std::string emptied = createRoom(a, R"({"preset":"public_chat","name":"Soon empty"})");
+  ASSERT_EQ(putState(a, emptied, "m.room.name", "", R"({"name":""})").status, 200);
+  for (const auto& room : {plain, named, aliased, emptied}) {
+    ASSERT_EQ(join(b, room).status, 200);
+  }
+  const auto doc = sync(a);
+  auto summary = [&](const std::string& room) -> const json::Value& {
+    const auto* r = joined(doc, room);
+    EXPECT_NE(r, nullptr);
+    return (*r)["summary"];
+  };
+  for (const auto& room : {plain, emptied}) {  // an empty name is no name
+    ASSERT_TRUE(summary(room).HasMember("m.heroes")) << room;
+    ASSERT_EQ(summary(room)["m.heroes"].Size(), 1u);
+    EXPECT_EQ(std::string(summary(room)["m.heroes"][0].GetString()), b.id);
+  }
+  for (const auto& room : {named, aliased}) {
+    EXPECT_FALSE(summary(room).HasMember("m.heroes")) << json::toString(summary(room));
+    EXPECT_EQ(summary(room)["m.joined_member_count"].GetInt64(), 2);
+  }
+}
+
 TEST_F(Sync, BadParameters) {
   const User a = newUser("sbad");
   EXPECT_MATRIX_ERROR(s().get(kV3 + "/sync?since=garbage", a.token), 400, "M_INVALID_PARAM");

@@ -204,7 +204,11 @@ void AccountService::resetPassword(const std::string& new_password, const UiaAtt
     throw MatrixError(ErrCode::ThreepidNotFound, "No account has this email address");
   }
   store_.setPasswordHash(*user, hasher_.hash(new_password));
-  store_.deleteDevices(*user, {}, std::nullopt, keepUntil());  // a reset logs out everywhere
+  // A reset logs out everywhere; the devices leave the device lists as on any logout.
+  devicesChanged(*user, store_.deleteDevices(*user, {}, std::nullopt, keepUntil()), true);
+  if (password_hook_) {
+    password_hook_(*user, "");
+  }
 }
 
 LoginResult AccountService::login(const LoginParams& p) {
@@ -291,6 +295,9 @@ void AccountService::changePassword(const core::Requester& who, const std::strin
   if (logout_devices) {
     devicesChanged(who.userId().str(),
                    store_.deleteDevices(who.userId().str(), {}, who.device_id, keepUntil()), true);
+  }
+  if (password_hook_) {
+    password_hook_(who.userId().str(), who.device_id);
   }
 }
 

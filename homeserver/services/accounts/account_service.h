@@ -52,6 +52,10 @@ struct LoginParams {
 using DeviceChangeHook = std::function<void(const std::string& user_id,
                                             const std::vector<std::string>& device_ids, bool deleted)>;
 
+// Called after a password change with the device that made it (empty for a reset by email):
+// the spec deletes the user's other pushers, which accounts know nothing of.
+using PasswordChangeHook = std::function<void(const std::string& user_id, const std::string& kept_device)>;
+
 class AccountService final : public core::AccessTokenAuthenticator {
  public:
   AccountService(const config::Config& config, AccountStore& store, core::Random& random,
@@ -90,6 +94,7 @@ class AccountService final : public core::AccessTokenAuthenticator {
 
   core::Requester authenticate(const std::string& access_token) override;
   void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }
+  void setPasswordChangeHook(PasswordChangeHook hook) { password_hook_ = std::move(hook); }
 
  private:
   std::string canonicalLocalpart(const std::string& username) const;
@@ -116,6 +121,7 @@ class AccountService final : public core::AccessTokenAuthenticator {
   Uia uia_;
   ThreepidAuth* threepid_ = nullptr;
   DeviceChangeHook device_hook_;
+  PasswordChangeHook password_hook_;
 };
 
 }  // namespace hs::accounts

@@ -222,7 +222,10 @@ std::vector<BoundThreepid> VerificationService::threepids(const std::string& use
 void VerificationService::add(const std::string& user_id, const std::string& client_secret,
                               const std::string& sid) {
   ThreepidSession s;
-  if (auto failure = validatedSession(sid, client_secret, kAdd, s); failure || s.user_id != user_id) {
+  // A session requested without an access token belongs to whoever holds its secret (and
+  // passed UIA); one requested with a token only to that token's user.
+  if (auto failure = validatedSession(sid, client_secret, kAdd, s);
+      failure || (s.user_id && *s.user_id != user_id)) {
     throw MatrixError(ErrCode::ThreepidAuthFailed, failure.value_or("Unknown validation session"), 400);
   }
   if (!store_.bind(BoundThreepid{kEmail, s.address, user_id, *s.validated_at, clock_.nowMs()})) {

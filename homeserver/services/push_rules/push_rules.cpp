@@ -28,14 +28,19 @@ void writeRule(json::Writer& w, Kind kind, const PushRule& r) {
   w.key("actions").raw(r.actions).endObject();
 }
 
+void writeKind(json::Writer& w, const Ruleset& rules, Kind k) {
+  w.startArray();
+  for (const PushRule& r : rules.of(k)) {
+    writeRule(w, k, r);
+  }
+  w.endArray();
+}
+
 void writeRuleset(json::Writer& w, const Ruleset& rules) {
   w.startObject();
   for (Kind k : kKinds) {
-    w.key(kindName(k)).startArray();
-    for (const PushRule& r : rules.of(k)) {
-      writeRule(w, k, r);
-    }
-    w.endArray();
+    w.key(kindName(k));
+    writeKind(w, rules, k);
   }
   w.endObject();
 }
@@ -159,6 +164,12 @@ std::string renderRuleset(const Ruleset& rules) {
   return w.take();
 }
 
+std::string renderKind(const Ruleset& rules, Kind kind) {
+  json::Writer w;
+  writeKind(w, rules, kind);
+  return w.take();
+}
+
 std::string renderGlobal(const Ruleset& rules) {
   json::Writer w;
   w.startObject().key("global");
@@ -182,8 +193,14 @@ std::string parseActions(const json::Value* actions) {
   }
   for (const auto& a : actions->GetArray()) {
     const json::Value* tweak = json::member(a, "set_tweak");
-    if (!a.IsString() && !(a.IsObject() && tweak != nullptr && tweak->IsString())) {
-      throw MatrixError(ErrCode::BadJson, "Each action must be a string or a set_tweak object");
+    // The spec's actions, with the deprecated dont_notify and coalesce that clients still
+    // send (both mean nothing); anything else is refused, as Synapse does.
+    const bool known = a.IsString() && (std::string_view(a.GetString()) == "notify" ||
+                                        std::string_view(a.GetString()) == "dont_notify" ||
+                                        std::string_view(a.GetString()) == "coalesce");
+    if (!known && !(a.IsObject() && tweak != nullptr && tweak->IsString())) {
+      throw MatrixError(ErrCode::BadJson,
+                        "Each action must be notify, dont_notify, coalesce or a set_tweak object");
     }
   }
   return json::toString(*actions);

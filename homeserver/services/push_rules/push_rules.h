@@ -61,6 +61,8 @@ Ruleset effectiveRules(const std::string& user_id, const UserChanges& changes);
 
 // {"override":[...],"content":[...],"room":[...],"sender":[...],"underride":[...]}
 std::string renderRuleset(const Ruleset& rules);
+// One kind's rules as a JSON array (GET /pushrules/global/{kind}/).
+std::string renderKind(const Ruleset& rules, Kind kind);
 // {"global":{...}}: the GET /pushrules/ body and the m.push_rules account data content.
 std::string renderGlobal(const Ruleset& rules);
 std::string renderRule(Kind kind, const PushRule& rule);

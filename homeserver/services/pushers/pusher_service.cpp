@@ -59,7 +59,7 @@ std::optional<std::string> stateString(rooms::RoomStore& rooms, const std::strin
 }
 }  // namespace
 
-void PusherService::set(const std::string& user_id, const json::Value& body) {
+void PusherService::set(const std::string& user_id, const std::string& device_id, const json::Value& body) {
   const std::string app_id = required(body, "app_id");
   const std::string pushkey = required(body, "pushkey");
   if (app_id.empty() || app_id.size() > kMaxAppIdChars || pushkey.empty() || pushkey.size() > kMaxPushkeyBytes) {
@@ -88,7 +88,7 @@ void PusherService::set(const std::string& user_id, const json::Value& body) {
   checkGatewayAddress(*url, d_.client.policy());
   Pusher p{user_id, app_id, pushkey, "http", required(body, "app_display_name"),
            required(body, "device_display_name"), json::optString(body, "profile_tag"),
-           required(body, "lang"), json::toString(*data), d_.clock.nowMs()};
+           required(body, "lang"), json::toString(*data), d_.clock.nowMs(), device_id};
   d_.store.upsert(p, json::optBool(body, "append").value_or(false));
 }
 

@@ -33,8 +33,14 @@ class PusherService {
  public:
   explicit PusherService(PusherServiceDeps deps) : d_(deps), scheduler_(deps.pool) {}
 
-  // POST /pushers/set: kind null deletes; M_MISSING_PARAM / M_INVALID_PARAM for bad bodies.
-  void set(const std::string& user_id, const json::Value& body);
+  // POST /pushers/set from `device_id`: kind null deletes; M_MISSING_PARAM / M_INVALID_PARAM
+  // for bad bodies.
+  void set(const std::string& user_id, const std::string& device_id, const json::Value& body);
+  // The user's password changed from `kept_device` (empty: a reset by email): the spec
+  // deletes every pusher but that device's.
+  void passwordChanged(const std::string& user_id, const std::string& kept_device) {
+    d_.store.removeAllBut(user_id, kept_device);
+  }
   std::vector<Pusher> list(const std::string& user_id) { return d_.store.list(user_id); }
   // The notification service's push hook: notify rows were written. One read finds the few
   // recipients with pushers; only theirs are listed and pushed.

@@ -227,6 +227,9 @@ void RoomService::deleteAlias(const core::UserId& user, const std::string& alias
                       "Only the alias's creator or the room's admins may delete it");
   }
   store_.deleteAlias(alias);
+  if (room_id) {
+    dropFromCanonicalAlias(user, *room_id, alias);
+  }
 }
 
 }  // namespace hs::rooms

@@ -9,29 +9,47 @@ using core::MatrixError;
 
 std::string RoomService::memberContent(const core::UserId& user, const std::string& membership,
                                        const std::optional<std::string>& reason, bool is_direct,
-                                       bool with_profile) {
-  json::Writer w;
-  w.startObject().key("membership").string(membership);
+                                       bool with_profile, const json::Value* custom) {
+  json::Document doc(rapidjson::kObjectType);
+  auto& a = doc.GetAllocator();
+  if (custom != nullptr && custom->IsObject()) {
+    doc.CopyFrom(*custom, a);  // a /join body's own fields stay in the event (as Synapse)
+  }
+  const auto set = [&](const char* key, const std::string& value) {
+    doc.RemoveMember(key);
+    doc.AddMember(json::Value(key, a), json::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
+  };
+  set("membership", membership);
   if (with_profile && user.server() == config_.server_name) {
     if (auto record = accounts_.findUser(user.str())) {
-      w.optString("displayname", record->displayname).optString("avatar_url", record->avatar_url);
+      // The profile fills what the client did not choose itself (a per-room name).
+      for (const auto& [key, value] : {std::pair{"displayname", &record->displayname}, {"avatar_url", &record->avatar_url}}) {
+        if (*value && !doc.HasMember(key)) {
+          set(key, **value);
+        }
+      }
     }
   }
   if (reason) {
-    w.key("reason").string(*reason);
+    set("reason", *reason);
   }
   if (is_direct) {
-    w.key("is_direct").boolean(true);
+    doc.RemoveMember("is_direct");
+    doc.AddMember("is_direct", true, a);
   }
-  w.endObject();
-  return w.take();
+  return json::toString(doc);
 }
 
 void RoomService::join(const core::UserId& user, const std::string& room_id,
-                       const std::optional<std::string>& reason) {
+                       const std::optional<std::string>& reason, const json::Value* custom) {
   const auto before = store_.membership(room_id, user.str());
-  send(room_id, EventDraft{user.str(), std::string(kMember), user.str(),
-                           memberContent(user, "join", reason, false, true), std::nullopt});
+  const EventDraft draft{user.str(), std::string(kMember), user.str(),
+                         memberContent(user, "join", reason, false, true, custom), std::nullopt};
+  // Joining again with the same content changes nothing: no new event (as Synapse).
+  if (before && before->membership == "join" && unchangedState(room_id, draft)) {
+    return;
+  }
+  send(room_id, draft);
   // Joining a direct room's invite (is_direct) records the room in both users' m.direct.
   if (!direct_hook_ || !before || before->membership != "invite") {
     return;

@@ -5,6 +5,7 @@
 
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/services/rooms/event.h"
+#include "homeserver/services/rooms/history_visibility.h"
 
 namespace hs::rooms {
 
@@ -14,10 +15,6 @@ using core::MatrixError;
 namespace {
 constexpr size_t kMaxPage = 1000;
 constexpr int kMaxFilterRounds = 5;
-
-std::string historyVisibility(RoomStore& store, const std::string& room_id) {
-  return historyVisibilityOf(store.stateEvent(room_id, "m.room.history_visibility", ""));
-}
 }  // namespace
 
 std::string historyVisibilityOf(const std::optional<StoredEvent>& event) {
@@ -33,39 +30,21 @@ std::string historyVisibilityOf(const std::optional<StoredEvent>& event) {
   return v && v->IsString() ? v->GetString() : "shared";
 }
 
-VisibleRange visibleRangeFor(const std::optional<Member>& m, const std::string& visibility, int64_t now) {
-  if (visibility == "world_readable") {
-    return {0, now};
-  }
-  if (!m || (m->membership != "join" && m->membership != "leave" && m->membership != "ban")) {
-    throw MatrixError(ErrCode::Forbidden, "You are not in this room");
-  }
-  // A member who left sees history up to the moment they left.
-  const int64_t to = m->membership == "join" ? now : m->stream_pos;
-  // "joined"/"invited": history from the start of the user's latest join (or the invite that
-  // led to it) up to now, or up to their leaving. Only the latest stretch: an earlier
-  // join-leave period is not reopened.
-  if (visibility == "joined" || visibility == "invited") {
-    std::optional<int64_t> since = m->join_since;
-    if (visibility == "invited" && m->invite_since && (!since || *m->invite_since < *since)) {
-      since = m->invite_since;
-    }
-    if (!since && m->membership == "join") {
-      since = m->stream_pos;  // rows from before migration 0008
-    }
-    return since ? VisibleRange{std::min(*since - 1, to), to} : VisibleRange{to, to};
-  }
-  return {0, to};
-}
-
-VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::string& room_id) {
+std::optional<VisibleRange> RoomReader::visibleRangeIfAny(const std::string& user_id, const std::string& room_id) {
   const auto m = store_.membership(room_id, user_id);
-  const std::string visibility = historyVisibility(store_, room_id);
-  const int64_t now = stream_.safePosition();
   if (!m && !store_.room(room_id)) {
     throw MatrixError(ErrCode::NotFound, "Unknown room");
   }
-  return visibleRangeFor(m, visibility, now);
+  const int64_t now = stream_.safePosition();  // read first: the history read next is as new
+  return rooms::visibleRangeIfAny(VisibilityInputs{store_.visibilityHistory({room_id}, user_id), m, now});
+}
+
+VisibleRange RoomReader::visibleRange(const std::string& user_id, const std::string& room_id) {
+  auto range = visibleRangeIfAny(user_id, room_id);
+  if (!range) {
+    throw MatrixError(ErrCode::Forbidden, "You are not in this room");
+  }
+  return std::move(*range);
 }
 
 std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std::string& room_id,
@@ -101,9 +80,24 @@ StoredEvent RoomReader::stateEvent(const std::string& user_id, const std::string
 
 StoredEvent RoomReader::event(const std::string& user_id, const std::string& room_id,
                               const std::string& event_id) {
-  const VisibleRange range = visibleRange(user_id, room_id);
+  return visibleEvent(visibleRange(user_id, room_id), room_id, event_id);
+}
+
+StoredEvent RoomReader::eventOrNotFound(const std::string& user_id, const std::string& room_id,
+                                        const std::string& event_id) {
+  // The spec's 404 for an event the user may not see, in the room or not (as Synapse turns
+  // its 403 into a 404 here): the answer does not tell an outsider that the room exists.
+  const auto range = visibleRangeIfAny(user_id, room_id);  // M_NOT_FOUND for an unknown room
+  if (!range) {
+    throw MatrixError(ErrCode::NotFound, "Event not found");
+  }
+  return visibleEvent(*range, room_id, event_id);
+}
+
+StoredEvent RoomReader::visibleEvent(const VisibleRange& range, const std::string& room_id,
+                                     const std::string& event_id) {
   auto e = store_.eventById(event_id);
-  if (!e || e->room_id != room_id || e->stream_pos <= range.from_excl || e->stream_pos > range.to_incl) {
+  if (!e || e->room_id != room_id || !range.contains(e->stream_pos)) {
     throw MatrixError(ErrCode::NotFound, "Event not found");
   }
   return std::move(*e);
@@ -138,6 +132,10 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
   // A filter may drop events: read further batches until the page is full or history ends,
   // bounded so a filter that matches nothing cannot scan a whole room in one request.
   for (int round = 0; round < kMaxFilterRounds && page.chunk.size() < limit && lo < hi; ++round) {
+    (backwards ? hi : lo) = range.skipHidden(backwards ? hi : lo, backwards);
+    if (lo >= hi) {
+      break;
+    }
     auto batch = store_.roomEvents(room_id, lo, hi, limit, backwards);
     const bool full = batch.size() == limit;
     size_t consumed = 0;
@@ -147,7 +145,7 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
       }
       ++consumed;
       (backwards ? hi : lo) = backwards ? e.stream_pos - 1 : e.stream_pos;
-      if (!keep || keep(e)) {
+      if (range.contains(e.stream_pos) && (!keep || keep(e))) {
         page.chunk.push_back(std::move(e));
       }
     }
@@ -171,8 +169,8 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
 
 ContextResult RoomReader::context(const std::string& user_id, const std::string& room_id,
                                   const std::string& event_id, size_t limit) {
-  ContextResult r{event(user_id, room_id, event_id), {}, {}, {}, 0, 0};
   const VisibleRange range = visibleRange(user_id, room_id);
+  ContextResult r{visibleEvent(range, room_id, event_id), {}, {}, {}, 0, 0};
   limit = std::min(limit, kMaxPage);
   const size_t before_n = limit / 2;
   const size_t after_n = limit - before_n;
@@ -180,6 +178,9 @@ ContextResult RoomReader::context(const std::string& user_id, const std::string&
   r.after = store_.roomEvents(room_id, r.event.stream_pos, range.to_incl, after_n, false);
   r.start = r.before.empty() ? r.event.stream_pos - 1 : r.before.back().stream_pos - 1;
   r.end = r.after.empty() ? r.event.stream_pos : r.after.back().stream_pos;
+  const auto invisible = [&range](const StoredEvent& e) { return !range.contains(e.stream_pos); };
+  std::erase_if(r.before, invisible);
+  std::erase_if(r.after, invisible);
   r.state = state(user_id, room_id);
   dropHidden(user_id, r.before);
   dropHidden(user_id, r.after);
@@ -189,8 +190,8 @@ ContextResult RoomReader::context(const std::string& user_id, const std::string&
 RelationsPage RoomReader::relations(const std::string& user_id, const std::string& room_id,
                                     RelationsQuery q, std::optional<int64_t> from,
                                     std::optional<int64_t> to) {
-  q.event_id = event(user_id, room_id, q.event_id).event_id;  // the parent must be visible
   const VisibleRange range = visibleRange(user_id, room_id);
+  q.event_id = visibleEvent(range, room_id, q.event_id).event_id;  // the parent must be visible
   q.limit = std::clamp<size_t>(q.limit, 1, kMaxPage);
   // The same token semantics as messages(): backwards from X covers positions <= X, forwards
   // from X positions > X.
@@ -205,6 +206,7 @@ RelationsPage RoomReader::relations(const std::string& user_id, const std::strin
   if (page.chunk.size() == q.limit) {
     page.next = q.backwards ? page.chunk.back().stream_pos - 1 : page.chunk.back().stream_pos;
   }
+  std::erase_if(page.chunk, [&range](const StoredEvent& e) { return !range.contains(e.stream_pos); });
   return page;
 }
 

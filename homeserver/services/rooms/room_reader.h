@@ -1,7 +1,7 @@
 #pragma once
 // The read side of rooms, with authorization on every read: a user sees a room's events
-// only within the stretch of history its m.room.history_visibility and the user's
-// membership allow.
+// only as the room's m.room.history_visibility and the user's membership at each event
+// allow (history_visibility.h).
 #include <functional>
 #include <optional>
 #include <set>
@@ -37,10 +37,6 @@ struct ContextResult {
 
 // The history_visibility an m.room.history_visibility event sets ("shared" without one).
 std::string historyVisibilityOf(const std::optional<StoredEvent>& event);
-// RoomReader::visibleRange from what it reads: the user's membership (absent when they never
-// had one), the room's history visibility and the current position. Throws M_FORBIDDEN as it
-// does; /sync's batch calls it for many rooms at once.
-VisibleRange visibleRangeFor(const std::optional<Member>& m, const std::string& visibility, int64_t now);
 
 // The senders whose non-state events a viewer must not see (their block list).
 using HiddenSenders = std::function<std::set<std::string>(const std::string& viewer)>;
@@ -51,16 +47,23 @@ class RoomReader {
   // Applied to /messages and /context.
   void setHiddenSenders(HiddenSenders hidden) { hidden_ = std::move(hidden); }
 
-  // Throws M_FORBIDDEN when the user may read nothing of the room, M_NOT_FOUND when it
-  // does not exist.
+  // What the user may read of the room (per-event history visibility, history_visibility.h).
+  // Throws M_FORBIDDEN when that is nothing, M_NOT_FOUND when the room does not exist.
   VisibleRange visibleRange(const std::string& user_id, const std::string& room_id);
+  // The same, nullopt instead of M_FORBIDDEN.
+  std::optional<VisibleRange> visibleRangeIfAny(const std::string& user_id, const std::string& room_id);
   // The state the user may see; with `at` (a stream position), the state at that point of the
   // room's history, if the user could see it then (/members?at=).
   std::vector<StoredEvent> state(const std::string& user_id, const std::string& room_id,
                                  std::optional<int64_t> at = std::nullopt);
   StoredEvent stateEvent(const std::string& user_id, const std::string& room_id,
                          const std::string& type, const std::string& state_key);
+  // M_FORBIDDEN when the user may read nothing of the room, M_NOT_FOUND for an event they
+  // may not see.
   StoredEvent event(const std::string& user_id, const std::string& room_id, const std::string& event_id);
+  // GET /event: M_NOT_FOUND in both cases.
+  StoredEvent eventOrNotFound(const std::string& user_id, const std::string& room_id,
+                              const std::string& event_id);
   // dir 'b' from `from` (inclusive position) backwards, or 'f' forwards (exclusive).
   using EventPredicate = std::function<bool(const StoredEvent&)>;
   // `keep` (a /messages filter) may drop events; the page is refilled from further history.
@@ -85,6 +88,7 @@ class RoomReader {
 
  private:
   void dropHidden(const std::string& viewer, std::vector<StoredEvent>& events);
+  StoredEvent visibleEvent(const VisibleRange& range, const std::string& room_id, const std::string& event_id);
   RoomStore& store_;
   streams::StreamTracker& stream_;
   HiddenSenders hidden_;

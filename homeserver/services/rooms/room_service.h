@@ -81,11 +81,17 @@ class RoomService {
   std::string send(const std::string& room_id, const EventDraft& draft,
                    const std::optional<std::string>& txn_user = {},
                    const std::optional<TxnRef>& txn = {});
+  // A state event (PUT /state): when the sender's own current event at that key already has
+  // this content, its id, and nothing is sent (as Synapse deduplicates).
+  std::string sendState(const std::string& room_id, const EventDraft& draft);
   std::string redact(const core::UserId& sender, const std::string& room_id,
                      const std::string& event_id, const std::optional<std::string>& reason,
                      const std::optional<TxnRef>& txn);
 
-  void join(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
+  // `custom`: the /join body, whose fields stay in the member event (membership and, unless
+  // given, displayname and avatar_url are the server's).
+  void join(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason,
+            const json::Value* custom = nullptr);
   void invite(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
               const std::optional<std::string>& reason, bool is_direct = false);
   void leave(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
@@ -107,7 +113,12 @@ class RoomService {
  private:
   std::string memberContent(const core::UserId& user, const std::string& membership,
                             const std::optional<std::string>& reason, bool is_direct,
-                            bool with_profile);
+                            bool with_profile, const json::Value* custom = nullptr);
+  // After `alias` was deleted: removes it from the room's m.room.canonical_alias.
+  void dropFromCanonicalAlias(const core::UserId& user, const std::string& room_id, const std::string& alias);
+  // The current state event at the draft's key when the draft's sender sent it with equal
+  // content and is joined (so an outsider learns nothing from the answer).
+  std::optional<std::string> unchangedState(const std::string& room_id, const EventDraft& draft);
   void checkRedactionAllowed(RoomWriter& w, const RoomInfo& room, const core::UserId& sender,
                              const std::string& target_id);
   // Wakes the /syncs of the room's joined and invited members and of `also` (the target of a

@@ -70,10 +70,38 @@ struct Member {
   std::optional<int64_t> invite_since;
 };
 
-// The stream positions of a room a user may read: (from_excl, to_incl]. The default is all.
+// The stream positions of a room a user may read: (from_excl, to_incl] less `hidden`. The
+// default is all.
 struct VisibleRange {
   int64_t from_excl = 0;
   int64_t to_incl = INT64_MAX;
+  // Spans (from_excl, to_incl] inside the range the user may not see (per-event history
+  // visibility: the room's visibility or the user's membership at those events), oldest first.
+  std::vector<std::pair<int64_t, int64_t>> hidden;
+
+  bool contains(int64_t pos) const {
+    if (pos <= from_excl || pos > to_incl) {
+      return false;
+    }
+    for (const auto& [from, to] : hidden) {
+      if (pos > from && pos <= to) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // Moves a pagination bound out of a hidden span: backwards below it, forwards past it.
+  int64_t skipHidden(int64_t pos, bool backwards) const {
+    for (const auto& [from, to] : hidden) {
+      if (backwards && pos > from && pos <= to) {
+        return from;
+      }
+      if (!backwards && pos >= from && pos < to) {
+        return to;
+      }
+    }
+    return pos;
+  }
 };
 
 // One page of the child events relating to `event_id` (reactions, edits, threads), within
@@ -211,6 +239,10 @@ class RoomStore {
   // without listing everyone: presence in /sync asks about the few users whose presence moved).
   virtual std::vector<std::string> usersSharingRoomAmong(const std::string& user_id,
                                                          const std::vector<std::string>& candidates) = 0;
+  // For each room: its m.room.history_visibility events and `user_id`'s own m.room.member
+  // events, oldest first within a room (per-event history visibility).
+  virtual std::vector<StoredEvent> visibilityHistory(const std::vector<std::string>& room_ids,
+                                                     const std::string& user_id) = 0;
   // Per room: joined and invited counts, and up to `max_heroes` joined or invited members
   // other than `user_id`, by user id.
   virtual std::vector<RoomSummary> roomSummaries(const std::vector<std::string>& room_ids,

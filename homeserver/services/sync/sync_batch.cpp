@@ -7,6 +7,7 @@
 #include <set>
 
 #include "homeserver/services/rooms/event.h"
+#include "homeserver/services/rooms/history_visibility.h"
 #include "homeserver/services/sync/sync_service.h"
 
 namespace hs::sync {
@@ -21,10 +22,6 @@ constexpr int kMaxFilterRounds = 5;
 bool timelineFiltered(const filters::RoomEventFilter& f) {
   return f.types || !f.not_types.empty() || f.senders || !f.not_senders.empty() || f.rooms ||
          !f.not_rooms.empty() || f.contains_url;
-}
-
-bool lazyMembers(const SyncRequest& req) {
-  return req.filter.room.state.lazy_load_members || req.filter.room.timeline.lazy_load_members;
 }
 
 std::map<std::string, std::vector<rooms::StoredEvent>> byRoom(std::vector<rooms::StoredEvent> events) {
@@ -46,8 +43,8 @@ std::set<std::string> sendersOf(const SyncRequest& req, const std::vector<rooms:
 }
 }  // namespace
 
-// The timelines: the newest `limit` events in the window each room's history visibility lets
-// the user see ("joined"/"invited" set a floor below which the user sees nothing).
+// The timelines: the newest `limit` events each room's history visibility lets the user see
+// (per event: history_visibility.h), from one read of every room's visibility history.
 void SyncService::loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms,
                                 RoomBatch& b) {
   const size_t limit = timelineLimit(req);
@@ -55,21 +52,16 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
   for (const auto& in : rooms) {
     ids.push_back(in.room.room_id);
   }
-  std::map<std::string, std::string> visibility;
-  for (auto& e : rooms_.stateEventOfRooms(ids, "m.room.history_visibility", "")) {
-    visibility[e.room_id] = rooms::historyVisibilityOf(e);
-  }
+  auto histories = byRoom(rooms_.visibilityHistory(ids, req.user_id));
+  std::vector<rooms::VisibleRange> ranges;
   std::vector<std::pair<std::string, int64_t>> rooms_from;
   for (const auto& in : rooms) {
-    const auto v = visibility.find(in.room.room_id);
-    int64_t floor = 0;
-    try {  // as RoomReader::visibleRange, from what was read for every room at once
-      const rooms::Member m{req.user_id, in.room.membership, {}, {}, in.room.stream_pos,
-                            in.room.join_since, in.room.invite_since};
-      floor = rooms::visibleRangeFor(m, v == visibility.end() ? "shared" : v->second, in.to).from_excl;
-    } catch (const core::MatrixError&) {
-      floor = in.to;  // may read nothing (should not happen for a joined user)
-    }
+    const rooms::Member m{req.user_id, in.room.membership, {}, {}, in.room.stream_pos,
+                          in.room.join_since, in.room.invite_since};
+    // A joined user always sees something; nothing at all is the safe answer otherwise.
+    ranges.push_back(rooms::visibleRangeIfAny({std::move(histories[in.room.room_id]), m, in.to})
+                         .value_or(rooms::VisibleRange{in.to, in.to, {}}));
+    const int64_t floor = ranges.back().from_excl;
     rooms_from.emplace_back(in.room.room_id, in.timeline_fresh ? floor : std::max(in.from, floor));
   }
   const int64_t to = rooms.front().to;
@@ -79,7 +71,8 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
     const JoinedInput& in = rooms[i];
     Timeline& t = b.timelines[in.room.room_id];
     t.events = std::move(events[in.room.room_id]);  // newest first
-    const bool unread_history = filtered && filterTimeline(req, rooms_from[i].second, limit, t);
+    const bool unread_history = (filtered || !ranges[i].hidden.empty()) &&
+                                filterTimeline(req, ranges[i], rooms_from[i].second, limit, t);
     t.limited = t.events.size() > limit || unread_history;
     if (t.events.size() > limit) {
       t.events.pop_back();
@@ -90,11 +83,12 @@ void SyncService::loadTimelines(const SyncRequest& req, const std::vector<Joined
   }
 }
 
-bool SyncService::filterTimeline(const SyncRequest& req, int64_t floor_excl, size_t limit, Timeline& t) {
+bool SyncService::filterTimeline(const SyncRequest& req, const rooms::VisibleRange& range,
+                                 int64_t floor_excl, size_t limit, Timeline& t) {
   std::vector<rooms::StoredEvent>& events = t.events;
   const filters::RoomEventFilter& f = req.filter.room.timeline;
-  const auto allowed = [&f](const rooms::StoredEvent& e) {
-    return f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  const auto allowed = [&f, &range](const rooms::StoredEvent& e) {
+    return range.contains(e.stream_pos) && f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
   };
   bool more = events.size() > limit;  // the newest read was full: older history remains
   int64_t oldest = events.empty() ? 0 : events.back().stream_pos;
@@ -121,9 +115,9 @@ bool SyncService::filterTimeline(const SyncRequest& req, int64_t floor_excl, siz
 }
 
 // The state sections: the state at the start of the timeline for a fresh room (or
-// full_state), the changes since the last sync a limited timeline skipped otherwise; with
-// lazy loading, members only for the timeline's senders (sent every time: redundant members
-// are allowed, and the client may not know a sender who last spoke long ago).
+// full_state), the changes since the last sync a limited timeline skipped otherwise (member
+// changes in that gap included). With lazy loading, members only for the timeline's senders,
+// less those the device already holds (unless include_redundant_members).
 void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b) {
   const bool lazy = lazyMembers(req);
   std::set<std::string> all_senders;
@@ -153,7 +147,8 @@ void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInpu
     const Timeline& t = b.timelines[in.room.room_id];
     const auto senders = sendersOf(req, t.events);
     std::erase_if(b.state[in.room.room_id], [&](const rooms::StoredEvent& e) {
-      return e.stream_pos >= t.start || (lazy && e.type == rooms::kMember && !senders.count(*e.state_key));
+      return e.stream_pos >= t.start ||
+             (lazy && in.state_full && e.type == rooms::kMember && !senders.count(*e.state_key));
     });
     if (lazy && !in.state_full) {
       partial.push_back(in.room.room_id);
@@ -178,9 +173,12 @@ void SyncService::loadState(const SyncRequest& req, const std::vector<JoinedInpu
         present.insert(*e.state_key);
       }
     }
+    const bool redundant = req.filter.room.state.include_redundant_members;
     for (const auto& sender : sendersOf(req, t.events)) {
       const auto m = present.count(sender) ? current.end() : current.find({in.room.room_id, sender});
-      if (m != current.end() && m->second.stream_pos < t.start) {
+      if (m != current.end() && m->second.stream_pos < t.start &&
+          (redundant || !lazy_sent_.held(req.user_id, req.device_id, in.room.room_id, sender,
+                                         m->second.event_id, req.since->position))) {
         state.push_back(m->second);
       }
     }
@@ -195,6 +193,27 @@ void SyncService::filterState(const SyncRequest& req, RoomBatch& b) {
       return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json) ||
              kept++ >= f.limitOr(INT64_MAX);
     });
+  }
+}
+
+// The spec's room summary: heroes only for a room without a name or canonical alias (a
+// non-empty `name` / `alias`), as Synapse decides it.
+void SyncService::loadNamed(const std::vector<std::string>& room_ids, RoomBatch& b) {
+  const auto hasText = [](const rooms::StoredEvent& e, const char* key) {
+    const auto content = json::rawMember(e.client_json, "content");
+    const auto doc = content ? json::tryParse(*content) : std::nullopt;
+    const json::Value* v = doc && doc->IsObject() ? json::member(*doc, key) : nullptr;
+    return v != nullptr && v->IsString() && v->GetStringLength() > 0;
+  };
+  for (const auto& e : rooms_.stateEventOfRooms(room_ids, "m.room.name", "")) {
+    if (hasText(e, "name")) {
+      b.named.insert(e.room_id);
+    }
+  }
+  for (const auto& e : rooms_.stateEventOfRooms(room_ids, "m.room.canonical_alias", "")) {
+    if (hasText(e, "alias")) {
+      b.named.insert(e.room_id);
+    }
   }
 }
 
@@ -233,6 +252,7 @@ SyncService::RoomBatch SyncService::loadBatch(const SyncRequest& req, const std:
   for (auto& s : rooms_.roomSummaries(ids, req.user_id, kMaxHeroes)) {
     b.summaries[s.room_id] = std::move(s);
   }
+  loadNamed(ids, b);
   loadUnread(req, rooms, b);
   // Render extras (edits, reactions, redactions) of every timeline event the user will see.
   std::vector<rooms::StoredEvent> shown;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "homeserver/services/rooms/event.h"
 #include "homeserver/services/sync/sync_service.h"
@@ -135,11 +136,15 @@ bool SyncService::writeEphemeral(json::Writer& w, const SyncRequest& req, const 
 void SyncService::writeSummary(json::Writer& w, const RoomBatch& batch, const std::string& room_id) {
   const auto it = batch.summaries.find(room_id);
   const rooms::RoomSummary summary = it == batch.summaries.end() ? rooms::RoomSummary{} : it->second;
-  w.key("summary").startObject().key("m.heroes").startArray();
-  for (const auto& h : summary.heroes) {
-    w.string(h);
+  w.key("summary").startObject();
+  if (!batch.named.count(room_id)) {
+    w.key("m.heroes").startArray();
+    for (const auto& h : summary.heroes) {
+      w.string(h);
+    }
+    w.endArray();
   }
-  w.endArray().key("m.joined_member_count").integer(summary.joined);
+  w.key("m.joined_member_count").integer(summary.joined);
   w.key("m.invited_member_count").integer(summary.invited).endObject();
 }
 
@@ -181,6 +186,15 @@ void SyncService::joinedRoom(const SyncRequest& req, const JoinedInput& in,
   if (!in.state_full && t.events.empty() && !t.limited && state.empty() && !ephemeral && !room_data &&
       !own_receipt) {
     return;
+  }
+  if (lazyMembers(req)) {  // what the device will hold once it syncs from this response
+    for (const std::vector<rooms::StoredEvent>* events : {&state, &std::as_const(t.events)}) {
+      for (const auto& e : *events) {
+        if (e.type == rooms::kMember && e.state_key) {
+          lazy_sent_.sent(req.user_id, req.device_id, room_id, *e.state_key, e.event_id, in.to);
+        }
+      }
+    }
   }
   out.join.emplace_back(room_id, w.take());
 }
@@ -240,12 +254,8 @@ void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
 void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out) {
   const size_t limit = timelineLimit(req);
   // What the user could see while in the room, up to their leaving.
-  rooms::VisibleRange range{0, r.stream_pos};
-  try {
-    range = reader_.visibleRange(req.user_id, r.room_id);
-  } catch (const core::MatrixError&) {
-    range = {r.stream_pos, r.stream_pos};
-  }
+  const rooms::VisibleRange range = reader_.visibleRangeIfAny(req.user_id, r.room_id)
+                                        .value_or(rooms::VisibleRange{r.stream_pos, r.stream_pos, {}});
   auto timeline = rooms_.roomEvents(r.room_id, std::max(from, range.from_excl),
                                     std::min(r.stream_pos, range.to_incl), limit + 1, true);
   const bool limited = timeline.size() > limit;
@@ -253,8 +263,8 @@ void SyncService::leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int
     timeline.pop_back();
   }
   const filters::RoomEventFilter& f = req.filter.room.timeline;
-  std::erase_if(timeline, [&f](const rooms::StoredEvent& e) {
-    return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  std::erase_if(timeline, [&f, &range](const rooms::StoredEvent& e) {
+    return !range.contains(e.stream_pos) || !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
   });
   std::reverse(timeline.begin(), timeline.end());
   rooms::RenderContext rc = rooms::viewerContext(req.user_id, req.device_id, clock_.nowMs());

@@ -38,6 +38,10 @@ void filterAccountData(const filters::Filter& f, std::vector<AccountDataItem>& i
 }
 }  // namespace
 
+bool lazyMembers(const SyncRequest& req) {
+  return req.filter.room.state.lazy_load_members || req.filter.room.timeline.lazy_load_members;
+}
+
 size_t timelineLimit(const SyncRequest& req) {
   return static_cast<size_t>(std::clamp<int64_t>(
       req.filter.room.timeline.limitOr(filters::kDefaultTimelineLimit), 1, kMaxTimeline));
@@ -86,6 +90,9 @@ streams::SyncToken SyncService::currentToken() const {
 }
 
 SyncResult SyncService::sync(const SyncRequest& req) {
+  if (!req.since || req.full_state) {
+    lazy_sent_.reset(req.user_id, req.device_id);  // the client starts over
+  }
   streams::SyncToken next = currentToken();
   const int64_t from = req.since ? std::min(req.since->position, next.position) : 0;
   const DeviceSyncData devices = deviceData(req, from, next.position);

@@ -20,6 +20,7 @@
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
 #include "homeserver/services/streams/tokens.h"
+#include "homeserver/services/sync/lazy_members.h"
 #include "homeserver/services/sync/sync_extension.h"
 
 namespace hs::sync {
@@ -36,6 +37,8 @@ struct SyncRequest {
 
 // The timeline limit of the request's filter, within what /sync serves (1 to 100).
 size_t timelineLimit(const SyncRequest& req);
+// Whether the filter asks for lazy-loaded members.
+bool lazyMembers(const SyncRequest& req);
 
 struct SyncResult {
   std::string body;
@@ -127,19 +130,23 @@ class SyncService {
     std::map<std::string, Timeline> timelines;
     std::map<std::string, std::vector<rooms::StoredEvent>> state;
     std::map<std::string, rooms::RoomSummary> summaries;
+    std::set<std::string> named;  // rooms with a name or canonical alias: no m.heroes
     std::map<std::string, std::map<std::string, UnreadCounts>> unread;  // room -> thread -> counts
     rooms::RenderContext rc;  // extras of every room's timeline events
   };
   RoomBatch loadBatch(const SyncRequest& req, const std::vector<JoinedInput>& rooms, const RoomsOut& out);
   void loadTimelines(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
-  // Applies the timeline filter to a room's newest events (t.events, newest first here),
-  // reading older history above `floor_excl` while the filter leaves `limit` or fewer; sets
-  // t.filtered. True when history remains unread after the bounded number of rounds.
-  bool filterTimeline(const SyncRequest& req, int64_t floor_excl, size_t limit, Timeline& t);
+  // Applies the timeline filter and the user's visible range to a room's newest events
+  // (t.events, newest first here), reading older history above `floor_excl` while they leave
+  // `limit` or fewer; sets t.filtered. True when history remains unread after the bounded
+  // number of rounds.
+  bool filterTimeline(const SyncRequest& req, const rooms::VisibleRange& range, int64_t floor_excl,
+                      size_t limit, Timeline& t);
   void loadState(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
   // The state filter (types, senders, limit) over every room's state section.
   void filterState(const SyncRequest& req, RoomBatch& b);
   void loadUnread(const SyncRequest& req, const std::vector<JoinedInput>& rooms, RoomBatch& b);
+  void loadNamed(const std::vector<std::string>& room_ids, RoomBatch& b);
   void joinedRoom(const SyncRequest& req, const JoinedInput& in,
                   const std::vector<AccountDataItem>& account_data, RoomBatch& batch, RoomsOut& out);
   void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
@@ -168,6 +175,7 @@ class SyncService {
                                            int64_t from, int64_t to);
   SyncExtension* ext_ = nullptr;
   DeviceSource device_source_;
+  LazyMemberCache lazy_sent_;  // members each device holds (include_redundant_members false)
 };
 
 }  // namespace hs::sync

@@ -12,6 +12,11 @@ TEST(Digest, KnownSha256AndMd5) {
   EXPECT_EQ(toHex(md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
 }
 
+TEST(Digest, HmacSha1MatchesRfc2202) {
+  EXPECT_EQ(toHex(hmacSha1("Jefe", "what do ya want for nothing?")), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  EXPECT_EQ(toHex(hmacSha1(std::string(20, '\x0b'), "Hi There")), "b617318655057264e28bc0b6fb378c8ef146be00");
+}
+
 TEST(Digest, ConstantTimeEquals) {
   EXPECT_TRUE(constantTimeEquals("secret", "secret"));
   EXPECT_FALSE(constantTimeEquals("secret", "secreT"));

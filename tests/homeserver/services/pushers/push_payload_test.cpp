@@ -9,7 +9,7 @@ namespace hs::pushers {
 namespace {
 
 Pusher pusher(const std::string& data) {
-  return Pusher{"@u:x", "app", "key", "http", "App", "Phone", std::nullopt, "en", data, 5000};
+  return Pusher{"@u:x", "app", "key", "http", "App", "Phone", std::nullopt, "en", data, 5000, std::nullopt};
 }
 
 PushContent content() {
