@@ -5,6 +5,7 @@
 // from a test CA.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "federation/client/server_discovery.h"
@@ -66,7 +67,7 @@ const std::vector<std::string> kWellKnownHosts = {"wk-ip.test",   "wk-port.test"
                                                   "wk-old.test",  "wk-none.test",  "wk-bad.test",
                                                   "wk-big.test",  "wk-loop.test",  "wk-redirect.test",
                                                   "wk-private.test", "plain.test", "srv-only.test",
-                                                  "old-srv.test", "wk-cached.test"};
+                                                  "old-srv.test", "wk-cached.test", "wk-err.test"};
 
 class Discovery : public ::testing::Test {
  protected:
@@ -92,7 +93,7 @@ class Discovery : public ::testing::Test {
   TestPki pki_;
   TableDns dns_;
   WellKnowns wk_;
-  core::SystemClock clock_;
+  core::ManualClock clock_{core::SystemClock().nowMs()};
   std::unique_ptr<ScriptedHttpsServer> server_;
   std::unique_ptr<net::OutboundClient> client_;
   std::unique_ptr<fed::WellKnownResolver> well_known_;
@@ -244,6 +245,41 @@ TEST_F(Discovery, WellKnownIsCachedPerItsHeaders) {
   EXPECT_EQ(fed::wellKnownCacheMs(r, 0), 24LL * 3600 * 1000);  // 24 h without headers
   r.headers = {{"expires", "Thu, 01 Jan 1970 02:00:00 GMT"}};
   EXPECT_EQ(fed::wellKnownCacheMs(r, 0), 2 * 3600 * 1000);
+}
+
+TEST_F(Discovery, WellKnownErrorsAreCachedBriefly) {
+  constexpr int64_t kMinute = 60 * 1000;
+  // An answer that is not a delegation (here a 404) is kept for an hour.
+  wellKnown("wk-err.test", R"({"errcode":"M_NOT_FOUND","error":"no"})", 404);
+  EXPECT_EQ(well_known_->delegatedName("wk-err.test"), std::nullopt);
+  EXPECT_EQ(well_known_->delegatedName("wk-err.test"), std::nullopt);
+  clock_.advance(59 * kMinute);
+  EXPECT_EQ(well_known_->delegatedName("wk-err.test"), std::nullopt);
+  EXPECT_EQ(server_->hits("/.well-known/matrix/server"), 1);
+  clock_.advance(2 * kMinute);
+  wellKnown("wk-err.test", R"({"m.server":"127.0.0.1:9999"})");
+  EXPECT_EQ(well_known_->delegatedName("wk-err.test"), "127.0.0.1:9999");
+  EXPECT_EQ(server_->hits("/.well-known/matrix/server"), 2);
+
+  // No answer at all (the certificate does not name the host): a minute, then two, ...
+  dns_.a_records["wk-badcert.test"] = {"127.0.0.1"};
+  auto fetches = [this] {
+    const auto q = dns_.queries();
+    return std::count(q.begin(), q.end(), "A wk-badcert.test");
+  };
+  EXPECT_EQ(well_known_->delegatedName("wk-badcert.test"), std::nullopt);
+  EXPECT_EQ(well_known_->delegatedName("wk-badcert.test"), std::nullopt);
+  EXPECT_EQ(fetches(), 1);
+  clock_.advance(kMinute + 1);
+  EXPECT_EQ(well_known_->delegatedName("wk-badcert.test"), std::nullopt);
+  EXPECT_EQ(fetches(), 2);
+  clock_.advance(kMinute + 1);
+  EXPECT_EQ(well_known_->delegatedName("wk-badcert.test"), std::nullopt);
+  EXPECT_EQ(fetches(), 2);  // the second failure is kept for two minutes
+  clock_.advance(kMinute);
+  EXPECT_EQ(well_known_->delegatedName("wk-badcert.test"), std::nullopt);
+  EXPECT_EQ(fetches(), 3);
+  EXPECT_EQ(server_->hits("/.well-known/matrix/server"), 2);  // no request got past TLS
 }
 
 TEST_F(Discovery, WellKnownPointingAtAPrivateAddressIsRefused) {

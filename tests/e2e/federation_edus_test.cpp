@@ -261,6 +261,11 @@ TEST_F(FederationEdus, InboundPresenceAndDeviceListsAreKept) {
   const auto status = hs1_->get("/_matrix/client/v3/presence/" + sink_->user() + "/status", alice_);
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(status.json()["presence"].GetString(), std::string("online"));
+  // A local user sharing no room with the sink's user may not see it, as for local users.
+  const auto stranger = hs1_->registerUser("stranger");
+  EXPECT_EQ(hs1_->get("/_matrix/client/v3/presence/" + sink_->user() + "/status", stranger).status, 403);
+  // A remote user their server told us nothing about is unknown.
+  EXPECT_EQ(hs1_->get("/_matrix/client/v3/presence/@other:" + sink_->name() + "/status", alice_).status, 404);
 
   const std::string devices = txnWith("m.device_list_update", R"({"user_id":")" + sink_->user() +
                                                                   R"(","device_id":"D1","stream_id":7,"prev_id":[]})");
