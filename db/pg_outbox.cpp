@@ -22,13 +22,16 @@ constexpr const char* kPendingRows =
     "ORDER BY id";
 constexpr const char* kDropStale =
     "DELETE FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND droppable_after_ms < $2";
+// The ids come first (each LIMIT on the queue index), then the update finds them by primary
+// key: a join of the whole table against them planned as a scan of every queued row, 12 ms per
+// transaction with 20,000 queued instead of 1.
 constexpr const char* kTakeRows =
-    "WITH pdus AS (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu "
-    "              ORDER BY id LIMIT $2), "
-    "     edus AS (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND NOT is_pdu "
-    "              ORDER BY id LIMIT $3) "
-    "UPDATE federation_outbox SET txn_id = $4 "
-    "WHERE id IN (SELECT id FROM pdus UNION ALL SELECT id FROM edus) "
+    "UPDATE federation_outbox SET txn_id = $4 WHERE id = ANY(ARRAY("
+    "  (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu = TRUE "
+    "   ORDER BY id LIMIT $2) "
+    "  UNION ALL "
+    "  (SELECT id FROM federation_outbox WHERE destination = $1 AND txn_id IS NULL AND is_pdu = FALSE "
+    "   ORDER BY id LIMIT $3))) "
     "RETURNING id, is_pdu, edu_type, content";
 constexpr const char* kSetPending =
     "UPDATE federation_destinations SET pending_txn_id = $2, pending_txn_ts = $3, "
@@ -124,10 +127,10 @@ void PgOutbox::enqueuePdus(const std::vector<outbound::Pdu>& pdus) {
   tx.commit();
 }
 
-std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destination, size_t max_pdus,
-                                                     size_t max_edus) {
-  auto lease = pool_.acquire();
-  pqxx::work tx(lease.get());
+namespace {
+// takeTransaction() inside the caller's transaction, which it leaves to the caller to commit.
+std::optional<OutboundTxn> takeIn(pqxx::work& tx, const std::string& destination, size_t max_pdus, size_t max_edus,
+                                  int64_t now) {
   const auto head = tx.exec_params(kLockDestination, destination);
   if (head.empty()) {
     return std::nullopt;
@@ -138,12 +141,10 @@ std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destinat
     txn.origin_server_ts = head[0][1].as<int64_t>();
     fill(txn, rowsOf(tx.exec_params(kPendingRows, destination, *pending)));
     if (!txn.pdus.empty() || !txn.edus.empty()) {
-      tx.commit();
       return txn;
     }
     tx.exec_params(kClearPending, destination);  // an empty pending transaction: start afresh
   }
-  const int64_t now = now_ms_();
   tx.exec_params(kDropStale, destination, now);
   // The time keeps ids unique even if this database is ever recreated from scratch.
   txn.txn_id = std::to_string(now) + "_" + std::to_string(head[0][2].as<int64_t>());
@@ -151,20 +152,33 @@ std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destinat
   fill(txn, rowsOf(tx.exec_params(kTakeRows, destination, static_cast<int64_t>(max_pdus),
                                   static_cast<int64_t>(max_edus), txn.txn_id)));
   if (txn.pdus.empty() && txn.edus.empty()) {
-    tx.commit();
     return std::nullopt;
   }
   tx.exec_params(kSetPending, destination, txn.txn_id, txn.origin_server_ts);
+  return txn;
+}
+}  // namespace
+
+std::optional<OutboundTxn> PgOutbox::takeTransaction(const std::string& destination, size_t max_pdus,
+                                                     size_t max_edus) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  auto txn = takeIn(tx, destination, max_pdus, max_edus, now_ms_());
   tx.commit();
   return txn;
 }
 
-void PgOutbox::acknowledge(const std::string& destination, const std::string& txn_id) {
+std::optional<OutboundTxn> PgOutbox::acknowledgeAndTakeNext(const std::string& destination,
+                                                            const std::string& txn_id, size_t max_pdus,
+                                                            size_t max_edus) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
+  const int64_t now = now_ms_();
   tx.exec_params(kDeleteTxn, destination, txn_id);
-  tx.exec_params(kAcknowledged, destination, txn_id, now_ms_());
+  tx.exec_params(kAcknowledged, destination, txn_id, now);
+  auto next = takeIn(tx, destination, max_pdus, max_edus, now);
   tx.commit();
+  return next;
 }
 
 void PgOutbox::recordFailure(const std::string& destination, int64_t backoff_ms, const std::string& error) {

@@ -36,7 +36,8 @@ class PgOutbox final : public outbound::Outbox, public fed::OutboxStore {
 
   std::optional<OutboundTxn> takeTransaction(const std::string& destination, size_t max_pdus,
                                              size_t max_edus) override;
-  void acknowledge(const std::string& destination, const std::string& txn_id) override;
+  std::optional<OutboundTxn> acknowledgeAndTakeNext(const std::string& destination, const std::string& txn_id,
+                                                    size_t max_pdus, size_t max_edus) override;
   void recordFailure(const std::string& destination, int64_t backoff_ms, const std::string& error) override;
   bool resetBackoff(const std::string& destination) override;
   std::vector<DestinationState> destinationsWithWork() override;

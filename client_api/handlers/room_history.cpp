@@ -1,4 +1,6 @@
 // History: /messages, /context, /event and /relations.
+#include <set>
+
 #include "client_api/handlers/room_handlers.h"
 #include "client_api/handlers/room_params.h"
 #include "homeserver/core/json.h"
@@ -58,6 +60,28 @@ void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::Stor
   w.endArray();
 }
 
+// The /context filter: it selects events_before and events_after (never the event asked
+// for), and with lazy_load_members the state keeps only the members of the events returned.
+void applyContextFilter(const filters::RoomEventFilter& f, rooms::ContextResult& r) {
+  const auto dropped = [&f](const rooms::StoredEvent& e) {
+    return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  };
+  std::erase_if(r.before, dropped);
+  std::erase_if(r.after, dropped);
+  if (!f.lazy_load_members) {
+    return;
+  }
+  std::set<std::string> senders = {r.event.sender};
+  for (const auto* events : {&r.before, &r.after}) {
+    for (const auto& e : *events) {
+      senders.insert(e.sender);
+    }
+  }
+  std::erase_if(r.state, [&senders](const rooms::StoredEvent& e) {
+    return e.type == "m.room.member" && !senders.count(e.state_key.value_or(""));
+  });
+}
+
 rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx, const std::string& room_id,
                                       const std::vector<rooms::StoredEvent>& events) {
   rooms::RenderContext rc = rooms::viewerContext(who.userId().str(), who.device_id, ctx.clock.nowMs());
@@ -98,11 +122,14 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   return Response::json(200, w.take());
 }
 
-// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=
+// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=&filter=
 Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  const auto r = ctx.reader.context(who.userId().str(), room_id,
-                                    req.pathParam("eventId"), limitParam(req, 10, 1000));
+  const auto filter = eventFilterParam(req);
+  auto r = ctx.reader.context(who.userId().str(), room_id, req.pathParam("eventId"), limitParam(req, 10, 1000));
+  if (filter) {
+    applyContextFilter(*filter, r);
+  }
   std::vector<rooms::StoredEvent> all = r.before;
   all.insert(all.end(), r.after.begin(), r.after.end());
   all.push_back(r.event);

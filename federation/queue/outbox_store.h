@@ -35,8 +35,12 @@ class OutboxStore {
   // nothing is queued. Stale droppable EDUs are deleted on the way.
   virtual std::optional<OutboundTxn> takeTransaction(const std::string& destination, size_t max_pdus,
                                                      size_t max_edus) = 0;
-  // The destination answered 200: the transaction's rows are gone, its failures forgotten.
-  virtual void acknowledge(const std::string& destination, const std::string& txn_id) = 0;
+  // The destination answered 200: the transaction's rows are gone, its failures forgotten;
+  // then, in the same database transaction (one commit less per transaction while draining),
+  // the next transaction is taken as takeTransaction() would.
+  virtual std::optional<OutboundTxn> acknowledgeAndTakeNext(const std::string& destination,
+                                                            const std::string& txn_id, size_t max_pdus,
+                                                            size_t max_edus) = 0;
   // It failed: the retry schedule is stored (it survives restarts).
   virtual void recordFailure(const std::string& destination, int64_t backoff_ms, const std::string& error) = 0;
   // Forgets the backoff of a destination that is back; false when it had none.

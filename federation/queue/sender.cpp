@@ -112,6 +112,10 @@ void Sender::run(const std::string& destination) {
     fail(destination, std::string("reading the queue: ") + e.what());
     return;
   }
+  continueWith(destination, txn);
+}
+
+void Sender::continueWith(const std::string& destination, const std::optional<OutboundTxn>& txn) {
   if (txn) {
     send(destination, *txn);
     return;
@@ -163,19 +167,23 @@ void Sender::onResult(const std::string& destination, const std::string& txn_id,
     fail(destination, describe(r));
     return;
   }
+  {
+    std::lock_guard lock(mu_);
+    // The take below sees every row committed before it; a wake from here on sets it again.
+    destinations_[destination]->more = false;
+  }
+  std::optional<OutboundTxn> next;
   try {
-    store_.acknowledge(destination, txn_id);
+    next = store_.acknowledgeAndTakeNext(destination, txn_id, kMaxPdus, kMaxEdus);
   } catch (const std::exception& e) {
     fail(destination, std::string("recording the acknowledgement: ") + e.what());
     return;
   }
   {
     std::lock_guard lock(mu_);
-    auto& d = *destinations_[destination];
-    d.failures = 0;
-    d.more = false;
+    destinations_[destination]->failures = 0;
   }
-  run(destination);  // drain: the next transaction at once
+  continueWith(destination, next);  // drain: the next transaction at once
 }
 
 void Sender::fail(const std::string& destination, const std::string& error) {

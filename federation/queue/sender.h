@@ -57,6 +57,8 @@ class Sender {
  private:
   struct Destination;
   void run(const std::string& destination);
+  // Sends `txn`; with nothing to send, goes idle unless woken meanwhile.
+  void continueWith(const std::string& destination, const std::optional<OutboundTxn>& txn);
   void send(const std::string& destination, const OutboundTxn& txn);
   void onResult(const std::string& destination, const std::string& txn_id, const net::HttpResult& r);
   void fail(const std::string& destination, const std::string& error);

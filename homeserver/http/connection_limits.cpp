@@ -46,6 +46,7 @@ ConnectionLimits::Verdict ConnectionLimits::admit(const std::string& address) {
   }
   ++mine;
   ++open_;
+  ++admitted_;
   return Verdict::Admitted;
 }
 
@@ -61,6 +62,11 @@ void ConnectionLimits::release(const std::string& address) {
 size_t ConnectionLimits::open() const {
   std::lock_guard lock(mu_);
   return open_;
+}
+
+size_t ConnectionLimits::admittedSinceStart() const {
+  std::lock_guard lock(mu_);
+  return admitted_;
 }
 
 }  // namespace hs::http

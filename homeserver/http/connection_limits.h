@@ -26,6 +26,7 @@ class ConnectionLimits {
   Verdict admit(const std::string& address);
   void release(const std::string& address);
   size_t open() const;
+  size_t admittedSinceStart() const;  // every connection admitted, closed ones included
   size_t maxTotal() const { return max_total_; }
 
   // Raises this process's soft open-file limit to the hard one; returns the new soft limit.
@@ -36,6 +37,7 @@ class ConnectionLimits {
   const size_t max_per_address_;
   mutable std::mutex mu_;
   size_t open_ = 0;                                   // guarded by mu_
+  size_t admitted_ = 0;                               // guarded by mu_
   std::unordered_map<std::string, size_t> per_address_;  // guarded by mu_
 };
 

@@ -107,6 +107,11 @@ void HttpServer::start() {
   s.metrics.addGauge("parley_http_open_connections", "Open client connections per listener.",
                      [limits] { return static_cast<double>(limits->open()); },
                      "listener=\"" + o.name + "\"");
+  // Rising by far less than the requests served shows clients (other servers) reusing their
+  // connections; a gauge because Metrics renders no counters of its own.
+  s.metrics.addGauge("parley_http_connections_accepted", "Connections accepted per listener since start.",
+                     [limits] { return static_cast<double>(limits->admittedSinceStart()); },
+                     "listener=\"" + o.name + "\"");
   for (int i = 0; i < std::max(1, o.reactor_threads); ++i) {
     s.reactors.push_back(std::make_unique<Reactor>(*s.ctx, s.listen_fd));
     s.reactors.back()->start();

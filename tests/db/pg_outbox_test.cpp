@@ -99,14 +99,14 @@ TEST(PgOutbox, TransactionsAreBoundedAndInOrder) {
   EXPECT_EQ(again->txn_id, first->txn_id);
   EXPECT_EQ(again->origin_server_ts, first->origin_server_ts);
   EXPECT_EQ(again->edus, first->edus);
-  f.outbox.acknowledge("remote.example", first->txn_id);
-  const auto second = f.outbox.takeTransaction("remote.example", 50, 100);
+  const auto second = f.outbox.acknowledgeAndTakeNext("remote.example", first->txn_id, 50, 100);
   ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(f.outbox.takeTransaction("remote.example", 50, 100)->txn_id, second->txn_id);  // it is pending
   EXPECT_NE(second->txn_id, first->txn_id);
   EXPECT_EQ(second->pdus.size(), 10u);
   EXPECT_EQ(second->edus.size(), 20u);
   EXPECT_EQ(second->edus[0].second, R"({"n":100})");
-  f.outbox.acknowledge("remote.example", second->txn_id);
+  EXPECT_FALSE(f.outbox.acknowledgeAndTakeNext("remote.example", second->txn_id, 50, 100).has_value());
   EXPECT_FALSE(f.outbox.takeTransaction("remote.example", 50, 100).has_value());
 }
 
@@ -138,7 +138,7 @@ TEST(PgOutbox, RetryScheduleAndPendingTransactionSurviveARestart) {
   EXPECT_EQ(after_restart.takeTransaction("remote.example", 50, 100)->txn_id, txn->txn_id);
   EXPECT_TRUE(after_restart.resetBackoff("remote.example"));
   EXPECT_FALSE(after_restart.resetBackoff("remote.example"));
-  after_restart.acknowledge("remote.example", txn->txn_id);
+  EXPECT_FALSE(after_restart.acknowledgeAndTakeNext("remote.example", txn->txn_id, 50, 100).has_value());
   const auto all = after_restart.allDestinations();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].queued, 0);
@@ -152,7 +152,7 @@ TEST(PgOutbox, DestinationsAreIndependent) {
   f.outbox.recordFailure("a.example", 1000, "down");
   const auto b = f.outbox.takeTransaction("b.example", 50, 100);
   ASSERT_TRUE(b.has_value());
-  f.outbox.acknowledge("b.example", b->txn_id);
+  EXPECT_FALSE(f.outbox.acknowledgeAndTakeNext("b.example", b->txn_id, 50, 100).has_value());
   EXPECT_EQ(f.outbox.takeTransaction("a.example", 50, 100)->txn_id, a->txn_id);
 }
 
