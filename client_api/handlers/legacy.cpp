@@ -189,8 +189,9 @@ Response getRoomInitialSync(Request& req, const Requester& who, ClientContext& c
   for (const auto& e : chunk) {
     rooms::renderEvent(w, e, rc);
   }
-  w.endArray().key("start").string(streams::renderPaginationToken(page.end.value_or(0)));
-  w.key("end").string(streams::renderSyncToken({page.start, ctx.sync.currentToken().typing})).endObject();
+  w.endArray().key("start").string(
+      streams::renderTimelineToken(page.end.value_or(streams::TimelineToken{std::nullopt, 0})));
+  w.key("end").string(streams::renderSyncToken({page.start.stream, ctx.sync.currentToken().typing})).endObject();
   w.key("state").startArray();
   for (const auto& e : state) {
     rooms::renderEvent(w, e, rc);

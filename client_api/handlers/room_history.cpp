@@ -1,4 +1,6 @@
 // History: /messages, /context, /event and /relations.
+#include <set>
+
 #include "client_api/handlers/room_handlers.h"
 #include "client_api/handlers/room_params.h"
 #include "homeserver/core/json.h"
@@ -24,6 +26,18 @@ std::optional<int64_t> tokenParam(const Request& req, const char* name) {
   return pos;
 }
 
+std::optional<streams::TimelineToken> timelineParam(const Request& req, const char* name) {
+  const auto text = req.queryParam(name);
+  if (!text || text->empty()) {
+    return std::nullopt;
+  }
+  auto token = streams::parseTimelineToken(*text);
+  if (!token) {
+    throw MatrixError(ErrCode::InvalidParam, std::string("Invalid '") + name + "' token");
+  }
+  return token;
+}
+
 // The /messages `filter` param: a RoomEventFilter as inline JSON.
 std::optional<filters::RoomEventFilter> eventFilterParam(const Request& req) {
   const auto text = req.queryParam("filter");
@@ -44,6 +58,28 @@ void writeEvents(json::Writer& w, const char* key, const std::vector<rooms::Stor
     rooms::renderEvent(w, e, rc);
   }
   w.endArray();
+}
+
+// The /context filter: it selects events_before and events_after (never the event asked
+// for), and with lazy_load_members the state keeps only the members of the events returned.
+void applyContextFilter(const filters::RoomEventFilter& f, rooms::ContextResult& r) {
+  const auto dropped = [&f](const rooms::StoredEvent& e) {
+    return !f.allowsEventJson(e.room_id, e.type, e.sender, e.client_json);
+  };
+  std::erase_if(r.before, dropped);
+  std::erase_if(r.after, dropped);
+  if (!f.lazy_load_members) {
+    return;
+  }
+  std::set<std::string> senders = {r.event.sender};
+  for (const auto* events : {&r.before, &r.after}) {
+    for (const auto& e : *events) {
+      senders.insert(e.sender);
+    }
+  }
+  std::erase_if(r.state, [&senders](const rooms::StoredEvent& e) {
+    return e.type == "m.room.member" && !senders.count(e.state_key.value_or(""));
+  });
 }
 
 rooms::RenderContext renderContextFor(const Requester& who, ClientContext& ctx, const std::string& room_id,
@@ -69,14 +105,14 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   }
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
   const auto page = ctx.reader.messages(who.userId().str(), room_id,
-                                        tokenParam(req, "from"), tokenParam(req, "to"), dir == "b",
+                                        timelineParam(req, "from"), timelineParam(req, "to"), dir == "b",
                                         limitParam(req, 10, 1000),
                                         filter && filter->lazy_load_members, keep);
   const auto rc = renderContextFor(who, ctx, room_id, page.chunk);
   json::Writer w;
-  w.startObject().key("start").string(streams::renderPaginationToken(page.start));
+  w.startObject().key("start").string(streams::renderTimelineToken(page.start));
   if (page.end) {
-    w.key("end").string(streams::renderPaginationToken(*page.end));
+    w.key("end").string(streams::renderTimelineToken(*page.end));
   }
   writeEvents(w, "chunk", page.chunk, rc);
   if (!page.state.empty()) {
@@ -86,11 +122,14 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   return Response::json(200, w.take());
 }
 
-// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=
+// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}?limit=&filter=
 Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
-  const auto r = ctx.reader.context(who.userId().str(), room_id,
-                                    req.pathParam("eventId"), limitParam(req, 10, 1000));
+  const auto filter = eventFilterParam(req);
+  auto r = ctx.reader.context(who.userId().str(), room_id, req.pathParam("eventId"), limitParam(req, 10, 1000));
+  if (filter) {
+    applyContextFilter(*filter, r);
+  }
   std::vector<rooms::StoredEvent> all = r.before;
   all.insert(all.end(), r.after.begin(), r.after.end());
   all.push_back(r.event);
@@ -101,8 +140,8 @@ Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
   writeEvents(w, "events_before", r.before, rc);
   writeEvents(w, "events_after", r.after, rc);
   writeEvents(w, "state", r.state, rc);
-  w.key("start").string(streams::renderPaginationToken(r.start));
-  w.key("end").string(streams::renderPaginationToken(r.end)).endObject();
+  w.key("start").string(streams::renderTimelineToken(r.start));
+  w.key("end").string(streams::renderTimelineToken(r.end)).endObject();
   return Response::json(200, w.take());
 }
 

@@ -45,6 +45,41 @@ TEST_F(RoomHistoryFilters, NotSendersFilter) {
   }
 }
 
+TEST_F(RoomHistoryFilters, ContextFilterAndLazyMembers) {
+  const User a = newUser("cf_a");
+  const User b = newUser("cf_b");
+  const User c = newUser("cf_c");
+  const std::string room = publicRoom(a);
+  ASSERT_EQ(join(b, room).status, 200);
+  ASSERT_EQ(join(c, room).status, 200);  // c never speaks near the event
+  send(b, room, "from b");
+  const std::string middle = send(a, room, "middle");
+  ASSERT_EQ(sendEvent(a, room, "org.example.noise", "{}").status, 200);
+  send(b, room, "b again");
+  const std::string filter = R"({"types":["m.room.message"],"lazy_load_members":true})";
+  const auto r = roomGet(a, room, "/context/" + enc(middle) + "?limit=4&filter=" + enc(filter));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto doc = r.json();
+  for (const char* key : {"events_before", "events_after"}) {
+    for (const auto& e : doc[key].GetArray()) {
+      EXPECT_EQ(str(e, "type"), "m.room.message") << key;
+    }
+  }
+  std::set<std::string> members;
+  for (const auto& e : doc["state"].GetArray()) {
+    if (str(e, "type") == "m.room.member") {
+      members.insert(str(e, "state_key"));
+    }
+  }
+  EXPECT_EQ(members, (std::set<std::string>{a.id, b.id}));
+  EXPECT_NE(findEvent(doc["state"], "m.room.create"), nullptr);  // other state stays whole
+  // Without lazy loading every member is there.
+  const auto full = roomGet(a, room, "/context/" + enc(middle) + "?limit=4").json();
+  EXPECT_NE(findEvent(full["state"], "m.room.member", c.id), nullptr);
+  EXPECT_MATRIX_ERROR(roomGet(a, room, "/context/" + enc(middle) + "?filter=" + enc("{bad")), 400,
+                      "M_INVALID_PARAM");
+}
+
 TEST_F(RoomHistoryFilters, BadFilterIsInvalidParam) {
   const User a = newUser("bf");
   const std::string room = createRoom(a);
