@@ -19,6 +19,13 @@ void addFederationRoutes(http::RouteTable& t, FederationContext& ctx) {
       .max_body = kMaxTransactionBytes;
   t.add(Method::Get, "/_matrix/federation/v1/query/profile", Auth::ServerSignature, h(getQueryProfile));
   t.add(Method::Get, "/_matrix/federation/v1/query/directory", Auth::ServerSignature, h(getQueryDirectory));
+  t.add(Method::Get, "/_matrix/federation/v1/make_join/:roomId/:userId", Auth::ServerSignature, h(getMakeJoin));
+  t.add(Method::Put, "/_matrix/federation/v2/send_join/:roomId/:eventId", Auth::ServerSignature, h(putSendJoin))
+      .max_body = kMaxTransactionBytes;
+  t.add(Method::Put, "/_matrix/federation/v2/invite/:roomId/:eventId", Auth::ServerSignature, h(putInvite))
+      .max_body = kMaxTransactionBytes;
+  t.add(Method::Get, "/_matrix/federation/v1/make_leave/:roomId/:userId", Auth::ServerSignature, h(getMakeLeave));
+  t.add(Method::Put, "/_matrix/federation/v2/send_leave/:roomId/:eventId", Auth::ServerSignature, h(putSendLeave));
 }
 
 }  // namespace hs::fed

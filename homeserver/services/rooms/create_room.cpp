@@ -1,5 +1,6 @@
 // RoomService: createRoom, in the order the spec requires (ALGORITHMS §24), and aliases.
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/federated_rooms.h"
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/rooms/state_permission.h"
 
@@ -221,11 +222,31 @@ void RoomService::createAlias(const core::UserId& user, const std::string& alias
 }
 
 std::string RoomService::resolveAlias(const std::string& alias) {
+  if (federation_ && domainOf(alias) != config_.server_name) {
+    return federation_->queryAlias(alias).room_id;
+  }
   auto room = store_.aliasRoom(alias);
   if (!room) {
     throw MatrixError(ErrCode::NotFound, "Room alias not found");
   }
   return *room;
+}
+
+std::string RoomService::joinByIdOrAlias(const core::UserId& user, const std::string& id_or_alias,
+                                         std::vector<std::string> via, const std::optional<std::string>& reason,
+                                         const json::Value* custom) {
+  std::string room_id = id_or_alias;
+  if (!id_or_alias.empty() && id_or_alias[0] == '#') {
+    if (federation_ && domainOf(id_or_alias) != config_.server_name) {
+      AliasTarget target = federation_->queryAlias(id_or_alias);
+      via.insert(via.end(), target.servers.begin(), target.servers.end());
+      room_id = std::move(target.room_id);
+    } else {
+      room_id = resolveAlias(id_or_alias);
+    }
+  }
+  join(user, room_id, reason, custom, via);
+  return room_id;
 }
 
 void RoomService::deleteAlias(const core::UserId& user, const std::string& alias) {
