@@ -56,11 +56,11 @@ FederationModule::FederationModule(const FederationDeps& d) : deps_(d) {
   discovery_ = std::make_unique<fed::ServerDiscovery>(*dns_, *well_known_, d.client.policy(), d.clock);
   resolver_pool_ = std::make_unique<core::ThreadPool>("fed-resolver", kResolverThreads, kMaxQueuedRequests);
   fed_client_ = std::make_unique<fed::FederationClient>(d.client, *discovery_, *own_keys_, *resolver_pool_);
+  remote_calls_ = std::make_unique<fed::FederationCalls>(*fed_client_);
   key_fetcher_ = std::make_unique<fed::KeyFetcher>(*fed_client_, d.config.federation.trusted_key_servers, d.clock);
   key_ring_ = std::make_unique<fed::KeyRing>(*key_store_, *key_fetcher_, *own_keys_, d.clock);
   buildOutbound();
   buildInbound();
-  remote_calls_ = std::make_unique<fed::FederationCalls>(*fed_client_);
   federated_ = std::make_unique<rooms::FederatedRooms>(d.config, d.pipeline, d.account_store, *remote_calls_,
                                                        d.signing_key, d.clock);
   ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms,
@@ -86,7 +86,7 @@ void FederationModule::buildOutbound() {
 
 void FederationModule::buildInbound() {
   inbound_store_ = std::make_unique<db::PgFederationInboundStore>(deps_.pool);
-  pdu_sink_ = std::make_unique<rooms::PipelinePduSink>(deps_.pipeline);
+  pdu_sink_ = std::make_unique<rooms::PipelinePduSink>(deps_.pipeline, remote_calls_.get());
   edus_ = std::make_unique<fed::EduApplier>(
       fed::EduTargets{deps_.ephemeral, deps_.presence, deps_.to_device, *inbound_store_});
   receiver_ = std::make_unique<fed::TransactionReceiver>(*inbound_store_, *pdu_sink_, *edus_);

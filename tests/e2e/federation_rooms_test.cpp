@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "tests/support/federation_helpers.h"
@@ -155,6 +156,47 @@ TEST_F(FederatedRooms, RemoteAliasAndViaServersTryingTheNextOne) {
   }
   EXPECT_EQ(on_hs1, stateIds(*hs2_, bob_, room));
   EXPECT_EQ(on_hs1, stateIds(hs3, carol, room));
+}
+
+TEST_F(FederatedRooms, RejectingARemoteInviteLeavesThroughTheInvitingServer) {
+  const std::string room = createRoom(*hs1_, alice_, R"({"preset":"private_chat"})");
+  invite(*hs1_, alice_, room, bob());
+  const auto left = hs2_->post(kV3 + "/rooms/" + enc(room) + "/leave", "{}", bob_);
+  ASSERT_EQ(left.status, 200) << left.body;
+  const auto member = hs1_->get(kV3 + "/rooms/" + enc(room) + "/state/m.room.member/" + enc(bob()), alice_);
+  ASSERT_EQ(member.status, 200) << member.body;
+  EXPECT_STREQ(member.json()["membership"].GetString(), "leave");
+  const auto after = sync(*hs2_, bob_);
+  EXPECT_FALSE(after["rooms"].HasMember("invite") && after["rooms"]["invite"].HasMember(room.c_str()))
+      << json::toString(after);
+  // The invite is gone: joining now is refused by hs1 (a private room).
+  EXPECT_EQ(hs2_->post(kV3 + "/join/" + enc(room), "{}", bob_).status, 403);
+}
+
+// hs1's outbox loses a PDU (a trigger drops it): hs2 learns of it from the next event's
+// prev_events and fetches it from hs1 with get_missing_events; bob sees both, in order.
+TEST_F(FederatedRooms, AMissedEventIsFetchedWithGetMissingEvents) {
+  const std::string room = createRoom(*hs1_, alice_, R"({"preset":"public_chat"})");
+  ASSERT_EQ(hs2_->post(kV3 + "/join/" + enc(room) + "?via=" + enc(fedName(p1_)), "{}", bob_).status, 200);
+  {
+    pqxx::connection c(hs1_->dbUrl());
+    pqxx::work tx(c);
+    tx.exec(
+        "CREATE FUNCTION lose_in_transit() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.is_pdu AND strpos(NEW.content, 'lost in transit') > 0 THEN RETURN NULL; END IF; "
+        "RETURN NEW; END $$ LANGUAGE plpgsql");
+    tx.exec("CREATE TRIGGER lose_in_transit BEFORE INSERT ON federation_outbox FOR EACH ROW "
+            "EXECUTE FUNCTION lose_in_transit()");
+    tx.commit();
+  }
+  const std::string lost = sendText(*hs1_, alice_, room, "lost in transit");
+  const std::string next = sendText(*hs1_, alice_, room, "after the loss");
+  ASSERT_TRUE(seesMessage(*hs2_, bob_, room, "after the loss"));
+  const auto page = hs2_->get(kV3 + "/rooms/" + enc(room) + "/messages?dir=b&limit=2", bob_).json();
+  ASSERT_EQ(page["chunk"].Size(), 2u) << json::toString(page);
+  EXPECT_EQ(std::string(page["chunk"][0]["event_id"].GetString()), next);
+  EXPECT_EQ(std::string(page["chunk"][1]["event_id"].GetString()), lost);
+  EXPECT_EQ(stateIds(*hs1_, alice_, room), stateIds(*hs2_, bob_, room));
 }
 
 }  // namespace

@@ -103,6 +103,16 @@ struct StateAndAuth {
   std::vector<Event> auth_chain;  // the state's auth events, recursively, less the state itself
 };
 
+// A walk back along prev_events (/backfill, /get_missing_events): from `from` (taken too when
+// include_from), never past `stop`, at most `limit` events, none below `min_depth`.
+struct WalkBack {
+  std::vector<std::string> from;
+  std::vector<std::string> stop;
+  size_t limit = 10;
+  bool include_from = false;
+  int64_t min_depth = 0;
+};
+
 struct ImportResult {
   bool imported = false;
   std::string reason;  // why not
@@ -163,6 +173,13 @@ class EventPipeline {
   // event_pipeline_reads.cpp: the state before `event_id`, an event of the room's timeline (or a
   // rejected one), and its auth chain; nullopt when the room has no such event with state.
   std::optional<StateAndAuth> stateBeforeEvent(const std::string& room_id, const std::string& event_id);
+  // A stored event of any room, unless rejected.
+  std::optional<Event> storedEvent(const std::string& event_id);
+  // The auth chain of these auth events (them included), within the room.
+  std::vector<Event> authChainOf(const std::string& room_id, const std::vector<std::string>& auth_events);
+  // The room's events met walking back (breadth first), rejected ones skipped.
+  std::vector<Event> walkBack(const std::string& room_id, const WalkBack& walk);
+  std::vector<std::string> forwardExtremities(const std::string& room_id);
 
   // Wiring, before the server serves: federation brings the key lookup and the outbox writer.
   void setKeyLookup(core::ServerKeyLookup* keys) { keys_ = keys; }

@@ -53,4 +53,69 @@ std::optional<StateAndAuth> EventPipeline::stateBeforeEvent(const std::string& r
   return out;
 }
 
+
+std::optional<Event> EventPipeline::storedEvent(const std::string& event_id) {
+  auto writer = store_.writer("");
+  auto e = writer->event(event_id);
+  if (!e || e->rejected) {
+    return std::nullopt;
+  }
+  return e;
+}
+
+std::vector<Event> EventPipeline::authChainOf(const std::string& room_id, const std::vector<std::string>& auth_events) {
+  auto writer = store_.writer(room_id);
+  std::vector<Event> out;
+  for (auto& e : writer->authChains(auth_events)) {
+    if (e.room_id == room_id) {
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+std::vector<Event> EventPipeline::walkBack(const std::string& room_id, const WalkBack& walk) {
+  auto writer = store_.writer(room_id);
+  std::set<std::string> seen(walk.stop.begin(), walk.stop.end());
+  std::vector<std::string> frontier;
+  std::vector<Event> out;
+  const auto visit = [&](std::vector<Event> events, bool take) {
+    std::vector<std::string> next;
+    for (auto& e : events) {
+      if (e.room_id != room_id || e.rejected || e.depth < walk.min_depth) {
+        continue;
+      }
+      next.insert(next.end(), e.prev_events.begin(), e.prev_events.end());
+      if (take && out.size() < walk.limit) {
+        out.push_back(std::move(e));
+      }
+    }
+    frontier.clear();
+    for (auto& id : next) {
+      if (seen.insert(id).second) {
+        frontier.push_back(std::move(id));
+      }
+    }
+  };
+  for (const auto& id : walk.from) {
+    seen.insert(id);
+  }
+  visit(writer->events(walk.from), walk.include_from);
+  while (!frontier.empty() && out.size() < walk.limit) {
+    visit(writer->events(frontier), true);
+  }
+  return out;
+}
+
+std::vector<std::string> EventPipeline::forwardExtremities(const std::string& room_id) {
+  auto writer = store_.writer(room_id);
+  std::vector<std::string> out;
+  if (writer->lockRoom()) {
+    for (const auto& [id, depth] : writer->extremities()) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
+
 }  // namespace hs::rooms

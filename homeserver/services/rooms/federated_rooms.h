@@ -69,6 +69,16 @@ class FederatedRooms {
   std::string receiveInvite(const std::string& origin, const std::string& room_id, const std::string& event_id,
                             const std::string& body);
 
+  // --- reads of a room's history by other servers (federated_reads.cpp), each refused with
+  // M_FORBIDDEN unless a user of `origin` is joined to the room (or it is world_readable).
+  std::string getEvent(const std::string& origin, const std::string& event_id);
+  std::string getState(const std::string& origin, const std::string& room_id, const std::string& event_id,
+                       bool ids_only);
+  std::string getEventAuth(const std::string& origin, const std::string& room_id, const std::string& event_id);
+  std::string backfill(const std::string& origin, const std::string& room_id, const std::vector<std::string>& from,
+                       size_t limit);
+  std::string getMissingEvents(const std::string& origin, const std::string& room_id, const std::string& body);
+
   void setInviteCheck(RemoteInviteCheck check) { invite_check_ = std::move(check); }
 
  private:
@@ -85,6 +95,10 @@ class FederatedRooms {
   // send_join / send_leave as the resident server: checked, persisted and relayed.
   PduResult receiveMembership(const std::string& origin, const std::string& room_id, const std::string& event_id,
                               const std::string& body, const std::string& membership);
+  void checkMayRead(const std::string& origin, const std::string& room_id);
+  // {origin, origin_server_ts, pdus}
+  std::string transactionOf(const std::vector<Event>& pdus) const;
+
   const config::Config& config_;
   EventPipeline& pipeline_;
   accounts::AccountStore& accounts_;
