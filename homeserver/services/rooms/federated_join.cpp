@@ -90,11 +90,7 @@ std::optional<std::string> FederatedRooms::joinThrough(const std::string& server
   status = 502;
   try {
     auto [join, version] = signedMembership(made.body, user, room_id, content);
-    const std::string event_id = core::eventIdFor(join, version);
-    const auto sent = remote_.call(server, "PUT",
-                                   "/_matrix/federation/v2/send_join/" + percentEncode(room_id) + "/" +
-                                       percentEncode(event_id),
-                                   json::toString(join));
+    const auto sent = sendMembership(server, "send_join", room_id, join, version);
     if (sent.status != 200) {
       status = sent.status == 403 ? 403 : 502;
       return "send_join: " + describe(sent);
@@ -146,6 +142,15 @@ std::pair<json::Document, std::string> FederatedRooms::signedMembership(const st
   core::addContentHash(join);
   core::signEvent(join, config_.server_name, key_, version);
   return {std::move(join), version};
+}
+
+outbound::RemoteReply FederatedRooms::sendMembership(const std::string& server, const char* endpoint,
+                                                     const std::string& room_id, const json::Document& event,
+                                                     const std::string& version) {
+  return remote_.call(server, "PUT",
+                      "/_matrix/federation/v2/" + std::string(endpoint) + "/" + percentEncode(room_id) + "/" +
+                          percentEncode(core::eventIdFor(event, version)),
+                      json::toString(event));
 }
 
 AliasTarget FederatedRooms::queryAlias(const std::string& alias) {

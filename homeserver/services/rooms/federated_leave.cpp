@@ -30,11 +30,7 @@ void FederatedRooms::leaveRemote(const core::UserId& user, const std::string& ro
     }
     try {
       auto [leave, version] = signedMembership(made.body, user, room_id, content);
-      const std::string event_id = core::eventIdFor(leave, version);
-      const auto sent = remote_.call(server, "PUT",
-                                     "/_matrix/federation/v2/send_leave/" + percentEncode(room_id) + "/" +
-                                         percentEncode(event_id),
-                                     json::toString(leave));
+      const auto sent = sendMembership(server, "send_leave", room_id, leave, version);
       if (sent.status != 200) {
         last = server + ": send_leave: HTTP " + std::to_string(sent.status) + " " + sent.error;
         continue;

@@ -88,6 +88,9 @@ class FederatedRooms {
   // The signed member event built from make_join's (make_leave's) answer, and its room version.
   std::pair<json::Document, std::string> signedMembership(const std::string& template_body, const core::UserId& user,
                                                           const std::string& room_id, const std::string& content);
+  // PUT send_join / send_leave v2 (`endpoint`) of a signed member event to `server`.
+  outbound::RemoteReply sendMembership(const std::string& server, const char* endpoint, const std::string& room_id,
+                                       const json::Document& event, const std::string& version);
   // make_join / make_leave as the resident server: the template of `user_id`'s `membership`
   // event, authorized against the current state.
   std::string makeMembership(const std::string& origin, const std::string& room_id, const std::string& user_id,
