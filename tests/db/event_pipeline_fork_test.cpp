@@ -105,6 +105,33 @@ TEST_P(EventPipelineForks, PowerLevelsChangedOnBothSidesOfAPartition) {
   EXPECT_EQ(b.f.current(room.roomId(), "m.room.power_levels"), demote.id);
 }
 
+// The state before an event is the resolution of its prev_events' states (§13 step 5), not
+// the state after one of them: Bob's message on both branches, one of which banned him, is
+// rejected, although the auth events he picked (from his own branch) allow it.
+TEST_P(EventPipelineForks, TheStateBeforeAMergeIsTheResolutionOfItsPrevEventsStates) {
+  PipelineFixture f;
+  RemoteRoom room = f.remoteRoom(GetParam());
+  f.join(room);
+  const std::string base = room.last();
+  const auto chat = room.message(kRemoteBob, "on my branch", std::vector{base});
+  const auto ban = room.member(kRemoteAlice, kRemoteBob, "ban", std::vector{base});
+  ASSERT_EQ(f.receive(room, chat.json).status, PduStatus::kAccepted);
+  ASSERT_EQ(f.receive(room, ban.json).status, PduStatus::kAccepted);
+  ASSERT_EQ(f.extremities(room.roomId()), sorted({chat.id, ban.id}));
+  const auto merged = room.send(rooms::EventDraft{kRemoteBob, "m.room.message", std::nullopt,
+                                                  R"({"msgtype":"m.text","body":"merged"})", std::nullopt},
+                                std::vector{chat.id, ban.id}, std::nullopt, std::vector{chat.id});
+  const auto r = f.receive(room, merged.json);
+  EXPECT_EQ(r.status, PduStatus::kRejected);
+  EXPECT_NE(r.reason.find("state before the event"), std::string::npos) << r.reason;
+  EXPECT_EQ(f.extremities(room.roomId()), sorted({chat.id, ban.id}));
+  // Alice may speak on both branches: her merge is accepted and becomes the only extremity.
+  const auto alice = room.message(kRemoteAlice, "merged", std::vector{chat.id, ban.id});
+  EXPECT_EQ(f.receive(room, alice.json).status, PduStatus::kAccepted);
+  EXPECT_EQ(f.extremities(room.roomId()), std::vector<std::string>{alice.id});
+  EXPECT_EQ(f.current(room.roomId(), "m.room.member", kRemoteBob), ban.id);
+}
+
 INSTANTIATE_TEST_SUITE_P(RoomVersions, EventPipelineForks,
                          ::testing::Values("1", "2", "6", "9", "10", "11", "12"));
 

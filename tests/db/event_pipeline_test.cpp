@@ -12,10 +12,6 @@ namespace {
 using rooms::EventOrigin;
 using rooms::PduStatus;
 
-bool contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 class EventPipelineChecks : public ::testing::TestWithParam<std::string> {
  protected:
   PipelineFixture f;

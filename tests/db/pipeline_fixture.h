@@ -3,6 +3,7 @@
 // with its own ed25519 key) as federation would feed it. Our server is "localhost".
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ inline const std::string kRemoteAlice = "@alice:remote.test";
 inline const std::string kRemoteBob = "@bob:remote.test";
 inline const std::string kRemoteCharlie = "@charlie:remote.test";
 inline const std::string kLocalMe = "@me:localhost";
+
+inline bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
 
 inline config::Config pipelineConfig() {
   config::Config c;

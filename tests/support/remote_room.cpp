@@ -54,15 +54,16 @@ BuiltPdu RemoteRoom::create(const std::string& creator, const std::string& extra
 }
 
 BuiltPdu RemoteRoom::send(const rooms::EventDraft& draft, std::optional<std::vector<std::string>> prev,
-                          std::optional<int64_t> ts) {
+                          std::optional<int64_t> ts, std::optional<std::vector<std::string>> auth_at) {
   const auto* rules = rooms::findRoomVersion(room_.room_version);
   const std::vector<std::string> prevs = prev.value_or(last_.empty() ? std::vector<std::string>{}
                                                                      : std::vector<std::string>{last_});
   const rooms::StateMap before = stateBefore(prevs);
+  const rooms::StateMap auth_before = auth_at ? stateBefore(*auth_at) : before;
   const auto content = json::parseObject(draft.content_json);
   std::vector<rooms::Event> auth_state;
   for (const auto& key : rooms::authKeysFor(draft.type, draft.state_key, draft.sender, content, *rules)) {
-    if (auto it = before.find(key); it != before.end()) {
+    if (auto it = auth_before.find(key); it != auth_before.end()) {
       auth_state.push_back(events_.at(it->second));
     }
   }

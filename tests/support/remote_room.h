@@ -38,9 +38,10 @@ class RemoteRoom {
   // The create event (sent by `creator`); the room ID follows from it in version 12.
   BuiltPdu create(const std::string& creator, const std::string& extra_content = "");
   // A new event on `prev` (default: the last event built), stamped `ts` (default: the next
-  // tick). The sender's server signs it.
+  // tick). The sender's server signs it. `auth_at`: other events whose state picks the auth
+  // events (default: `prev`), as a server with a stale view of the room would.
   BuiltPdu send(const rooms::EventDraft& draft, std::optional<std::vector<std::string>> prev = {},
-                std::optional<int64_t> ts = {});
+                std::optional<int64_t> ts = {}, std::optional<std::vector<std::string>> auth_at = {});
   BuiltPdu state(const std::string& sender, const std::string& type, const std::string& key,
                  const std::string& content, std::optional<std::vector<std::string>> prev = {});
   BuiltPdu member(const std::string& sender, const std::string& target, const std::string& membership,

@@ -213,9 +213,23 @@ void EventPipeline::Batch::afterCommit() {
       targets.insert(*e.event.state_key);
     }
   }
-  if (timeline.empty()) {
-    return;
+  if (!timeline.empty()) {
+    wakeMembers(timeline, targets);
   }
+  // Every event in the timeline, backfilled history included (whatever else the batch held).
+  if (p.sent_hook_) {
+    for (size_t i = 0; i < events_.size(); ++i) {
+      if (events_[i].in_timeline) {
+        p.sent_hook_(events_[i].event.event_id, room_.room_id, contents_[i]);
+      }
+    }
+  }
+}
+
+// The new timeline events' notifications and push (the event hook), then the /sync wake-ups.
+void EventPipeline::Batch::wakeMembers(const std::vector<StoredEvent>& timeline,
+                                       const std::set<std::string>& targets) {
+  EventPipeline& p = *pipeline_;
   const auto facts = p.facts_.get(room_.room_id);
   if (p.event_hook_) {
     p.event_hook_(timeline, *facts);
@@ -227,13 +241,6 @@ void EventPipeline::Batch::afterCommit() {
     }
   }
   p.notifier_.notifyUsers(users);
-  if (p.sent_hook_) {
-    for (size_t i = 0; i < events_.size(); ++i) {
-      if (events_[i].in_timeline) {
-        p.sent_hook_(events_[i].event.event_id, room_.room_id, contents_[i]);
-      }
-    }
-  }
 }
 
 }  // namespace hs::rooms

@@ -7,6 +7,7 @@
 // that entered the timeline: caches, notifications and push, media links, /sync wake-ups.
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -283,6 +284,7 @@ class EventPipeline::Batch {
   void applyRedaction(const Event& redaction);
   void applyPendingRedactions(const Event& target);
   void afterCommit();
+  void wakeMembers(const std::vector<StoredEvent>& timeline, const std::set<std::string>& targets);
 
   EventPipeline* pipeline_;
   std::unique_ptr<RoomWriter> writer_;
