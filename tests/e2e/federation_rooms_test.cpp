@@ -199,5 +199,31 @@ TEST_F(FederatedRooms, AMissedEventIsFetchedWithGetMissingEvents) {
   EXPECT_EQ(stateIds(*hs1_, alice_, room), stateIds(*hs2_, bob_, room));
 }
 
+// A direct chat across servers: createRoom with is_direct and a remote invitee; bob sees the
+// invite flagged is_direct from alice, joins, and the room lands in his m.direct under alice.
+TEST_F(FederatedRooms, ADirectChatAcrossServers) {
+  const std::string room =
+      createRoom(*hs1_, alice_, R"({"preset":"trusted_private_chat","is_direct":true,"invite":[")" + bob() + R"("]})");
+  const auto invited = syncUntil(*hs2_, bob_, "", [&](const json::Value& d) {
+    return d["rooms"].HasMember("invite") && d["rooms"]["invite"].HasMember(room.c_str());
+  });
+  ASSERT_TRUE(invited["rooms"]["invite"].HasMember(room.c_str())) << json::toString(invited);
+  bool flagged = false;
+  for (const auto& e : invited["rooms"]["invite"][room.c_str()]["invite_state"]["events"].GetArray()) {
+    flagged = flagged || (std::string(e["type"].GetString()) == "m.room.member" && e["state_key"].GetString() == bob() &&
+                          e["content"].HasMember("is_direct") && e["content"]["is_direct"].GetBool());
+  }
+  EXPECT_TRUE(flagged);
+  ASSERT_EQ(hs2_->post(kV3 + "/join/" + enc(room), "{}", bob_).status, 200);
+  const auto direct = hs2_->get(kV3 + "/user/" + enc(bob()) + "/account_data/m.direct", bob_);
+  ASSERT_EQ(direct.status, 200) << direct.body;
+  const auto doc = direct.json();
+  ASSERT_TRUE(doc.HasMember(alice().c_str())) << direct.body;
+  EXPECT_EQ(std::string(doc[alice().c_str()][0].GetString()), room);
+  sendText(*hs2_, bob_, room, "just us");
+  EXPECT_TRUE(seesMessage(*hs1_, alice_, room, "just us"));
+  EXPECT_EQ(stateIds(*hs1_, alice_, room), stateIds(*hs2_, bob_, room));
+}
+
 }  // namespace
 }  // namespace hs::test

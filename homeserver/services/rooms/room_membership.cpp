@@ -78,6 +78,9 @@ void RoomService::join(const core::UserId& user, const std::string& room_id,
       servers.push_back(room_id.substr(colon + 1));  // rooms before v12 name their creator's server
     }
     federation_->joinRemote(user, room_id, servers, draft.content_json);
+    if (before && before->membership == "invite") {
+      recordRemoteDirect(user, room_id);
+    }
     return;
   }
   // Joining again with the same content changes nothing: no new event (as Synapse).
@@ -98,6 +101,20 @@ void RoomService::join(const core::UserId& user, const std::string& room_id,
       (*invite)["is_direct"].IsBool() && (*invite)["is_direct"].GetBool()) {
     direct_hook_(user.str(), *joined->prev_sender, room_id);
     direct_hook_(*joined->prev_sender, user.str(), room_id);
+  }
+}
+
+void RoomService::recordRemoteDirect(const core::UserId& user, const std::string& room_id) {
+  const auto stripped = store_.remoteInviteState(room_id, user.str());
+  const auto events = stripped ? json::tryParse(*stripped) : std::nullopt;
+  if (!direct_hook_ || !events || !events->IsArray() || events->Empty()) {
+    return;
+  }
+  const json::Value& invite = (*events)[events->Size() - 1];  // the invite itself comes last
+  const json::Value* content = json::optObject(invite, "content");
+  const auto inviter = json::optString(invite, "sender");
+  if (content != nullptr && json::optBool(*content, "is_direct") == true && inviter) {
+    direct_hook_(user.str(), *inviter, room_id);
   }
 }
 

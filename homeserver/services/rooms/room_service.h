@@ -121,6 +121,15 @@ class RoomService {
   std::string memberContent(const core::UserId& user, const std::string& membership,
                             const std::optional<std::string>& reason, bool is_direct,
                             bool with_profile, const json::Value* custom = nullptr);
+  // createRoom's `invite` list, checked (known local users, or federation on; blocks), with
+  // each invite's content.
+  struct Invitees {
+    std::vector<std::pair<core::UserId, std::string>> local, remote;
+  };
+  Invitees checkedInvitees(const core::UserId& creator, const CreateRoomParams& params);
+  // After joining a remote room an invite with is_direct led to: the room goes into the
+  // user's m.direct under the inviter.
+  void recordRemoteDirect(const core::UserId& user, const std::string& room_id);
   // After `alias` was deleted: removes it from the room's m.room.canonical_alias.
   void dropFromCanonicalAlias(const core::UserId& user, const std::string& room_id, const std::string& alias);
   // The current state event at the draft's key when the draft's sender sent it with equal
