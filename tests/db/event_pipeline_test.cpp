@@ -81,6 +81,19 @@ TEST_P(EventPipelineChecks, DropsAnEventWithAWrongSignature) {
   EXPECT_EQ(f.receive(room, m.json).status, PduStatus::kAccepted);  // the genuine one is fine
 }
 
+// From room v5 the sender server's key must be valid at the event's origin_server_ts.
+TEST_P(EventPipelineChecks, AKeyExpiredBeforeTheEventIsRefusedFromV5) {
+  f.keys.add("remote.test", f.remote_key, 1);  // valid until 1 ms after the epoch
+  const auto m = room.message(kRemoteAlice, "signed with an expired key");
+  const auto r = f.receive(room, m.json);
+  if (std::stoi(GetParam()) >= 5) {
+    EXPECT_EQ(r.status, PduStatus::kDropped) << r.reason;
+    EXPECT_FALSE(contains(f.timeline(room.roomId()), m.id));
+  } else {
+    EXPECT_EQ(r.status, PduStatus::kAccepted) << r.reason;
+  }
+}
+
 TEST_P(EventPipelineChecks, DropsAnEventOfAnotherRoomOrMalformed) {
   const auto m = room.message(kRemoteAlice, "x");
   EXPECT_EQ(f.pipeline.receive("!other:remote.test", m.json, EventOrigin::kRemote).status,
