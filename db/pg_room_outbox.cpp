@@ -1,5 +1,8 @@
 #include "db/pg_room_outbox.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "db/pg_outbox.h"
 #include "db/pg_transaction.h"
 #include "db/prepared.h"
@@ -18,18 +21,18 @@ const Prepared kJoinedServers = prepared(
 rooms::InTransactionWriter roomOutboxWriter(std::string our_server) {
   return [our = std::move(our_server)](rooms::TransactionHandle& handle, const rooms::RoomInfo& room,
                                        const std::vector<rooms::PersistedEvent>& events) {
-    std::vector<outbound::Pdu> pdus;
+    std::vector<const rooms::PersistedEvent*> outgoing;
     std::vector<std::string> users;  // whose servers hear of these events: "@x:" + server
     for (const auto& e : events) {
-      if (e.origin != rooms::EventOrigin::kLocal || !e.in_timeline) {
+      if (!e.in_timeline || (e.origin != rooms::EventOrigin::kLocal && !e.relay)) {
         continue;
       }
-      pdus.push_back({e.event.event_id, json::toString(*e.event.json), {}});
+      outgoing.push_back(&e);
       if (e.event.type == rooms::kMember && e.event.state_key) {
         users.push_back(*e.event.state_key);  // a remote user kicked, banned or invited
       }
     }
-    if (pdus.empty()) {
+    if (outgoing.empty()) {
       return;
     }
     pqxx::work& tx = pgTransaction(handle);
@@ -37,13 +40,20 @@ rooms::InTransactionWriter roomOutboxWriter(std::string our_server) {
       users.push_back("@x:" + row[0].as<std::string>());
     }
     const auto servers = outbound::remoteServersOf(users, our);
-    if (servers.empty()) {
-      return;
+    std::vector<outbound::Pdu> pdus;
+    for (const rooms::PersistedEvent* e : outgoing) {
+      outbound::Pdu pdu{e->event.event_id, json::toString(*e->event.json), {}};
+      // A relayed event's own server has it already (it sent it to us).
+      const std::string from(rooms::domainOf(e->event.sender));
+      std::copy_if(servers.begin(), servers.end(), std::back_inserter(pdu.destinations),
+                   [&](const std::string& s) { return !e->relay || s != from; });
+      if (!pdu.destinations.empty()) {
+        pdus.push_back(std::move(pdu));
+      }
     }
-    for (auto& pdu : pdus) {
-      pdu.destinations = servers;
+    if (!pdus.empty()) {
+      enqueuePdus(tx, pdus);
     }
-    enqueuePdus(tx, pdus);
   };
 }
 

@@ -33,6 +33,7 @@ class PgRoomStore final : public rooms::RoomStore {
   std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
                                            int64_t from_excl, int64_t to_incl) override;
   std::vector<std::string> usersSharingRoomWith(const std::string& user_id) override;
+  std::optional<std::string> remoteInviteState(const std::string& room_id, const std::string& user_id) override;
   void setForgotten(const std::string& room_id, const std::string& user_id) override;
   std::vector<rooms::StoredEvent> relations(const rooms::RelationsQuery& q) override;
   bool insertAlias(const std::string& alias, const std::string& room_id,

@@ -56,6 +56,8 @@ class PgRoomWriter final : public rooms::RoomWriter {
   void markRedacted(const std::string& event_id, const std::string& redaction_id,
                     const std::string& redacted_client_json) override;
   bool insertAlias(const std::string& alias, const std::string& creator) override;
+  void recordRemoteMembership(const rooms::Event& member, int64_t stream_pos,
+                              const std::optional<std::string>& invite_state) override;
   rooms::TransactionHandle& transaction() override { return handle_; }
   void commit() override { tx_.commit(); }
 

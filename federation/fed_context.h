@@ -8,7 +8,8 @@ class ProfileService;
 }
 namespace hs::rooms {
 class RoomService;
-}
+class FederatedRooms;
+}  // namespace hs::rooms
 
 namespace hs::fed {
 
@@ -24,6 +25,7 @@ struct FederationContext {
   TransactionReceiver& receiver;
   accounts::ProfileService& profiles;
   rooms::RoomService& rooms;
+  rooms::FederatedRooms& federated;
 };
 
 }  // namespace hs::fed

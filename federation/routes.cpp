@@ -19,6 +19,20 @@ void addFederationRoutes(http::RouteTable& t, FederationContext& ctx) {
       .max_body = kMaxTransactionBytes;
   t.add(Method::Get, "/_matrix/federation/v1/query/profile", Auth::ServerSignature, h(getQueryProfile));
   t.add(Method::Get, "/_matrix/federation/v1/query/directory", Auth::ServerSignature, h(getQueryDirectory));
+  t.add(Method::Get, "/_matrix/federation/v1/make_join/:roomId/:userId", Auth::ServerSignature, h(getMakeJoin));
+  t.add(Method::Put, "/_matrix/federation/v2/send_join/:roomId/:eventId", Auth::ServerSignature, h(putSendJoin))
+      .max_body = kMaxTransactionBytes;
+  t.add(Method::Put, "/_matrix/federation/v2/invite/:roomId/:eventId", Auth::ServerSignature, h(putInvite))
+      .max_body = kMaxTransactionBytes;
+  t.add(Method::Get, "/_matrix/federation/v1/make_leave/:roomId/:userId", Auth::ServerSignature, h(getMakeLeave));
+  t.add(Method::Put, "/_matrix/federation/v2/send_leave/:roomId/:eventId", Auth::ServerSignature, h(putSendLeave));
+  t.add(Method::Get, "/_matrix/federation/v1/event/:eventId", Auth::ServerSignature, h(getEvent));
+  t.add(Method::Get, "/_matrix/federation/v1/state/:roomId", Auth::ServerSignature, h(getRoomStateAt));
+  t.add(Method::Get, "/_matrix/federation/v1/state_ids/:roomId", Auth::ServerSignature, h(getRoomStateIdsAt));
+  t.add(Method::Get, "/_matrix/federation/v1/event_auth/:roomId/:eventId", Auth::ServerSignature, h(getEventAuth));
+  t.add(Method::Get, "/_matrix/federation/v1/backfill/:roomId", Auth::ServerSignature, h(getBackfill));
+  t.add(Method::Post, "/_matrix/federation/v1/get_missing_events/:roomId", Auth::ServerSignature,
+        h(postGetMissingEvents));
 }
 
 }  // namespace hs::fed

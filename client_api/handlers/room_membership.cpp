@@ -52,9 +52,16 @@ Response postRoomUpgrade(Request& req, const Requester& who, ClientContext& ctx)
 // POST /_matrix/client/v3/join/{roomIdOrAlias} and /rooms/{roomId}/join
 Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);
-  const std::string room_id = roomIdFromParam(req.pathParam("roomId"), ctx.rooms);
-  ctx.rooms.join(who.userId(), room_id, reasonOf(body), &body);
-  return roomIdResponse(room_id);
+  const std::string& id_or_alias = req.pathParam("roomId");
+  if (id_or_alias.empty() || id_or_alias[0] != '#') {
+    checkRoomId(id_or_alias);
+  }
+  // Servers to join a remote room through: `via` (v1.12) and its older name `server_name`.
+  std::vector<std::string> via = http::queryValues(req, "via");
+  for (auto& s : http::queryValues(req, "server_name")) {
+    via.push_back(std::move(s));
+  }
+  return roomIdResponse(ctx.rooms.joinByIdOrAlias(who.userId(), id_or_alias, std::move(via), reasonOf(body), &body));
 }
 
 // POST /_matrix/client/v3/rooms/{roomId}/invite

@@ -128,7 +128,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   if (config_.federation_listener) {
     federation_ = std::make_unique<FederationModule>(
         FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
-                       *rooms_, *pipeline_, *ephemeral_, *presence_, *to_device_, *device_lists_});
+                       *rooms_, *pipeline_, *account_store_, *ephemeral_, *presence_, *to_device_, *device_lists_});
     federation_->connect();
   }
 }

@@ -13,6 +13,7 @@
 #include "federation/auth/x_matrix.h"
 #include "federation/client/dns.h"
 #include "federation/client/federation_client.h"
+#include "federation/client/remote_calls.h"
 #include "federation/client/remote_profiles.h"
 #include "federation/client/server_discovery.h"
 #include "federation/client/well_known.h"
@@ -35,6 +36,7 @@
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/presence/presence_service.h"
 #include "homeserver/services/rooms/event_pipeline.h"
+#include "homeserver/services/rooms/federated_rooms.h"
 #include "homeserver/services/rooms/pipeline_pdu_sink.h"
 #include "homeserver/services/rooms/room_service.h"
 
@@ -54,11 +56,15 @@ FederationModule::FederationModule(const FederationDeps& d) : deps_(d) {
   discovery_ = std::make_unique<fed::ServerDiscovery>(*dns_, *well_known_, d.client.policy(), d.clock);
   resolver_pool_ = std::make_unique<core::ThreadPool>("fed-resolver", kResolverThreads, kMaxQueuedRequests);
   fed_client_ = std::make_unique<fed::FederationClient>(d.client, *discovery_, *own_keys_, *resolver_pool_);
+  remote_calls_ = std::make_unique<fed::FederationCalls>(*fed_client_);
   key_fetcher_ = std::make_unique<fed::KeyFetcher>(*fed_client_, d.config.federation.trusted_key_servers, d.clock);
   key_ring_ = std::make_unique<fed::KeyRing>(*key_store_, *key_fetcher_, *own_keys_, d.clock);
   buildOutbound();
   buildInbound();
-  ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms});
+  federated_ = std::make_unique<rooms::FederatedRooms>(d.config, d.pipeline, d.account_store, *remote_calls_,
+                                                       d.signing_key, d.clock);
+  ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms,
+                                        *federated_});
   routes_ = std::make_unique<http::RouteTable>();
   fed::addFederationRoutes(*routes_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, d.tokens, d.metrics, d.config.http.max_json_body,
@@ -80,7 +86,7 @@ void FederationModule::buildOutbound() {
 
 void FederationModule::buildInbound() {
   inbound_store_ = std::make_unique<db::PgFederationInboundStore>(deps_.pool);
-  pdu_sink_ = std::make_unique<rooms::PipelinePduSink>(deps_.pipeline);
+  pdu_sink_ = std::make_unique<rooms::PipelinePduSink>(deps_.pipeline, remote_calls_.get());
   edus_ = std::make_unique<fed::EduApplier>(
       fed::EduTargets{deps_.ephemeral, deps_.presence, deps_.to_device, *inbound_store_});
   receiver_ = std::make_unique<fed::TransactionReceiver>(*inbound_store_, *pdu_sink_, *edus_);
@@ -95,6 +101,10 @@ void FederationModule::connect() {
   deps_.profiles.setRemoteSource(remote_profiles_.get());
   deps_.pipeline.setKeyLookup(key_ring_.get());
   deps_.pipeline.addInTransactionWriter(db::roomOutboxWriter(us));
+  rooms.setFederation(federated_.get());
+  federated_->setInviteCheck([&rooms](const core::UserId& sender, const core::UserId& target) {
+    rooms.checkInvite(sender, target);
+  });
   deps_.ephemeral.setOutbox(outbox_.get(), us);
   deps_.to_device.setFederating(true);
   auto audience = [&rooms, us](const std::string& user) {

@@ -37,7 +37,11 @@ namespace hs::rooms {
 class EventPipeline;
 class PipelinePduSink;
 class RoomService;
+class FederatedRooms;
 }  // namespace hs::rooms
+namespace hs::accounts {
+class AccountStore;
+}
 namespace hs::ephemeral {
 class EphemeralService;
 }
@@ -62,6 +66,7 @@ class Sender;
 class EduApplier;
 class TransactionReceiver;
 class RemoteProfiles;
+class FederationCalls;
 }  // namespace hs::fed
 
 namespace hs {
@@ -77,6 +82,7 @@ struct FederationDeps {
   accounts::ProfileService& profiles;
   rooms::RoomService& rooms;
   rooms::EventPipeline& pipeline;
+  accounts::AccountStore& account_store;
   ephemeral::EphemeralService& ephemeral;
   presence::PresenceService& presence;
   e2ee::ToDeviceService& to_device;
@@ -115,6 +121,8 @@ class FederationModule {
   std::unique_ptr<fed::EduApplier> edus_;
   std::unique_ptr<fed::TransactionReceiver> receiver_;
   std::unique_ptr<fed::RemoteProfiles> remote_profiles_;
+  std::unique_ptr<fed::FederationCalls> remote_calls_;
+  std::unique_ptr<rooms::FederatedRooms> federated_;
   std::unique_ptr<fed::XMatrixAuthenticator> x_matrix_;
   std::unique_ptr<fed::FederationContext> ctx_;
   std::unique_ptr<http::RouteTable> routes_;

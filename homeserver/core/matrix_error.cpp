@@ -29,6 +29,7 @@ ErrInfo infoFor(ErrCode code) noexcept {
     case ErrCode::ThreepidAuthFailed: return {"M_THREEPID_AUTH_FAILED", 401};
     case ErrCode::RoomInUse: return {"M_ROOM_IN_USE", 400};
     case ErrCode::UnsupportedRoomVersion: return {"M_UNSUPPORTED_ROOM_VERSION", 400};
+    case ErrCode::IncompatibleRoomVersion: return {"M_INCOMPATIBLE_ROOM_VERSION", 400};
     case ErrCode::InvalidRoomState: return {"M_INVALID_ROOM_STATE", 400};
     case ErrCode::BadState: return {"M_BAD_STATE", 400};
     case ErrCode::GuestAccessForbidden: return {"M_GUEST_ACCESS_FORBIDDEN", 403};

@@ -32,6 +32,7 @@ enum class ErrCode {
   ThreepidAuthFailed,
   RoomInUse,
   UnsupportedRoomVersion,
+  IncompatibleRoomVersion,
   InvalidRoomState,
   BadState,
   GuestAccessForbidden,

@@ -71,8 +71,10 @@ std::optional<std::string> queryDecode(const std::string& in) {
   return percentDecode(plus_as_space);
 }
 
-std::map<std::string, std::string> parseQueryString(const std::string& raw) {
-  std::map<std::string, std::string> out;
+namespace {
+// Calls `take(key, value)` for each decodable pair of a raw query string, in order.
+template <typename Take>
+void forEachQueryPair(const std::string& raw, Take take) {
   size_t start = 0;
   while (start <= raw.size()) {
     size_t end = raw.find('&', start);
@@ -82,15 +84,34 @@ std::map<std::string, std::string> parseQueryString(const std::string& raw) {
     const std::string pair = raw.substr(start, end - start);
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
-      std::string key = pair.substr(0, eq);
-      std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
-      auto k = queryDecode(key);
-      auto v = queryDecode(value);
+      auto k = queryDecode(pair.substr(0, eq));
+      auto v = queryDecode(eq == std::string::npos ? "" : pair.substr(eq + 1));
       if (k && v) {
-        out.emplace(std::move(*k), std::move(*v));  // the first of repeated keys wins
+        take(std::move(*k), std::move(*v));
       }
     }
     start = end + 1;
+  }
+}
+}  // namespace
+
+std::map<std::string, std::string> parseQueryString(const std::string& raw) {
+  std::map<std::string, std::string> out;
+  forEachQueryPair(raw, [&out](std::string k, std::string v) {
+    out.emplace(std::move(k), std::move(v));  // the first of repeated keys wins
+  });
+  return out;
+}
+
+std::vector<std::string> queryValues(const Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  const size_t q = req.target.find('?');
+  if (q != std::string::npos) {
+    forEachQueryPair(req.target.substr(q + 1), [&](std::string k, std::string v) {
+      if (k == name) {
+        out.push_back(std::move(v));
+      }
+    });
   }
   return out;
 }

@@ -102,6 +102,8 @@ std::optional<std::string> percentDecode(const std::string& in);
 // ?filename=my+photo.png, as Python's urlencode does), then percent-decoding.
 std::optional<std::string> queryDecode(const std::string& in);
 std::map<std::string, std::string> parseQueryString(const std::string& raw);
+// Every value of a repeated query parameter (?via=a&via=b, ?ver=10&ver=11), in order.
+std::vector<std::string> queryValues(const Request& req, const std::string& name);
 
 // The name of the first decoded path or query parameter holding a control character, checked
 // once for every route before its handler runs: a NUL would otherwise cut an identifier after

@@ -1,5 +1,6 @@
 // RoomService: createRoom, in the order the spec requires (ALGORITHMS §24), and aliases.
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/federated_rooms.h"
 #include "homeserver/services/rooms/room_service.h"
 #include "homeserver/services/rooms/state_permission.h"
 
@@ -162,17 +163,7 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
       throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
     }
   }
-  std::vector<std::pair<core::UserId, std::string>> invites;
-  for (const auto& u : params.invite) {
-    const core::UserId target = core::UserId::parse(u);
-    if (target.server() != config_.server_name || !accounts_.findUser(target.str())) {
-      throw MatrixError(ErrCode::NotFound, "Cannot invite " + u);
-    }
-    if (invite_check_) {
-      invite_check_(creator, target);
-    }
-    invites.emplace_back(target, memberContent(target, "invite", std::nullopt, params.is_direct, true));
-  }
+  const Invitees invitees = checkedInvitees(creator, params);
   std::string room_id = "!";  // room v12 derives its ID from the create event instead
   room_id += random_.alnum(18);
   room_id += ":";
@@ -191,12 +182,31 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
     throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
   }
   sendCreationEvents(batch, creator, creator_join, params, alias);
-  for (const auto& [target, content] : invites) {
+  for (const auto& [target, content] : invitees.local) {
     batch.appendLocal(EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
   }
   const std::string created = batch.room().room_id;
   batch.commit();
+  // Users of other servers once the room exists: their servers countersign each invite.
+  for (const auto& [target, content] : invitees.remote) {
+    federation_->inviteRemote(created, EventDraft{creator.str(), std::string(kMember), target.str(), content, {}});
+  }
   return created;
+}
+
+RoomService::Invitees RoomService::checkedInvitees(const core::UserId& creator, const CreateRoomParams& params) {
+  Invitees out;
+  for (const auto& u : params.invite) {
+    const core::UserId target = core::UserId::parse(u);
+    const bool remote = target.server() != config_.server_name;
+    if (remote ? federation_ == nullptr : !accounts_.findUser(target.str())) {
+      throw MatrixError(ErrCode::NotFound, "Cannot invite " + u);
+    }
+    checkInvite(creator, target);
+    (remote ? out.remote : out.local)
+        .emplace_back(target, memberContent(target, "invite", std::nullopt, params.is_direct, true));
+  }
+  return out;
 }
 
 void RoomService::createAlias(const core::UserId& user, const std::string& alias,
@@ -221,11 +231,31 @@ void RoomService::createAlias(const core::UserId& user, const std::string& alias
 }
 
 std::string RoomService::resolveAlias(const std::string& alias) {
+  if (federation_ && domainOf(alias) != config_.server_name) {
+    return federation_->queryAlias(alias).room_id;
+  }
   auto room = store_.aliasRoom(alias);
   if (!room) {
     throw MatrixError(ErrCode::NotFound, "Room alias not found");
   }
   return *room;
+}
+
+std::string RoomService::joinByIdOrAlias(const core::UserId& user, const std::string& id_or_alias,
+                                         std::vector<std::string> via, const std::optional<std::string>& reason,
+                                         const json::Value* custom) {
+  std::string room_id = id_or_alias;
+  if (!id_or_alias.empty() && id_or_alias[0] == '#') {
+    if (federation_ && domainOf(id_or_alias) != config_.server_name) {
+      AliasTarget target = federation_->queryAlias(id_or_alias);
+      via.insert(via.end(), target.servers.begin(), target.servers.end());
+      room_id = std::move(target.room_id);
+    } else {
+      room_id = resolveAlias(id_or_alias);
+    }
+  }
+  join(user, room_id, reason, custom, via);
+  return room_id;
 }
 
 void RoomService::deleteAlias(const core::UserId& user, const std::string& alias) {

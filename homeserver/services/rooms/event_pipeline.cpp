@@ -63,6 +63,23 @@ EventPipeline::Batch::~Batch() = default;
 
 const StoredEvent& EventPipeline::Batch::appendLocal(const EventDraft& draft,
                                                      const std::optional<LocalTxn>& txn) {
+  auto [n, auth_state] = prepareLocal(draft);
+  return appendBuilt(std::move(n), auth_state, txn, draft.content_json);
+}
+
+NewEvent EventPipeline::Batch::buildLocal(const EventDraft& draft) {
+  auto [n, auth_state] = prepareLocal(draft);
+  if (n.pdu_json.size() > kMaxPduBytes) {
+    throw MatrixError(ErrCode::TooLarge, "Event is larger than 65536 bytes");
+  }
+  const AuthResult auth = authCheck(n.event, lookupInList(auth_state), room_.room_version);
+  if (!auth.allowed) {
+    throw MatrixError(ErrCode::Forbidden, auth.reason);
+  }
+  return std::move(n);
+}
+
+std::pair<NewEvent, std::vector<Event>> EventPipeline::Batch::prepareLocal(const EventDraft& draft) {
   EventPipeline& p = *pipeline_;
   json::Document content;
   content.Parse(draft.content_json.c_str(), draft.content_json.size());
@@ -74,7 +91,7 @@ const StoredEvent& EventPipeline::Batch::appendLocal(const EventDraft& draft,
   if (rules.room_id_is_create_hash) {
     keys.emplace_back(std::string(kCreate), "");  // read for the auth check, never cited
   }
-  const std::vector<Event> auth_state = writer_->stateEvents(keys);
+  std::vector<Event> auth_state = writer_->stateEvents(keys);
   const auto extremities = writer_->extremities();
   std::vector<Event> prev_events;  // rooms v1 and v2 cite them with their hashes
   if (rules.event_format == EventFormat::kV1) {
@@ -86,7 +103,7 @@ const StoredEvent& EventPipeline::Batch::appendLocal(const EventDraft& draft,
   }
   NewEvent n = buildEvent(draft, BuildContext{room_, auth_state, extremities, p.config_.server_name,
                                               p.key_, p.clock_.nowMs(), &prev_events});
-  return appendBuilt(std::move(n), auth_state, txn, draft.content_json);
+  return {std::move(n), std::move(auth_state)};
 }
 
 const StoredEvent& EventPipeline::Batch::appendBuilt(NewEvent n, const std::vector<Event>& auth_state,
@@ -127,9 +144,10 @@ const StoredEvent& EventPipeline::Batch::appendBuilt(NewEvent n, const std::vect
   return events_.back().stored;
 }
 
-void EventPipeline::Batch::record(StoredEvent stored, Event event, EventOrigin origin, bool in_timeline) {
+void EventPipeline::Batch::record(StoredEvent stored, Event event, EventOrigin origin, bool in_timeline,
+                                  bool relay) {
   contents_.push_back(in_timeline ? json::toString(event.content()) : std::string());
-  events_.push_back(PersistedEvent{std::move(stored), std::move(event), origin, in_timeline});
+  events_.push_back(PersistedEvent{std::move(stored), std::move(event), origin, in_timeline, relay});
 }
 
 // Applies a redaction whose target is in this room (ALGORITHMS §21): when the redaction's

@@ -40,6 +40,9 @@ struct PersistedEvent {
   Event event;
   EventOrigin origin = EventOrigin::kLocal;
   bool in_timeline = true;  // false: outlier, rejected or soft-failed (clients never see it)
+  // A remote event this server passes on to the room's other servers (a join that came through
+  // send_join, an invite the invitee's server countersigned).
+  bool relay = false;
 };
 
 // Called with the new timeline events of one commit (local or remote, not backfilled), after
@@ -82,6 +85,8 @@ struct ReceiveOptions {
   // known only as an outlier), as /state_ids returned it (§13 impl-note). Every event the maps
   // name must be stored already (as outliers, say).
   std::map<std::string, StateMap> prev_states;
+  // Pass the event on to the room's other servers once accepted (PersistedEvent::relay).
+  bool relay = false;
 };
 
 // A remote room's state as send_join returns it: the state before the join event and its auth
@@ -91,6 +96,22 @@ struct RoomImport {
   std::string room_version;
   std::vector<std::string> state;
   std::vector<std::string> auth_chain;
+};
+
+// The state before an event and the auth chain of that state (send_join, /state, /state_ids).
+struct StateAndAuth {
+  std::vector<Event> state;
+  std::vector<Event> auth_chain;  // the state's auth events, recursively, less the state itself
+};
+
+// A walk back along prev_events (/backfill, /get_missing_events): from `from` (taken too when
+// include_from), never past `stop`, at most `limit` events, none below `min_depth`.
+struct WalkBack {
+  std::vector<std::string> from;
+  std::vector<std::string> stop;
+  size_t limit = 10;
+  bool include_from = false;
+  int64_t min_depth = 0;
 };
 
 struct ImportResult {
@@ -142,6 +163,25 @@ class EventPipeline {
   // with the imported state as the state after its prev_events.
   ImportResult importRoom(const RoomImport& import);
 
+  // A local user's membership in a room this server is not in: an invite from another server
+  // (invite v2, checked and signed by us already, with `invite_state`, a JSON array of stripped
+  // events for /sync) or the leave that rejected one. Stored as an outlier (the room row is
+  // created if new); the user's membership moves to it at a new stream position, and the
+  // user's /sync wakes.
+  void storeRemoteMembership(const RoomInfo& room, const CheckedPdu& member,
+                             const std::optional<std::string>& invite_state);
+
+  // event_pipeline_reads.cpp: the state before `event_id`, an event of the room's timeline (or a
+  // rejected one), and its auth chain; nullopt when the room has no such event with state.
+  std::optional<StateAndAuth> stateBeforeEvent(const std::string& room_id, const std::string& event_id);
+  // A stored event of any room, unless rejected.
+  std::optional<Event> storedEvent(const std::string& event_id);
+  // The auth chain of these auth events (them included), within the room.
+  std::vector<Event> authChainOf(const std::string& room_id, const std::vector<std::string>& auth_events);
+  // The room's events met walking back (breadth first), rejected ones skipped.
+  std::vector<Event> walkBack(const std::string& room_id, const WalkBack& walk);
+  std::vector<std::string> forwardExtremities(const std::string& room_id);
+
   // Wiring, before the server serves: federation brings the key lookup and the outbox writer.
   void setKeyLookup(core::ServerKeyLookup* keys) { keys_ = keys; }
   void addInTransactionWriter(InTransactionWriter writer) {
@@ -151,6 +191,7 @@ class EventPipeline {
   void setEventSentHook(EventSentHook hook) { sent_hook_ = std::move(hook); }
   RoomFactsCache& facts() { return facts_; }
   RoomStore& store() { return store_; }
+  core::ServerKeyLookup* keyLookup() { return keys_; }
   const std::string& serverName() const { return config_.server_name; }
 
  private:
@@ -190,6 +231,10 @@ class EventPipeline::Batch {
   // persists it. Throws M_FORBIDDEN when the auth rules refuse it, M_BAD_JSON / M_TOO_LARGE for
   // malformed or oversized content.
   const StoredEvent& appendLocal(const EventDraft& draft, const std::optional<LocalTxn>& txn = {});
+  // The event appendLocal would persist, built, signed and authorized on the current forward
+  // extremities, without persisting it (an invite the invitee's server must countersign first,
+  // a make_join template). Throws as appendLocal does.
+  NewEvent buildLocal(const EventDraft& draft);
   // Places a PDU that passed checkPdu (§13 steps 4-6) and stores it.
   PduResult receive(CheckedPdu pdu, EventOrigin origin, const ReceiveOptions& options = {});
 
@@ -227,12 +272,15 @@ class EventPipeline::Batch {
     std::map<std::string, EventMeta> meta;   // the event, its prev and auth events, as stored
     std::optional<std::string> rejected;     // why §13 step 4 or 5 failed
     bool soft_failed = false;                // §13 step 6 failed
+    bool relay = false;                      // ReceiveOptions::relay
   };
   std::optional<std::string> checkAuthEvents(const Incoming& in, PduResult& result);
   void place(Incoming& in, const ReceiveOptions& options, PduResult& result);
   void checkAgainstState(Incoming& in, const StateBefore& before);
   void placeInTimeline(Incoming& in, const StateBefore& before);
-  void record(StoredEvent stored, Event event, EventOrigin origin, bool in_timeline);
+  void record(StoredEvent stored, Event event, EventOrigin origin, bool in_timeline, bool relay = false);
+  // The current state at the keys `draft` needs for its auth check, and the event built on them.
+  std::pair<NewEvent, std::vector<Event>> prepareLocal(const EventDraft& draft);
   void applyRedaction(const Event& redaction);
   void applyPendingRedactions(const Event& target);
   void afterCommit();

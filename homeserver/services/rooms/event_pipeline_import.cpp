@@ -84,12 +84,26 @@ ImportResult EventPipeline::importRoom(const RoomImport& import) {
   auto batch = known ? open(import.room_id)
                      : insert(RoomInfo{import.room_id, import.room_version,
                                        create->second.event.event.sender, false});
-  if (!batch.importEvents(events, state_ids, !known, out)) {
+  // A room known only from an invite has no state yet: the import gives it its current state.
+  const bool fresh = !known || batch.writer().currentGroup() == 0;
+  if (!batch.importEvents(events, state_ids, fresh, out)) {
     return out;  // missing auth events: nothing was stored
   }
   batch.commit();
   out.imported = true;
   return out;
+}
+
+void EventPipeline::storeRemoteMembership(const RoomInfo& room, const CheckedPdu& member,
+                                          const std::optional<std::string>& invite_state) {
+  const bool known = store_.room(room.room_id).has_value();
+  auto batch = known ? open(room.room_id) : insert(room);
+  batch.writer_->insertOutliers({OutlierRow{&member.event, std::nullopt}});
+  batch.positions_.push_back(std::make_unique<streams::StreamTracker::Reservation>(stream_));
+  batch.writer_->recordRemoteMembership(member.event.event, batch.positions_.back()->position(), invite_state);
+  batch.commit();
+  facts_.invalidate(room.room_id);
+  notifier_.notifyUsers({*member.event.event.state_key});
 }
 
 // The ID of the create event among `events`: the one the room ID names in room v12, else the

@@ -118,6 +118,7 @@ std::vector<PduResult> EventPipeline::receiveAll(const std::string& room_id,
 PduResult EventPipeline::Batch::receive(CheckedPdu pdu, EventOrigin origin,
                                         const ReceiveOptions& options) {
   Incoming in{std::move(pdu), origin};
+  in.relay = options.relay;
   const Event& e = in.pdu.event.event;
   std::vector<std::string> ids{e.event_id};
   ids.insert(ids.end(), e.prev_events.begin(), e.prev_events.end());
@@ -266,7 +267,7 @@ void EventPipeline::Batch::placeInTimeline(Incoming& in, const StateBefore& befo
       state_changed_ = state_changed_ || e.isState();
     }
   }
-  record(std::move(stored), e, in.origin, timeline);
+  record(std::move(stored), e, in.origin, timeline, in.relay);
   if (timeline) {
     if (e.redacts) {
       applyRedaction(e);

@@ -4,6 +4,7 @@
 
 #include "homeserver/core/event_crypto.h"
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/core/percent_encode.h"
 
 namespace hs::rooms {
 
@@ -54,7 +55,48 @@ std::optional<std::string> outcomeError(const PduResult& r) {
   return "Not accepted";
 }
 
-std::vector<inbound::PduOutcome> PipelinePduSink::receivePdus(const std::string&,
+std::vector<PduResult> PipelinePduSink::receiveRoom(const std::string& origin, const std::string& room_id,
+                                                    const std::vector<std::string>& pdus) {
+  auto results = pipeline_.receiveAll(room_id, pdus, EventOrigin::kRemote);
+  for (size_t i = 0; i < results.size() && remote_ != nullptr; ++i) {
+    if (results[i].status != PduStatus::kMissing || results[i].missing_prev_events.empty() ||
+        !results[i].missing_auth_events.empty()) {
+      continue;
+    }
+    const auto fetched = missingEvents(origin, room_id, results[i].event_id);
+    if (!fetched.empty()) {
+      pipeline_.receiveAll(room_id, fetched, EventOrigin::kRemote);
+      results[i] = pipeline_.receive(room_id, pdus[i], EventOrigin::kRemote);
+    }
+  }
+  return results;
+}
+
+std::vector<std::string> PipelinePduSink::missingEvents(const std::string& origin, const std::string& room_id,
+                                                        const std::string& event_id) {
+  json::Writer body;
+  body.startObject().key("earliest_events").startArray();
+  for (const auto& id : pipeline_.forwardExtremities(room_id)) {
+    body.string(id);
+  }
+  body.endArray().key("latest_events").startArray().string(event_id).endArray();
+  body.key("limit").integer(kMaxMissing).key("min_depth").integer(0).endObject();
+  const auto r = remote_->call(origin, "POST", "/_matrix/federation/v1/get_missing_events/" + core::percentEncode(room_id),
+                               body.take());
+  const auto doc = r.status == 200 ? json::tryParse(r.body) : std::nullopt;
+  const json::Value* events = doc && doc->IsObject() ? json::member(*doc, "events") : nullptr;
+  std::vector<std::string> out;
+  if (events != nullptr && events->IsArray()) {
+    for (const auto& e : events->GetArray()) {
+      if (e.IsObject() && out.size() < static_cast<size_t>(kMaxMissing)) {
+        out.push_back(json::toString(e));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<inbound::PduOutcome> PipelinePduSink::receivePdus(const std::string& origin,
                                                               const std::vector<const json::Value*>& pdus) {
   // Rooms in the order their first PDU came; within a room, the pipeline orders the PDUs.
   std::vector<std::string> rooms;
@@ -80,7 +122,7 @@ std::vector<inbound::PduOutcome> PipelinePduSink::receivePdus(const std::string&
     for (const json::Value* pdu : list) {
       texts.push_back(json::toString(*pdu));
     }
-    const auto results = pipeline_.receiveAll(room_id, texts, EventOrigin::kRemote);
+    const auto results = receiveRoom(origin, room_id, texts);
     for (size_t i = 0; i < results.size(); ++i) {
       std::string id = results[i].event_id.empty() ? labelOf(*list[i]) : results[i].event_id;
       if (!id.empty()) {

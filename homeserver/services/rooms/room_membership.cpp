@@ -1,5 +1,6 @@
 // RoomService: joining, inviting, leaving, kicking, banning, forgetting.
 #include "homeserver/core/matrix_error.h"
+#include "homeserver/services/rooms/federated_rooms.h"
 #include "homeserver/services/rooms/room_service.h"
 
 namespace hs::rooms {
@@ -40,11 +41,48 @@ std::string RoomService::memberContent(const core::UserId& user, const std::stri
   return json::toString(doc);
 }
 
+namespace {
+// Whether joining takes other servers: our copy of the room is current only while a user of
+// ours is joined. A room of ours that everyone left is joined locally still, unless users of
+// other servers are in it (they may have moved on without us).
+bool needsRemoteJoin(RoomStore& store, const std::string& room_id, const std::string& us) {
+  const auto room = store.room(room_id);
+  if (!room) {
+    return true;
+  }
+  bool others = domainOf(room->creator) != us;
+  for (const auto& m : store.members(room_id)) {
+    if (m.membership == "join") {
+      if (domainOf(m.user_id) == us) {
+        return false;
+      }
+      others = true;
+    }
+  }
+  return others;
+}
+}  // namespace
+
 void RoomService::join(const core::UserId& user, const std::string& room_id,
-                       const std::optional<std::string>& reason, const json::Value* custom) {
+                       const std::optional<std::string>& reason, const json::Value* custom,
+                       const std::vector<std::string>& via) {
   const auto before = store_.membership(room_id, user.str());
   const EventDraft draft{user.str(), std::string(kMember), user.str(),
                          memberContent(user, "join", reason, false, true, custom), std::nullopt};
+  if (federation_ && needsRemoteJoin(store_, room_id, config_.server_name)) {
+    std::vector<std::string> servers = via;
+    if (const auto room = store_.room(room_id)) {
+      servers.emplace_back(domainOf(room->creator));  // a remote invite's room: the inviter's server
+    }
+    if (const size_t colon = room_id.find(':'); colon != std::string::npos) {
+      servers.push_back(room_id.substr(colon + 1));  // rooms before v12 name their creator's server
+    }
+    federation_->joinRemote(user, room_id, servers, draft.content_json);
+    if (before && before->membership == "invite") {
+      recordRemoteDirect(user, room_id);
+    }
+    return;
+  }
   // Joining again with the same content changes nothing: no new event (as Synapse).
   if (before && before->membership == "join" && unchangedState(room_id, draft)) {
     return;
@@ -66,24 +104,41 @@ void RoomService::join(const core::UserId& user, const std::string& room_id,
   }
 }
 
+void RoomService::recordRemoteDirect(const core::UserId& user, const std::string& room_id) {
+  const auto stripped = store_.remoteInviteState(room_id, user.str());
+  const auto events = stripped ? json::tryParse(*stripped) : std::nullopt;
+  if (!direct_hook_ || !events || !events->IsArray() || events->Empty()) {
+    return;
+  }
+  const json::Value& invite = (*events)[events->Size() - 1];  // the invite itself comes last
+  const json::Value* content = json::optObject(invite, "content");
+  const auto inviter = json::optString(invite, "sender");
+  if (content != nullptr && json::optBool(*content, "is_direct") == true && inviter) {
+    direct_hook_(user.str(), *inviter, room_id);
+  }
+}
+
 void RoomService::invite(const core::UserId& sender, const std::string& room_id,
                          const core::UserId& target, const std::optional<std::string>& reason,
                          bool is_direct) {
   if (target.server() == config_.server_name && !accounts_.findUser(target.str())) {
     throw MatrixError(ErrCode::NotFound, "Unknown user " + target.str());
   }
-  if (target.server() != config_.server_name) {
-    throw MatrixError(ErrCode::Forbidden, "Inviting users of other servers needs federation, which is not available yet");
+  if (target.server() != config_.server_name && !federation_) {
+    throw MatrixError(ErrCode::Forbidden, "Inviting users of other servers needs federation, which is off");
   }
   const auto current = store_.membership(room_id, target.str());
   if (current && current->membership == "join") {
     throw MatrixError(ErrCode::Forbidden, target.str() + " is already in the room");
   }
-  if (invite_check_) {
-    invite_check_(sender, target);
+  checkInvite(sender, target);
+  const EventDraft draft{sender.str(), std::string(kMember), target.str(),
+                         memberContent(target, "invite", reason, is_direct, true), std::nullopt};
+  if (target.server() != config_.server_name) {
+    federation_->inviteRemote(room_id, draft);  // countersigned by the invitee's server first
+    return;
   }
-  send(room_id, EventDraft{sender.str(), std::string(kMember), target.str(),
-                           memberContent(target, "invite", reason, is_direct, true), std::nullopt});
+  send(room_id, draft);
 }
 
 void RoomService::leave(const core::UserId& user, const std::string& room_id,
@@ -98,8 +153,17 @@ void RoomService::leave(const core::UserId& user, const std::string& room_id,
     }
     throw MatrixError(ErrCode::Forbidden, "You are not in this room");
   }
-  send(room_id, EventDraft{user.str(), std::string(kMember), user.str(),
-                           memberContent(user, "leave", reason, false, false), std::nullopt});
+  const std::string content = memberContent(user, "leave", reason, false, false);
+  if (federation_ && current->membership == "invite" && needsRemoteJoin(store_, room_id, config_.server_name)) {
+    // Rejecting the invite of a room we are not in: through the inviting server.
+    std::vector<std::string> servers{std::string(domainOf(store_.room(room_id)->creator))};
+    if (const size_t colon = room_id.find(':'); colon != std::string::npos) {
+      servers.push_back(room_id.substr(colon + 1));
+    }
+    federation_->leaveRemote(user, room_id, servers, content);
+    return;
+  }
+  send(room_id, EventDraft{user.str(), std::string(kMember), user.str(), content, std::nullopt});
 }
 
 void RoomService::setMembership(const core::UserId& sender, const std::string& room_id,

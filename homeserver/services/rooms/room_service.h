@@ -54,6 +54,8 @@ using InviteCheck = std::function<void(const core::UserId& sender, const core::U
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
                           const std::string& room_id);
 
+class FederatedRooms;
+
 class RoomService {
  public:
   RoomService(const config::Config& config, RoomStore& store, accounts::AccountStore& accounts,
@@ -77,8 +79,20 @@ class RoomService {
 
   // `custom`: the /join body, whose fields stay in the member event (membership and, unless
   // given, displayname and avatar_url are the server's).
+  // A room this server is not in is joined over federation through `via` (and the servers the
+  // room ID, an invite or an alias name), when federation is on.
   void join(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason,
-            const json::Value* custom = nullptr);
+            const json::Value* custom = nullptr, const std::vector<std::string>& via = {});
+  // POST /join/{roomIdOrAlias}: resolves an alias (a remote one through its server, whose
+  // answer adds to `via`), joins, and returns the room's ID.
+  std::string joinByIdOrAlias(const core::UserId& user, const std::string& id_or_alias, std::vector<std::string> via,
+                              const std::optional<std::string>& reason, const json::Value* custom = nullptr);
+  // Runs the invite check (blocks) of `sender` inviting `target`; throws to refuse.
+  void checkInvite(const core::UserId& sender, const core::UserId& target) const {
+    if (invite_check_) {
+      invite_check_(sender, target);
+    }
+  }
   void invite(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
               const std::optional<std::string>& reason, bool is_direct = false);
   void leave(const core::UserId& user, const std::string& room_id, const std::optional<std::string>& reason);
@@ -97,6 +111,8 @@ class RoomService {
   void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
   void setEventSentHook(EventSentHook hook) { pipeline_.setEventSentHook(std::move(hook)); }
   void setInviteCheck(InviteCheck check) { invite_check_ = std::move(check); }
+  // Federation, when on: remote joins, invites and aliases.
+  void setFederation(FederatedRooms* federation) { federation_ = federation; }
   void setEventHook(EventHook hook) { pipeline_.setEventHook(std::move(hook)); }
   RoomStore& store() { return store_; }
   const std::string& serverName() const { return config_.server_name; }
@@ -105,6 +121,15 @@ class RoomService {
   std::string memberContent(const core::UserId& user, const std::string& membership,
                             const std::optional<std::string>& reason, bool is_direct,
                             bool with_profile, const json::Value* custom = nullptr);
+  // createRoom's `invite` list, checked (known local users, or federation on; blocks), with
+  // each invite's content.
+  struct Invitees {
+    std::vector<std::pair<core::UserId, std::string>> local, remote;
+  };
+  Invitees checkedInvitees(const core::UserId& creator, const CreateRoomParams& params);
+  // After joining a remote room an invite with is_direct led to: the room goes into the
+  // user's m.direct under the inviter.
+  void recordRemoteDirect(const core::UserId& user, const std::string& room_id);
   // After `alias` was deleted: removes it from the room's m.room.canonical_alias.
   void dropFromCanonicalAlias(const core::UserId& user, const std::string& room_id, const std::string& alias);
   // The current state event at the draft's key when the draft's sender sent it with equal
@@ -134,6 +159,7 @@ class RoomService {
   core::Random& random_;
   DirectRoomHook direct_hook_;
   InviteCheck invite_check_;
+  FederatedRooms* federation_ = nullptr;
 };
 
 }  // namespace hs::rooms

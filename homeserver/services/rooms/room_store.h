@@ -145,6 +145,9 @@ class RoomStore {
                                                    int64_t from_excl, int64_t to_incl) = 0;
   // Everyone joined to a room the user is joined to (the user included).
   virtual std::vector<std::string> usersSharingRoomWith(const std::string& user_id) = 0;
+  // The stripped state of a remote room `user_id` was invited to over federation (a JSON array,
+  // the invite last), or nullopt.
+  virtual std::optional<std::string> remoteInviteState(const std::string& room_id, const std::string& user_id) = 0;
   virtual void setForgotten(const std::string& room_id, const std::string& user_id) = 0;
   virtual std::vector<StoredEvent> relations(const RelationsQuery& q) = 0;
   // Room aliases. insertAlias is false when the alias is taken; deleteAlias returns the

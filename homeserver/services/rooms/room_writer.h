@@ -149,6 +149,11 @@ class RoomWriter {
   // Adds an alias of this room in the same transaction (createRoom's room_alias_name); false
   // when it is taken, including by a concurrent transaction that commits first.
   virtual bool insertAlias(const std::string& alias, const std::string& creator) = 0;
+  // A local user's membership in a room of another server (EventPipeline::storeRemoteMembership):
+  // their membership row points at `member`, stored as an outlier already, changed at
+  // `stream_pos`; an invite's `invite_state` (a JSON array of stripped events) is kept for /sync.
+  virtual void recordRemoteMembership(const Event& member, int64_t stream_pos,
+                                      const std::optional<std::string>& invite_state) = 0;
   virtual TransactionHandle& transaction() = 0;
   virtual void commit() = 0;
 };

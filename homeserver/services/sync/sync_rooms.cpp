@@ -226,7 +226,18 @@ void SyncService::writeUnread(json::Writer& w, const SyncRequest& req, const Roo
   }
 }
 
-void SyncService::invitedRoom(const rooms::UserRoom& r, RoomsOut& out) {
+void SyncService::invitedRoom(const std::string& user_id, const rooms::UserRoom& r, RoomsOut& out) {
+  // Invited to a room of another server: the stripped state its server sent with the invite.
+  if (const auto remote = rooms_.remoteInviteState(r.room_id, user_id)) {
+    const auto events = json::tryParse(*remote);
+    const std::string inviter = events && events->IsArray() && !events->Empty()
+                                    ? json::optString((*events)[events->Size() - 1], "sender").value_or("")
+                                    : "";
+    if (!out.hidden.count(inviter)) {
+      out.invite.emplace_back(r.room_id, R"({"invite_state":{"events":)" + *remote + "}}");
+    }
+    return;
+  }
   json::Writer w;
   w.startObject().key("invite_state").startObject().key("events").startArray();
   const auto state = rooms_.currentState(r.room_id);

@@ -116,7 +116,7 @@ SyncResult SyncService::sync(const SyncRequest& req) {
     if (r.membership == "join") {
       joined.push_back(r);
     } else if (r.membership == "invite" && r.stream_pos > from && r.stream_pos <= to) {
-      invitedRoom(r, out);
+      invitedRoom(req.user_id, r, out);
     } else if ((r.membership == "leave" || r.membership == "ban") && r.stream_pos <= to &&
                (req.since ? r.stream_pos > from : req.filter.room.include_leave)) {
       leftRoom(req, r, from, out);

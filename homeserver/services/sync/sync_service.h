@@ -151,7 +151,7 @@ class SyncService {
                   const std::vector<AccountDataItem>& account_data, RoomBatch& batch, RoomsOut& out);
   void joinedRooms(const SyncRequest& req, const std::vector<rooms::UserRoom>& joined, int64_t from,
                    int64_t to, const std::vector<AccountDataItem>& account_data, RoomsOut& out);
-  void invitedRoom(const rooms::UserRoom& r, RoomsOut& out);
+  void invitedRoom(const std::string& user_id, const rooms::UserRoom& r, RoomsOut& out);
   DeviceSyncData deviceData(const SyncRequest& req, int64_t from, int64_t to) const;  // sync_e2ee.cpp
   void leftRoom(const SyncRequest& req, const rooms::UserRoom& r, int64_t from, RoomsOut& out);
   void writeUnread(json::Writer& w, const SyncRequest& req, const RoomBatch& batch,
