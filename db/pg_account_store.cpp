@@ -14,10 +14,12 @@ using accounts::UserRecord;
 
 namespace {
 constexpr const char* kInsertUser =
-    "INSERT INTO users (user_id, localpart, password_hash, displayname, avatar_url, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+    "INSERT INTO users (user_id, localpart, password_hash, displayname, avatar_url, created_at, is_guest) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+constexpr const char* kUpgradeGuest =
+    "UPDATE users SET is_guest = FALSE, password_hash = $2 WHERE user_id = $1 AND is_guest";
 constexpr const char* kSelectUser =
-    "SELECT user_id, password_hash, displayname, avatar_url, is_deactivated FROM users "
+    "SELECT user_id, password_hash, displayname, avatar_url, is_deactivated, is_guest FROM users "
     "WHERE user_id = $1";
 constexpr const char* kUpsertDevice =
     "INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts, created_at) "
@@ -39,12 +41,12 @@ constexpr const char* kInsertSession =
     "RETURNING session_id";
 constexpr const char* kSessionColumns =
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
-    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id ";
+    "u.is_deactivated, u.is_guest FROM sessions s JOIN users u ON u.user_id = s.user_id ";
 // Every authenticated request runs this.
 const Prepared kSessionByAccess = prepared(
     "session_by_access",
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
-    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id "
+    "u.is_deactivated, u.is_guest FROM sessions s JOIN users u ON u.user_id = s.user_id "
     "WHERE s.access_token_hash = $1");
 constexpr const char* kRotateSession =
     "WITH old AS (SELECT session_id, access_token_hash, refresh_token_hash FROM sessions "
@@ -98,7 +100,7 @@ constexpr const char* kDeleteUia = "DELETE FROM uia_sessions WHERE session_id = 
 
 SessionInfo sessionFromRow(const pqxx::row& r) {
   return SessionInfo{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                     optI64(r[3]), optI64(r[4]), r[5].as<bool>()};
+                     optI64(r[3]), optI64(r[4]), r[5].as<bool>(), r[6].as<bool>()};
 }
 
 DeviceRecord deviceFromRow(const pqxx::row& r) {
@@ -148,7 +150,7 @@ bool PgAccountStore::createUser(const UserRecord& user, const std::optional<NewS
   pqxx::work tx(lease.get());
   const std::string local = user.user_id.substr(1, user.user_id.find(':') - 1);
   const auto r = tx.exec_params(kInsertUser, user.user_id, local, user.password_hash,
-                                user.displayname, user.avatar_url, now);
+                                user.displayname, user.avatar_url, now, user.is_guest);
   if (r.affected_rows() == 0) {
     return false;  // rolled back by tx's destructor
   }
@@ -168,7 +170,7 @@ std::optional<UserRecord> PgAccountStore::findUser(const std::string& user_id) {
   }
   const auto& row = r[0];
   return UserRecord{row[0].as<std::string>(), optStr(row[1]), optStr(row[2]), optStr(row[3]),
-                    row[4].as<bool>()};
+                    row[4].as<bool>(), row[5].as<bool>()};
 }
 
 int64_t PgAccountStore::createSession(const std::string& user_id, const NewSession& session,
@@ -257,6 +259,15 @@ std::vector<std::string> PgAccountStore::deleteDevices(const std::string& user_i
   }
   tx.commit();
   return removed;
+}
+
+bool PgAccountStore::upgradeGuest(const std::string& user_id,
+                                  const std::optional<std::string>& password_hash) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  const auto r = tx.exec_params(kUpgradeGuest, user_id, password_hash);
+  tx.commit();
+  return r.affected_rows() == 1;
 }
 
 std::vector<DeviceRecord> PgAccountStore::listDevices(const std::string& user_id) {

@@ -9,6 +9,9 @@ class ProfileService;
 namespace hs::rooms {
 class RoomService;
 }
+namespace hs::openid {
+class OpenIdService;
+}
 
 namespace hs::fed {
 
@@ -24,6 +27,7 @@ struct FederationContext {
   TransactionReceiver& receiver;
   accounts::ProfileService& profiles;
   rooms::RoomService& rooms;
+  openid::OpenIdService& openid;
 };
 
 }  // namespace hs::fed

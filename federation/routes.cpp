@@ -19,6 +19,7 @@ void addFederationRoutes(http::RouteTable& t, FederationContext& ctx) {
       .max_body = kMaxTransactionBytes;
   t.add(Method::Get, "/_matrix/federation/v1/query/profile", Auth::ServerSignature, h(getQueryProfile));
   t.add(Method::Get, "/_matrix/federation/v1/query/directory", Auth::ServerSignature, h(getQueryDirectory));
+  t.add(Method::Get, "/_matrix/federation/v1/openid/userinfo", Auth::None, h(getOpenIdUserInfo));
 }
 
 }  // namespace hs::fed

@@ -32,6 +32,9 @@ Response postCreateRoom(Request& req, const Requester& who, ClientContext& ctx) 
 Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);
   const std::string room_id = roomIdFromParam(req.pathParam("roomId"), ctx.rooms);
+  if (who.is_guest && ctx.reader.guestAccess(room_id) != "can_join") {
+    throw MatrixError(ErrCode::GuestAccessForbidden, "Guests may not join this room");
+  }
   ctx.rooms.join(who.userId(), room_id, reasonOf(body), &body);
   return roomIdResponse(room_id);
 }
@@ -39,8 +42,12 @@ Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
 // POST /_matrix/client/v3/rooms/{roomId}/invite
 Response postInvite(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body);
-  if (json::member(body, "medium")) {
-    throw MatrixError(ErrCode::Forbidden, "Third-party invites are not supported");
+  // Third-party invites (an email address through an identity server): identity servers are
+  // not supported (README "Identity servers"), so the request is not understood rather than
+  // half-served.
+  if (json::member(body, "medium") || json::member(body, "id_server") || json::member(body, "address")) {
+    throw MatrixError(ErrCode::Unrecognized,
+                      "Third-party invites are not supported: this server uses no identity server", 400);
   }
   const auto target = core::UserId::parse(json::requireString(body, "user_id"));
   ctx.rooms.invite(who.userId(), checkRoomId(req.pathParam("roomId")), target, reasonOf(body));

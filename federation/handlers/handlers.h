@@ -16,6 +16,7 @@ Response getKeyQueryServer(Request& req, const Requester& who, FederationContext
 Response putSendTransaction(Request& req, const Requester& who, FederationContext& ctx);
 Response getQueryProfile(Request& req, const Requester& who, FederationContext& ctx);
 Response getQueryDirectory(Request& req, const Requester& who, FederationContext& ctx);
+Response getOpenIdUserInfo(Request& req, const Requester& who, FederationContext& ctx);
 
 // The notary's entry for one server (its key response, countersigned), or "" when unknown.
 std::string notaryEntry(FederationContext& ctx, const std::string& server, int64_t min_valid_until_ts);

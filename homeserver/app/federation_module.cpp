@@ -56,7 +56,7 @@ FederationModule::FederationModule(const FederationDeps& d) : deps_(d) {
   key_ring_ = std::make_unique<fed::KeyRing>(*key_store_, *key_fetcher_, *own_keys_, d.clock);
   buildOutbound();
   buildInbound();
-  ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms});
+  ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms, d.openid});
   routes_ = std::make_unique<http::RouteTable>();
   fed::addFederationRoutes(*routes_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, d.tokens, d.metrics, d.config.http.max_json_body,

@@ -21,8 +21,10 @@ constexpr size_t kMaxDevicesPerRequest = 1000;
 
 std::string tokenHash(const std::string& token) { return core::sha256(token); }
 
-void checkDeviceFields(const std::optional<std::string>& device_id,
-                       const std::optional<std::string>& display_name) {
+}  // namespace
+
+void AccountService::checkDeviceFields(const std::optional<std::string>& device_id,
+                                       const std::optional<std::string>& display_name) {
   if (device_id && (device_id->empty() || device_id->size() > kMaxDeviceIdBytes)) {
     throw MatrixError(ErrCode::InvalidParam, "device_id must be 1 to 255 bytes");
   }
@@ -30,7 +32,6 @@ void checkDeviceFields(const std::optional<std::string>& device_id,
     throw MatrixError(ErrCode::InvalidParam, "Device display name too long");
   }
 }
-}  // namespace
 
 AccountService::AccountService(const config::Config& config, AccountStore& store,
                                core::Random& random, const core::Clock& clock)
@@ -118,6 +119,9 @@ LoginResult AccountService::mintTokens(const std::string& user_id, const std::st
 LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttempt& uia) {
   if (!config_.registration.enabled) {
     throw MatrixError(ErrCode::Forbidden, "Registration is disabled");
+  }
+  if (p.guest_access_token) {
+    return upgradeGuest(p, uia);
   }
   register_per_ip_.check(p.ip);
   // Validate before UIA so a client learns of a taken name before it completes any stage.
@@ -231,6 +235,9 @@ LoginResult AccountService::login(const LoginParams& p) {
   NewSession session{p.device_id.value_or(random_.alnum(10)), p.initial_device_display_name, {}, p.ip};
   LoginResult r = mintTokens(user->user_id, session.device_id, p.refresh_token, session.tokens);
   store_.createSession(user->user_id, session, clock_.nowMs());
+  // A new device is a device-list change for everyone sharing a room (as Synapse notifies it
+  // at login, before the device uploads any keys).
+  devicesChanged(user->user_id, {session.device_id}, false);
   return r;
 }
 
@@ -268,6 +275,7 @@ core::Requester AccountService::authenticate(const std::string& access_token) {
   who.user = core::UserId::parse(session->user_id);
   who.device_id = session->device_id;
   who.session_id = session->session_id;
+  who.is_guest = session->user_is_guest;
   return who;
 }
 

@@ -35,6 +35,7 @@ struct RegisterParams {
   bool inhibit_login = false;
   bool refresh_token = false;
   std::string ip;
+  std::optional<std::string> guest_access_token;  // upgrades that guest account (guests.cpp)
 };
 
 struct LoginParams {
@@ -92,6 +93,13 @@ class AccountService final : public core::AccessTokenAuthenticator {
   void deleteDevices(const core::Requester& who, const std::vector<std::string>& device_ids,
                      const UiaAttempt& uia);
 
+  // Guest accounts (guests.cpp): POST /register?kind=guest, when registration.allow_guest_access.
+  LoginResult registerGuest(const std::optional<std::string>& device_display_name, const std::string& ip);
+  bool isGuest(const std::string& user_id);
+  // For the admin API: whether a local account exists, and its devices.
+  bool userExists(const std::string& user_id);
+  std::vector<DeviceRecord> devicesOf(const std::string& user_id);
+
   core::Requester authenticate(const std::string& access_token) override;
   void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }
   void setPasswordChangeHook(PasswordChangeHook hook) { password_hook_ = std::move(hook); }
@@ -99,11 +107,15 @@ class AccountService final : public core::AccessTokenAuthenticator {
  private:
   std::string canonicalLocalpart(const std::string& username) const;
   void checkPasswordStrength(const std::string& password) const;
+  static void checkDeviceFields(const std::optional<std::string>& device_id,
+                                const std::optional<std::string>& display_name);
   // Mints tokens for a session; `tokens` receives the hashes to store.
   LoginResult mintTokens(const std::string& user_id, const std::string& device_id,
                          bool with_refresh, SessionTokens& tokens) const;
   int64_t keepUntil() const;
   Flows registrationFlows() const;
+  // registerUser with a guest_access_token: the guest's account becomes a full one.
+  LoginResult upgradeGuest(const RegisterParams& params, const UiaAttempt& uia);
   // Creates the account, bound to `email` when given, or neither.
   void createAccount(const UserRecord& user, const std::optional<NewSession>& session,
                      const std::optional<std::string>& email);
