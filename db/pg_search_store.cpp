@@ -1,5 +1,5 @@
 // PgSearchStore: one UNION ALL branch per searched key, each matching its partial GIN index
-// (the type predicate and the tsvector expression repeat migration 0040's exactly, or the
+// (the type predicate and the parley_search_vector call repeat migration 0040's, or the
 // planner cannot use the index). The rooms and their readable bounds arrive as three arrays
 // joined through unnest, so a search over hundreds of rooms is one statement.
 #include "db/pg_search_store.h"
@@ -20,11 +20,11 @@ struct KeySql {
 KeySql keySql(search::SearchKey key) {
   switch (key) {
     case search::SearchKey::kBody:
-      return {"m.room.message", "to_tsvector('english', e.client_json::jsonb #>> '{content,body}')"};
+      return {"m.room.message", "parley_search_vector(e.client_json, 'body')"};
     case search::SearchKey::kName:
-      return {"m.room.name", "to_tsvector('english', e.client_json::jsonb #>> '{content,name}')"};
+      return {"m.room.name", "parley_search_vector(e.client_json, 'name')"};
     case search::SearchKey::kTopic:
-      return {"m.room.topic", "to_tsvector('english', e.client_json::jsonb #>> '{content,topic}')"};
+      return {"m.room.topic", "parley_search_vector(e.client_json, 'topic')"};
   }
   return {"", ""};
 }

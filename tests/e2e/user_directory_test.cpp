@@ -13,7 +13,8 @@ class UserDirectory : public RoomSuite<UserDirectory> {
     const auto r = s().post(kV3 + "/user_directory/search", R"({"search_term":")" + term + R"("})", searcher.token);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
-    for (const auto& u : r.json()["results"].GetArray()) {
+    const auto doc = r.json();
+    for (const auto& u : doc["results"].GetArray()) {
       out.push_back(str(u, "user_id"));
     }
     return out;

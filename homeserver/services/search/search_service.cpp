@@ -145,8 +145,11 @@ SearchPage SearchService::search(const std::string& user_id, const SearchRequest
         exhausted = false;  // the page is full: the next one starts at this hit
         break;
       }
-      ++page.offset;
-      page.before_pos = hit.event.stream_pos;
+      if (page.by_rank) {
+        ++page.offset;  // rank pages are offsets into the ranked matches
+      } else {
+        page.before_pos = hit.event.stream_pos;  // recency pages are positions
+      }
       if (keep(hit.event)) {
         out.results.push_back({std::move(hit.event), hit.rank, std::nullopt});
       }
