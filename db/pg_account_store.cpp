@@ -88,11 +88,12 @@ constexpr const char* kDeactivate =
 constexpr const char* kSetDisplayName = "UPDATE users SET displayname = $2 WHERE user_id = $1";
 constexpr const char* kSetAvatarUrl = "UPDATE users SET avatar_url = $2 WHERE user_id = $1";
 constexpr const char* kInsertUia =
-    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at, operation) "
-    "VALUES ($1, $2, $3, string_to_array($4, ','), $5, $6)";
+    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at, operation, params) "
+    "VALUES ($1, $2, $3, string_to_array($4, ','), $5, $6, $7)";
 constexpr const char* kGetUia =
-    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at, operation "
-    "FROM uia_sessions WHERE session_id = $1";
+    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at, operation, "
+    "params, registered_user FROM uia_sessions WHERE session_id = $1";
+constexpr const char* kSetUiaRegistered = "UPDATE uia_sessions SET registered_user = $2 WHERE session_id = $1";
 constexpr const char* kAddUiaStage =
     "UPDATE uia_sessions SET completed = array_append(completed, $2) WHERE session_id = $1 "
     "AND NOT ($2 = ANY (completed))";
@@ -341,7 +342,7 @@ void PgAccountStore::createUiaSession(const accounts::UiaSession& s) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kInsertUia, s.session_id, s.purpose, s.user_id, joinStages(s.completed),
-                 s.created_at, s.operation);
+                 s.created_at, s.operation, s.params);
   tx.commit();
 }
 
@@ -355,13 +356,20 @@ std::optional<accounts::UiaSession> PgAccountStore::getUiaSession(const std::str
   const auto& row = r[0];
   return accounts::UiaSession{row[0].as<std::string>(), row[1].as<std::string>(), optStr(row[2]),
                               splitStages(row[3].as<std::string>()), row[4].as<int64_t>(),
-                              row[5].as<std::string>()};
+                              row[5].as<std::string>(), optStr(row[6]).value_or(""), optStr(row[7])};
 }
 
 void PgAccountStore::addUiaCompleted(const std::string& session_id, const std::string& stage) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kAddUiaStage, session_id, stage);
+  tx.commit();
+}
+
+void PgAccountStore::setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  tx.exec_params(kSetUiaRegistered, session_id, user_id);
   tx.commit();
 }
 

@@ -40,6 +40,7 @@ class PgAccountStore final : public accounts::AccountStore {
   std::optional<accounts::UiaSession> getUiaSession(const std::string& session_id) override;
   void addUiaCompleted(const std::string& session_id, const std::string& stage) override;
   void deleteUiaSession(const std::string& session_id) override;
+  void setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) override;
 
  private:
   Pool& pool_;

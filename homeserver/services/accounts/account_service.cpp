@@ -116,14 +116,20 @@ LoginResult AccountService::mintTokens(const std::string& user_id, const std::st
   return r;
 }
 
-LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttempt& uia) {
+LoginResult AccountService::registerUser(const RegisterParams& given, const UiaAttempt& uia) {
   if (!config_.registration.enabled) {
     throw MatrixError(ErrCode::Forbidden, "Registration is disabled");
   }
-  if (p.guest_access_token) {
-    return upgradeGuest(p, uia);
+  if (given.guest_access_token) {
+    return upgradeGuest(given, uia);
   }
-  register_per_ip_.check(p.ip);
+  register_per_ip_.check(given.ip);
+  RegisterParams p = given;
+  const auto session_id = uia.auth ? json::optString(*uia.auth, "session") : std::nullopt;
+  if (const auto done = recallRegistration(session_id, uia, p)) {
+    uia_.require("register", registrationFlows(), uia, std::nullopt);  // the session must still pass
+    return registerAgain(*done, p);
+  }
   // Validate before UIA so a client learns of a taken name before it completes any stage.
   // Without a username the server picks one (lower-cased, as the grammar requires).
   const std::string local = canonicalLocalpart(p.username.value_or(random_.alnum(12)));
@@ -133,16 +139,20 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttem
   }
   if (p.password) {
     checkPasswordStrength(*p.password);
+    p.password_hash = hasher_.hash(*p.password);  // before UIA: a new session remembers it
   }
   checkDeviceFields(p.device_id, p.initial_device_display_name);
-  const std::string uia_session = uia_.require("register", registrationFlows(), uia, std::nullopt);
+  UiaAttempt attempt = uia;
+  if (!session_id) {
+    p.username = local;  // a retry without a username keeps the one chosen now
+    attempt.remembered = rememberRegistration(p);
+  }
+  const std::string uia_session = uia_.require("register", registrationFlows(), attempt, std::nullopt);
   const auto email = threepid_ ? threepid_->emailOfUiaSession(uia_session) : std::nullopt;
   if (config_.registration.require_email && !email) {
     throw MatrixError(ErrCode::Forbidden, "Registration requires a validated email address");
   }
-
-  UserRecord user{user_id, p.password ? std::optional(hasher_.hash(*p.password)) : std::nullopt,
-                  local, std::nullopt, false};
+  UserRecord user{user_id, p.password_hash, local, std::nullopt, false};
   std::optional<NewSession> session;
   LoginResult result{user_id, p.device_id.value_or(random_.alnum(10)), std::nullopt, std::nullopt,
                      std::nullopt};
@@ -151,6 +161,9 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttem
     result = mintTokens(user_id, result.device_id, p.refresh_token, session->tokens);
   }
   createAccount(user, session, email);
+  if (session_id) {
+    uia_.markRegistered(uia_session, user_id);
+  }
   return result;
 }
 

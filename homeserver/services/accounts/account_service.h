@@ -36,7 +36,13 @@ struct RegisterParams {
   bool refresh_token = false;
   std::string ip;
   std::optional<std::string> guest_access_token;  // upgrades that guest account (guests.cpp)
+  std::optional<std::string> password_hash;  // of `password`, or remembered by a UIA session
 };
+
+// Registration's parameters as a UIA session remembers them (JSON; the password only as its
+// hash), and back (registration_memory.cpp).
+std::string rememberRegistration(const RegisterParams& p);
+void recallRegistration(const std::string& remembered, RegisterParams& p);
 
 struct LoginParams {
   std::string user;  // a localpart or a full user id
@@ -114,6 +120,13 @@ class AccountService final : public core::AccessTokenAuthenticator {
                          bool with_refresh, SessionTokens& tokens) const;
   int64_t keepUntil() const;
   Flows registrationFlows() const;
+  // registerUser continuing a stored registration session (registration_memory.cpp): fills
+  // `p` from what the session remembers when the request carried only `auth`, and returns the
+  // account the session already made, if it made one.
+  std::optional<std::string> recallRegistration(const std::optional<std::string>& session_id,
+                                                const UiaAttempt& uia, RegisterParams& p);
+  // A completed registration retried: a new login for the account it made.
+  LoginResult registerAgain(const std::string& user_id, const RegisterParams& p);
   // registerUser with a guest_access_token: the guest's account becomes a full one.
   LoginResult upgradeGuest(const RegisterParams& params, const UiaAttempt& uia);
   // Creates the account, bound to `email` when given, or neither.

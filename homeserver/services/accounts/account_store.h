@@ -55,6 +55,8 @@ struct UiaSession {
   std::vector<std::string> completed;
   int64_t created_at = 0;
   std::string operation;  // UiaAttempt::operation of the request that started it
+  std::string params;     // UiaAttempt::remembered of that request
+  std::optional<std::string> registered_user;  // registration: the account it made
 };
 
 class AccountStore {
@@ -105,6 +107,7 @@ class AccountStore {
   virtual std::optional<UiaSession> getUiaSession(const std::string& session_id) = 0;
   virtual void addUiaCompleted(const std::string& session_id, const std::string& stage) = 0;
   virtual void deleteUiaSession(const std::string& session_id) = 0;
+  virtual void setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) = 0;
 };
 
 }  // namespace hs::accounts
