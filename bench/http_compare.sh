@@ -3,9 +3,12 @@
 # alternating rounds so that a change in the machine's load hits them alike:
 #   - GET /_matrix/client/versions: loadgen at 64 connections and wrk -t2 -c64 (req/s);
 #   - uploads of SIZE MiB: one client (MiB/s), CLIENTS at once (aggregate MiB/s) and the
-#     server's peak RSS meanwhile, beside dd of the same bytes with conv=fsync.
+#     server's peak RSS meanwhile, beside dd of the same bytes with conv=fsync;
+#   - with --measures ...,send: loadgen's send scenario (64 senders in 64 rooms, events/s and
+#     p50/p99 latency), the figure of bench/run.sh's send row.
 # Each binary gets a fresh database and media store; every upload is of distinct random bytes.
-#   bench/http_compare.sh [--rounds 3] [--size-mib 50] [--clients 10] [--seconds 5] BIN...
+#   bench/http_compare.sh [--rounds 3] [--size-mib 50] [--clients 10] [--seconds 5]
+#                         [--measures versions,upload[,send]] BIN...
 # e.g. bench/http_compare.sh /tmp/parley-main/parley build/parley (the binary of main and
 # this tree; a binary needs its parley-thumbnailer beside it). PARLEY_BUILD_DIR names the
 # folder whose loadgen is used (default: build).
@@ -17,13 +20,15 @@ rounds=3
 size_mib=50
 clients=10
 seconds=5
+measures=versions,upload
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --size-mib) size_mib=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
-    -*) echo "usage: bench/http_compare.sh [--rounds N] [--size-mib N] [--clients N] [--seconds N] BIN..." >&2
+    --measures) measures=$2; shift 2 ;;
+    -*) echo "usage: bench/http_compare.sh [--rounds N] [--size-mib N] [--clients N] [--seconds N] [--measures LIST] BIN..." >&2
         exit 2 ;;
     *) break ;;
   esac
@@ -47,9 +52,12 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 pg_port=$(free_port)
 pg_start "$work/pg" "$pg_port"
+wanted() { [[ ",$measures," == *",$1,"* ]]; }
 bytes=$((size_mib * 1024 * 1024))
-log "making $((clients + 1)) files of $size_mib MiB of random bytes"
-for i in $(seq 0 "$clients"); do head -c "$bytes" /dev/urandom > "$work/in$i.bin"; done
+if wanted upload; then
+  log "making $((clients + 1)) files of $size_mib MiB of random bytes"
+  for i in $(seq 0 "$clients"); do head -c "$bytes" /dev/urandom > "$work/in$i.bin"; done
+fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 mib_s() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
@@ -65,8 +73,10 @@ start_server() {
   "$bin" --generate-config --server-name localhost --port "$port" \
     --database-url "postgresql:///cmp$n?host=$work/pg/sock&port=$pg_port&user=postgres" \
     --config "$dir/homeserver.yaml" >/dev/null
+  # The cheapest argon2id, as bench/run.sh: seeding registers many users at once.
   sed -i -e 's/^  level: info/  level: warn/' -e "s|^  store_path: .*|  store_path: $dir/media|" \
-    "$dir/homeserver.yaml"
+    -e 's/^  password_ops_limit: .*/  password_ops_limit: 1/' \
+    -e 's/^  password_mem_limit_kib: .*/  password_mem_limit_kib: 8/' "$dir/homeserver.yaml"
   PARLEY_RATE_LIMITS=off "$bin" --config "$dir/homeserver.yaml" > "$dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
@@ -91,10 +101,22 @@ upload() {  # upload FILE: prints the seconds it took, or "fail"
 # measure N: one round for the server just started; appends "key value" lines to $work/N.txt.
 measure() {
   local n=$1 out="$work/$1.txt"
+  wanted versions && measureVersions "$out"
+  wanted upload && measureUploads "$out"
+  wanted send && measureSend "$out"
+  return 0
+}
+
+measureVersions() {
+  local out=$1
   "$build_dir/loadgen" --url "$url" versions --conns 64 --seconds "$seconds" --warmup 1 > "$work/lg.json"
   echo "versions_loadgen $(sed -n 's/.*"requests_per_s":\([0-9.]*\).*/\1/p' "$work/lg.json")" >> "$out"
   echo "versions_wrk $(wrk -t2 -c64 -d"${seconds}s" "$url/_matrix/client/versions" |
     awk '/Requests\/sec/ { print $2 }')" >> "$out"
+}
+
+measureUploads() {
+  local out=$1
   echo "upload_one $(mib_s "$bytes" "$(upload "$work/in0.bin")")" >> "$out"
   echo 5 > "/proc/$server_pid/clear_refs"
   local start pids=() i
@@ -106,6 +128,14 @@ measure() {
   echo "peak_rss_mib $(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")" >> "$out"
 }
 
+measureSend() {
+  local out=$1 key
+  "$build_dir/loadgen" --url "$url" send --senders 64 --seconds "$seconds" --warmup 1 > "$work/send.json"
+  for key in events_per_s latency_p50_ms latency_p99_ms errors; do
+    echo "send_$key $(sed -n "s/.*\"$key\":\([0-9.]*\).*/\1/p" "$work/send.json")" >> "$out"
+  done
+}
+
 for r in $(seq 1 "$rounds"); do
   for n in "${!bins[@]}"; do
     log "round $r: ${bins[$n]}"
@@ -113,6 +143,7 @@ for r in $(seq 1 "$rounds"); do
     measure "$n"
     stop_server "$n"
   done
+  wanted upload || continue
   mkdir -p "$work/s_dd"
   dd if="$work/in0.bin" of="$work/s_dd/dd.bin" bs=1M conv=fsync 2>&1 |
     awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") print $(i - 1) }' >> "$work/dd_secs"
@@ -132,10 +163,22 @@ row() {  # row KEY LABEL UNIT
   done
   echo
 }
-row versions_loadgen "GET /versions, loadgen 64 conns" "req/s"
-row versions_wrk "GET /versions, wrk -t2 -c64" "req/s"
-row upload_one "upload ${size_mib} MiB, 1 client" "MiB/s"
-row upload_parallel "upload ${size_mib} MiB, $clients clients (aggregate)" "MiB/s"
-row upload_parallel_failed "  failed parallel uploads" ""
-row peak_rss_mib "peak RSS during the $clients uploads" "MiB"
-printf '  %-44s %22s\n' "ceiling: dd ${size_mib} MiB, conv=fsync" "$(mib_s "$bytes" "$(median < "$work/dd_secs")") MiB/s"
+if wanted versions; then
+  row versions_loadgen "GET /versions, loadgen 64 conns" "req/s"
+  row versions_wrk "GET /versions, wrk -t2 -c64" "req/s"
+fi
+if wanted upload; then
+  row upload_one "upload ${size_mib} MiB, 1 client" "MiB/s"
+  row upload_parallel "upload ${size_mib} MiB, $clients clients (aggregate)" "MiB/s"
+  row upload_parallel_failed "  failed parallel uploads" ""
+  row peak_rss_mib "peak RSS during the $clients uploads" "MiB"
+fi
+if wanted send; then
+  row send_events_per_s "send, 64 senders in 64 rooms" "/s"
+  row send_latency_p50_ms "  latency p50" "ms"
+  row send_latency_p99_ms "  latency p99" "ms"
+  row send_errors "  errors" ""
+fi
+if wanted upload; then
+  printf '  %-44s %22s\n' "ceiling: dd ${size_mib} MiB, conv=fsync" "$(mib_s "$bytes" "$(median < "$work/dd_secs")") MiB/s"
+fi

@@ -242,6 +242,19 @@ def state_rows(t, s, c):
           target="<= 1.5 (linear)", met=g <= 1.5)
 
 
+def pipeline_rows(t, s, c):
+    name = f"pipeline (remote PDUs in-process, {s['txn']:.0f} per transaction)"
+    db1 = c["db"].get(1)
+    t.add(name, f"events/s, one room ({s['events']:.0f} events)", s["events_per_s"], "/s", db1,
+          "pgbench tx/s, 1 client", "share")
+    t.add(name, f"events/s, {s['rooms']:.0f} rooms ({s['threads']:.0f} receivers)",
+          s["rooms_events_per_s"], "/s", c["db"].get(10), "pgbench tx/s, 10 clients", "share")
+    ok = bool(s["import_ok"]) and s["import_s"] < 5
+    t.add(name, f"import the state of a {s['import_members']:.0f}-member room "
+                f"({s['import_events']:.0f} events, every one checked)",
+          s["import_s"], "s", target="< 5 s", met=ok)
+
+
 def parse_media(text):
     """The figures of bench/media.sh's printed table (it writes no JSON)."""
     def num(pattern, group=1):
@@ -292,7 +305,8 @@ def media_rows(t, s, c):
 
 
 BUILDERS = [("idle", idle_rows), ("send", send_rows), ("fanout", fanout_rows), ("sync", sync_rows),
-            ("history", history_rows), ("state", state_rows), ("media", media_rows)]
+            ("history", history_rows), ("state", state_rows), ("pipeline", pipeline_rows),
+            ("media", media_rows)]
 
 
 def not_available(reason):

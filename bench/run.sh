@@ -39,6 +39,7 @@ case "$mode" in
     sync_args=(--users 300 --rooms 300 --syncers 20 --rounds 1 --incremental 200)
     history_args=(--events 100000 --pages 300 --page 100)
     state_args=(--members 10000 --checkpoints 1000,2500,5000,10000)
+    pipeline_args=(--events 5000 --rooms 100 --room_events 50 --members 10000 --threads 4)
     media_args=(--size-mib 50 --clients 10 --rounds 5); media_deadline=600 ;;
   quick)
     ceiling_secs=2; ceiling_warmup=0.5; pgbench_secs=3
@@ -48,6 +49,7 @@ case "$mode" in
     sync_args=(--users 80 --rooms 80 --syncers 20 --rounds 1 --incremental 100)
     history_args=(--events 5000 --pages 100 --page 100)
     state_args=(--members 2000 --checkpoints 500,1000,2000)
+    pipeline_args=(--events 2000 --rooms 100 --room_events 20 --members 10000 --threads 4)
     media_args=(--size-mib 20 --clients 2 --rounds 2); media_deadline=240 ;;
   smoke)
     # Few writes in flight (under half the pool), so the smoke run checks the harness, not
@@ -59,12 +61,13 @@ case "$mode" in
     sync_args=(--users 6 --rooms 5 --syncers 2 --rounds 1 --incremental 3 --seed_conns 3)
     history_args=(--events 300 --pages 5 --page 20 --seed_conns 2)
     state_args=(--members 30 --checkpoints 10,30)
+    pipeline_args=(--events 100 --rooms 4 --room_events 10 --members 100 --threads 2)
     media_args=(--size-mib 1 --clients 2 --rounds 1); media_deadline=120 ;;
 esac
 
 ensure_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_BENCH_PACKAGES[@]}"
-log "building parley and loadgen in $build_dir"
-build "$build_dir" parley loadgen >/dev/null
+log "building parley, loadgen and pipeline_bench in $build_dir"
+build "$build_dir" parley loadgen pipeline_bench >/dev/null
 
 work=$(mktemp -d /tmp/parley-bench.XXXXXX)
 chmod 755 "$work"
@@ -182,6 +185,22 @@ if wanted history; then
   else
     cat "$work/history_seed.log" >&2
     tail -1 "$work/history_seed.log" > "$out/history.failed"
+    failed=1
+  fi
+fi
+# The event pipeline fed remote PDUs in-process (without TLS and X-Matrix), on its own
+# database of the same cluster, after the HTTP scenarios so it does not load them.
+if wanted pipeline; then
+  log "pipeline (remote events and state import, in-process)"
+  pg_create_db "$sock" "$pg_port" pipeline
+  echo "$(loadavg)" > "$out/pipeline.load"
+  if ./"$build_dir"/pipeline_bench --db "postgresql:///pipeline?host=$sock&port=$pg_port&user=postgres" \
+      "${pipeline_args[@]}" > "$out/pipeline.json" 2> "$work/pipeline.log"; then
+    echo "$(loadavg)" >> "$out/pipeline.load"
+  else
+    cat "$work/pipeline.log" >&2
+    echo "pipeline_bench failed: $(tail -1 "$work/pipeline.log")" > "$out/pipeline.failed"
+    rm -f "$out/pipeline.json"
     failed=1
   fi
 fi

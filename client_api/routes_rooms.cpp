@@ -25,6 +25,7 @@ void addRoomRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/rooms/:roomId/invite", tok, limited(h(postInvite)));
   t.addClient(Method::Post, "/rooms/:roomId/leave", tok, h(postLeave));
   t.addClient(Method::Post, "/rooms/:roomId/forget", tok, h(postForget));
+  t.addClient(Method::Post, "/rooms/:roomId/upgrade", tok, limited(h(postRoomUpgrade)));
   t.addClient(Method::Post, "/rooms/:roomId/kick", tok, limited(change("leave")));
   t.addClient(Method::Post, "/rooms/:roomId/ban", tok, limited(change("ban")));
   t.addClient(Method::Post, "/rooms/:roomId/unban", tok, limited(change("unban")));

@@ -13,6 +13,7 @@ constexpr const char* kInsert =
 constexpr const char* kRoom = "SELECT room_id FROM room_aliases WHERE alias = $1";
 constexpr const char* kCreator = "SELECT creator FROM room_aliases WHERE alias = $1";
 constexpr const char* kDelete = "DELETE FROM room_aliases WHERE alias = $1";
+constexpr const char* kMove = "UPDATE room_aliases SET room_id = $2 WHERE room_id = $1";
 constexpr const char* kOfRoom = "SELECT alias FROM room_aliases WHERE room_id = $1 ORDER BY alias";
 
 std::optional<std::string> single(Pool& pool, const char* sql, const std::string& param) {
@@ -44,6 +45,13 @@ void PgRoomStore::deleteAlias(const std::string& alias) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kDelete, alias);
+  tx.commit();
+}
+
+void PgRoomStore::moveAliases(const std::string& from_room, const std::string& to_room) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  tx.exec_params(kMove, from_room, to_room);
   tx.commit();
 }
 

@@ -9,10 +9,14 @@
 
 namespace hs::db {
 
-// The columns every StoredEvent query selects, in this order (table alias e).
+// The columns every StoredEvent query selects, in this order (table alias e). State that is not
+// in the timeline (imported with a remote room, outliers) reads as position 0.
 inline constexpr const char* kStoredEventColumns =
-    "e.event_id, e.room_id, e.type, e.state_key, e.sender, e.stream_pos, e.origin_server_ts, "
-    "e.client_json, e.prev_content, e.prev_sender, e.redacted_by, e.txn_device, e.txn_id";
+    "e.event_id, e.room_id, e.type, e.state_key, e.sender, COALESCE(e.stream_pos, 0), "
+    "e.origin_server_ts, e.client_json, e.prev_content, e.prev_sender, e.redacted_by, "
+    "e.txn_device, e.txn_id, e.depth";
+// The index of the first column a query selects after kStoredEventColumns.
+inline constexpr int kStoredEventColumnCount = 14;
 
 inline rooms::StoredEvent storedEventFromRow(const pqxx::row& r) {
   rooms::StoredEvent e;
@@ -29,6 +33,7 @@ inline rooms::StoredEvent storedEventFromRow(const pqxx::row& r) {
   e.redacted_by = optStr(r[10]);
   e.txn_device = optStr(r[11]);
   e.txn_id = optStr(r[12]);
+  e.depth = r[13].as<int64_t>();
   return e;
 }
 

@@ -14,7 +14,18 @@ std::string select(const std::string& rest) {
   return std::string("SELECT ") + kStoredEventColumns + " FROM events e " + rest;
 }
 
-const std::string kEventById = select("WHERE e.event_id = $1");
+// Only timeline events: outliers, rejected and soft-failed events are not the clients' to see.
+const std::string kEventById = select("WHERE e.event_id = $1 AND e.stream_pos IS NOT NULL");
+// Topological order, bounded by the stream positions the viewer may see and by two optional
+// (depth, stream) bounds. The row comparisons use the index (room_id, depth, stream_pos).
+constexpr const char* kTimelineWhere =
+    "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
+    "AND ($4::bigint IS NULL OR (e.depth, e.stream_pos) > ($4::bigint, $5::bigint)) "
+    "AND ($6::bigint IS NULL OR (e.depth, e.stream_pos) <= ($6::bigint, $7::bigint)) ";
+const std::string kTimelineBackwards =
+    select(std::string(kTimelineWhere) + "ORDER BY e.depth DESC, e.stream_pos DESC LIMIT $8");
+const std::string kTimelineForwards =
+    select(std::string(kTimelineWhere) + "ORDER BY e.depth ASC, e.stream_pos ASC LIMIT $8");
 const std::string kCurrentState =
     select("JOIN room_state s ON s.event_nid = e.event_nid WHERE s.room_id = $1 ORDER BY e.stream_pos");
 const std::string kStateEvent = select(
@@ -26,11 +37,14 @@ const std::string kEventsBackwards = select(
 const std::string kEventsForwards = select(
     "WHERE e.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 "
     "ORDER BY e.stream_pos ASC LIMIT $4");
+// By when each entry became current (room_state.stream_pos), not by its event's position: state
+// resolution may make an older event current again when a fork merges.
 const std::string kStateChanged = select(
     "JOIN room_state s ON s.event_nid = e.event_nid "
-    "WHERE s.room_id = $1 AND e.stream_pos > $2 AND e.stream_pos <= $3 ORDER BY e.stream_pos");
+    "WHERE s.room_id = $1 AND s.stream_pos > $2 AND s.stream_pos <= $3 ORDER BY s.stream_pos");
 // Relations count only within the parent's room: anyone can point m.relates_to of an event in
-// their own room at any event id.
+// their own room at any event id. Only timeline events count (a stream position): outliers,
+// rejected and soft-failed events are nobody's to see.
 constexpr const char* kSameRoomAsParent =
     "e.room_id = (SELECT p.room_id FROM events p WHERE p.event_id = e.relates_to)";
 const std::string kRelationsWhere =
@@ -162,6 +176,23 @@ std::vector<StoredEvent> PgRoomStore::roomEvents(const std::string& room_id, int
                                      from_excl, to_incl, static_cast<int64_t>(limit)));
 }
 
+std::vector<StoredEvent> PgRoomStore::timeline(const rooms::TimelineQuery& q) {
+  auto lease = pool_.acquire();
+  ReadTx tx(lease.get());
+  std::optional<int64_t> after_depth, after_stream, upto_depth, upto_stream;
+  if (q.after) {
+    after_depth = q.after->depth;
+    after_stream = q.after->stream;
+  }
+  if (q.upto) {
+    upto_depth = q.upto->depth;
+    upto_stream = q.upto->stream;
+  }
+  return storedEvents(tx.exec_params(q.backwards ? kTimelineBackwards : kTimelineForwards, q.room_id,
+                                     q.min_stream_excl, q.max_stream_incl, after_depth, after_stream,
+                                     upto_depth, upto_stream, static_cast<int64_t>(q.limit)));
+}
+
 std::vector<StoredEvent> PgRoomStore::stateChangedBetween(const std::string& room_id,
                                                           int64_t from_excl, int64_t to_incl) {
   auto lease = pool_.acquire();
@@ -218,7 +249,7 @@ std::vector<std::pair<std::string, StoredEvent>> PgRoomStore::latestEdits(
   std::vector<std::pair<std::string, StoredEvent>> out;
   for (const auto& row : tx.exec_params(kLatestEdits, textArray(tx, event_ids), visible.from_excl,
                                         visible.to_incl)) {
-    out.emplace_back(row[13].as<std::string>(), storedEventFromRow(row));
+    out.emplace_back(row[kStoredEventColumnCount].as<std::string>(), storedEventFromRow(row));
   }
   return out;
 }

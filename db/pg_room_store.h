@@ -27,6 +27,7 @@ class PgRoomStore final : public rooms::RoomStore {
   std::optional<rooms::StoredEvent> eventById(const std::string& event_id) override;
   std::vector<rooms::StoredEvent> roomEvents(const std::string& room_id, int64_t from_excl,
                                              int64_t to_incl, size_t limit, bool backwards) override;
+  std::vector<rooms::StoredEvent> timeline(const rooms::TimelineQuery& q) override;
   std::vector<rooms::StoredEvent> stateChangedBetween(const std::string& room_id, int64_t from_excl,
                                                       int64_t to_incl) override;
   std::vector<std::string> roomsWithEvents(const std::vector<std::string>& room_ids,
@@ -40,6 +41,7 @@ class PgRoomStore final : public rooms::RoomStore {
   std::optional<std::string> aliasCreator(const std::string& alias) override;
   void deleteAlias(const std::string& alias) override;
   std::vector<std::string> roomAliases(const std::string& room_id) override;
+  void moveAliases(const std::string& from_room, const std::string& to_room) override;
   std::vector<std::pair<std::string, rooms::StoredEvent>> latestEdits(
       const std::vector<std::string>& event_ids, const rooms::VisibleRange& visible) override;
   std::vector<rooms::ThreadSummary> threadSummaries(const std::vector<std::string>& root_ids,

@@ -9,7 +9,7 @@ namespace hs::db {
 namespace {
 // Per root: its newest thread event (DISTINCT ON keeps the first row per root), how many there
 // are and whether the viewer took part. Window functions run before DISTINCT ON, so they see
-// every event of the thread. Only events in the root's room count, as for reactions.
+// every event of the thread. Only timeline events in the root's room count, as for reactions.
 const std::string kThreadSummaries =
     std::string("SELECT DISTINCT ON (e.relates_to) ") + kStoredEventColumns +
     ", e.relates_to, count(*) OVER (PARTITION BY e.relates_to), "
@@ -31,8 +31,8 @@ std::vector<rooms::ThreadSummary> PgRoomStore::threadSummaries(const std::vector
   std::vector<rooms::ThreadSummary> out;
   for (const auto& row : tx.exec_params(kThreadSummaries, textArray(tx, root_ids), viewer,
                                         visible.from_excl, visible.to_incl)) {
-    out.push_back(rooms::ThreadSummary{row[13].as<std::string>(), storedEventFromRow(row),
-                                       row[14].as<int64_t>(), row[15].as<bool>()});
+    out.push_back(rooms::ThreadSummary{row[kStoredEventColumnCount].as<std::string>(), storedEventFromRow(row),
+                                       row[kStoredEventColumnCount + 1].as<int64_t>(), row[kStoredEventColumnCount + 2].as<bool>()});
   }
   return out;
 }

@@ -12,7 +12,12 @@ const std::string kVisibilityHistory =
     std::string("SELECT ") + kStoredEventColumns +
     " FROM events e WHERE e.room_id = ANY($1::text[]) "
     "AND e.type IN ('m.room.history_visibility', 'm.room.member') "
-    "AND e.state_key = ANY(ARRAY['', $2]) ORDER BY e.room_id, e.stream_pos";
+    "AND e.state_key = ANY(ARRAY['', $2]) "
+    // Never a rejected or soft-failed event; of the events outside the timeline (a remote
+    // room's imported state) only the visibility counts, from the beginning (position 0).
+    "AND e.rejected IS NULL AND NOT e.soft_failed "
+    "AND (e.stream_pos IS NOT NULL OR e.type = 'm.room.history_visibility') "
+    "ORDER BY e.room_id, e.stream_pos NULLS FIRST";
 }  // namespace
 
 std::vector<rooms::StoredEvent> PgRoomStore::visibilityHistory(const std::vector<std::string>& room_ids,

@@ -61,14 +61,6 @@ constexpr const char* kRoomSummaries =
     "FROM unnest($1::text[]) AS r (room_id)";
 constexpr size_t kMaxCachedSummaries = 100000;
 
-std::string bigintArray(const std::vector<int64_t>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    out += (i ? "," : "") + std::to_string(items[i]);
-  }
-  return out + "}";
-}
-
 // Splits (room, position) pairs into the two parallel arrays unnest() takes.
 std::pair<std::vector<std::string>, std::string> split(
     const std::vector<std::pair<std::string, int64_t>>& pairs) {
@@ -78,7 +70,7 @@ std::pair<std::vector<std::string>, std::string> split(
     rooms.push_back(room);
     positions.push_back(pos);
   }
-  return {std::move(rooms), bigintArray(positions)};
+  return {std::move(rooms), numberArray(positions)};
 }
 
 std::vector<std::string> textItems(const pqxx::field& f) {
@@ -163,7 +155,7 @@ std::vector<StoredEvent> PgRoomStore::stateAtOfRooms(
   if (event_nids.empty()) {
     return {};
   }
-  return storedEvents(tx.exec_params(kEventsByNid, bigintArray(event_nids)));
+  return storedEvents(tx.exec_params(kEventsByNid, numberArray(event_nids)));
 }
 
 std::vector<StoredEvent> PgRoomStore::memberEventsOfRooms(const std::vector<std::string>& room_ids,

@@ -57,4 +57,14 @@ inline std::string textArray(pqxx::transaction_base& tx, const std::vector<std::
   return out + "}";
 }
 
+// An int[] / bigint[] literal for `= ANY($1)` and unnest() parameters.
+template <typename T>
+std::string numberArray(const std::vector<T>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += (i ? "," : "") + std::to_string(items[i]);
+  }
+  return out + "}";
+}
+
 }  // namespace hs::db

@@ -1,5 +1,7 @@
 #include "db/state_group_cache.h"
 
+#include "db/pg_util.h"
+
 namespace hs::db {
 
 namespace {
@@ -19,14 +21,6 @@ constexpr const char* kKeys =
 // Interned keys are few per room but grow with users; past this the cache starts over.
 constexpr size_t kMaxKeys = 500000;
 
-template <typename T>
-std::string intArray(const std::vector<T>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    out += (i ? "," : "") + std::to_string(items[i]);
-  }
-  return out + "}";
-}
 }  // namespace
 
 std::unordered_map<int64_t, std::shared_ptr<const StateGroupCache::Resolved>> StateGroupCache::resolve(
@@ -50,7 +44,7 @@ std::unordered_map<int64_t, std::shared_ptr<const StateGroupCache::Resolved>> St
   }
   // Read without the lock: two syncs missing the same group both read it, the same result.
   std::unordered_map<int64_t, Resolved> read;
-  for (const auto& row : tx.exec_params(kResolve, intArray(missing))) {
+  for (const auto& row : tx.exec_params(kResolve, numberArray(missing))) {
     read[row[0].as<int64_t>()].emplace_back(row[1].as<int32_t>(), row[2].as<int64_t>());
   }
   std::lock_guard lock(mu_);
@@ -83,7 +77,7 @@ std::unordered_map<int32_t, StateGroupCache::Key> StateGroupCache::keys(pqxx::tr
   if (missing.empty()) {
     return out;
   }
-  const auto rows = tx.exec_params(kKeys, intArray(missing));
+  const auto rows = tx.exec_params(kKeys, numberArray(missing));
   std::lock_guard lock(mu_);
   if (keys_.size() + missing.size() > kMaxKeys) {
     keys_.clear();

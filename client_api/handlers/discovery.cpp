@@ -1,5 +1,6 @@
 #include "client_api/handlers/handlers.h"
 #include "homeserver/core/json.h"
+#include "homeserver/services/rooms/room_version.h"
 #include "homeserver/core/matrix_error.h"
 
 namespace hs::client {
@@ -30,13 +31,20 @@ Response getAuthMetadata(Request&, const Requester&, ClientContext&) {
 // GET /_matrix/client/v3/capabilities
 Response getCapabilities(Request&, const Requester&, ClientContext& ctx) {
   const bool email = !ctx.config.smtp.host.empty();  // 3PID changes need verification mail
-  return Response::json(200, std::string(R"({"capabilities":{)"
-                             R"("m.change_password":{"enabled":true},)"
-                             R"("m.room_versions":{"default":"11","available":{"10":"stable","11":"stable"}},)"
-                             R"("m.set_displayname":{"enabled":true},)"
-                             R"("m.set_avatar_url":{"enabled":true},)"
-                             R"("m.3pid_changes":{"enabled":)") + (email ? "true" : "false") +
-                             R"(},"m.get_login_token":{"enabled":false}}})");
+  json::Writer w;
+  w.startObject().key("capabilities").startObject();
+  w.key("m.change_password").startObject().key("enabled").boolean(true).endObject();
+  w.key("m.room_versions").startObject().key("default").string(ctx.config.default_room_version);
+  w.key("available").startObject();
+  for (const auto version : rooms::supportedRoomVersions()) {
+    w.key(version).string("stable");
+  }
+  w.endObject().endObject();
+  w.key("m.set_displayname").startObject().key("enabled").boolean(true).endObject();
+  w.key("m.set_avatar_url").startObject().key("enabled").boolean(true).endObject();
+  w.key("m.3pid_changes").startObject().key("enabled").boolean(email).endObject();
+  w.key("m.get_login_token").startObject().key("enabled").boolean(false).endObject();
+  return Response::json(200, w.endObject().endObject().take());
 }
 
 }  // namespace hs::client

@@ -3,6 +3,9 @@
 // the room reader, with no rules of its own. Peeking (the room_id of /events for a
 // world-readable room one is not in) reads the room's history after `from`.
 #include "client_api/handlers/legacy_handlers.h"
+
+#include <algorithm>
+
 #include "client_api/handlers/room_params.h"
 #include "client_api/handlers/sync_handlers.h"
 #include "homeserver/core/json.h"
@@ -127,11 +130,14 @@ void writeRoomFromSync(json::Writer& w, const std::string& room_id, const char* 
 Response peekEvents(const Requester& who, const std::string& room_id, const streams::SyncToken& since,
                     ClientContext& ctx) {
   const std::string user = who.userId().str();
-  const auto page = ctx.reader.messages(user, room_id, since.position, std::nullopt, false, 100, false);
+  const auto page = ctx.reader.messages(user, room_id, streams::TimelineToken{std::nullopt, since.position},
+                                        std::nullopt, false, 100, false);
   rooms::RenderContext rc = rooms::viewerContext(user, who.device_id, ctx.clock.nowMs());
   ctx.reader.loadRenderExtras(user, room_id, page.chunk, rc);
   streams::SyncToken end = since;
-  end.position = page.end.value_or(page.chunk.empty() ? since.position : page.chunk.back().stream_pos);
+  for (const auto& e : page.chunk) {  // forwards pages run in topological order
+    end.position = std::max(end.position, e.stream_pos);
+  }
   json::Writer w;
   w.startObject().key("start").string(streams::renderSyncToken(since));
   w.key("end").string(streams::renderSyncToken(end)).key("chunk").startArray();
@@ -209,8 +215,9 @@ Response getRoomInitialSync(Request& req, const Requester& who, ClientContext& c
   for (const auto& e : chunk) {
     rooms::renderEvent(w, e, rc);
   }
-  w.endArray().key("start").string(streams::renderPaginationToken(page.end.value_or(0)));
-  w.key("end").string(streams::renderSyncToken({page.start, ctx.sync.currentToken().typing})).endObject();
+  w.endArray().key("start").string(
+      streams::renderTimelineToken(page.end.value_or(streams::TimelineToken{std::nullopt, 0})));
+  w.key("end").string(streams::renderSyncToken({page.start.stream, ctx.sync.currentToken().typing})).endObject();
   w.key("state").startArray();
   for (const auto& e : state) {
     rooms::renderEvent(w, e, rc);

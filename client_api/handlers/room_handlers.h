@@ -13,6 +13,7 @@ using http::Response;
 
 Response postCreateRoom(Request& req, const Requester& who, ClientContext& ctx);
 Response postJoin(Request& req, const Requester& who, ClientContext& ctx);
+Response postRoomUpgrade(Request& req, const Requester& who, ClientContext& ctx);
 Response postInvite(Request& req, const Requester& who, ClientContext& ctx);
 Response postLeave(Request& req, const Requester& who, ClientContext& ctx);
 Response postForget(Request& req, const Requester& who, ClientContext& ctx);

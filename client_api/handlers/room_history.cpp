@@ -26,6 +26,18 @@ std::optional<int64_t> tokenParam(const Request& req, const char* name) {
   return pos;
 }
 
+std::optional<streams::TimelineToken> timelineParam(const Request& req, const char* name) {
+  const auto text = req.queryParam(name);
+  if (!text || text->empty()) {
+    return std::nullopt;
+  }
+  auto token = streams::parseTimelineToken(*text);
+  if (!token) {
+    throw MatrixError(ErrCode::InvalidParam, std::string("Invalid '") + name + "' token");
+  }
+  return token;
+}
+
 // The /messages `filter` param: a RoomEventFilter as inline JSON.
 std::optional<filters::RoomEventFilter> eventFilterParam(const Request& req) {
   const auto text = req.queryParam("filter");
@@ -93,14 +105,14 @@ Response getMessages(Request& req, const Requester& who, ClientContext& ctx) {
   }
   const std::string& room_id = checkRoomId(req.pathParam("roomId"));
   const auto page = ctx.reader.messages(who.userId().str(), room_id,
-                                        tokenParam(req, "from"), tokenParam(req, "to"), dir == "b",
+                                        timelineParam(req, "from"), timelineParam(req, "to"), dir == "b",
                                         limitParam(req, 10, 1000),
                                         filter && filter->lazy_load_members, keep);
   const auto rc = renderContextFor(who, ctx, room_id, page.chunk);
   json::Writer w;
-  w.startObject().key("start").string(streams::renderPaginationToken(page.start));
+  w.startObject().key("start").string(streams::renderTimelineToken(page.start));
   if (page.end) {
-    w.key("end").string(streams::renderPaginationToken(*page.end));
+    w.key("end").string(streams::renderTimelineToken(*page.end));
   }
   writeEvents(w, "chunk", page.chunk, rc);
   if (!page.state.empty()) {
@@ -128,8 +140,8 @@ Response getContext(Request& req, const Requester& who, ClientContext& ctx) {
   writeEvents(w, "events_before", r.before, rc);
   writeEvents(w, "events_after", r.after, rc);
   writeEvents(w, "state", r.state, rc);
-  w.key("start").string(streams::renderPaginationToken(r.start));
-  w.key("end").string(streams::renderPaginationToken(r.end)).endObject();
+  w.key("start").string(streams::renderTimelineToken(r.start));
+  w.key("end").string(streams::renderTimelineToken(r.end)).endObject();
   return Response::json(200, w.take());
 }
 

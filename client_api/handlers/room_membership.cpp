@@ -28,6 +28,27 @@ Response postCreateRoom(Request& req, const Requester& who, ClientContext& ctx) 
   return roomIdResponse(ctx.rooms.createRoom(who.userId(), parseCreateRoom(body)));
 }
 
+// POST /_matrix/client/v3/rooms/{roomId}/upgrade
+Response postRoomUpgrade(Request& req, const Requester& who, ClientContext& ctx) {
+  const json::Document body = json::parseObject(req.body);
+  const std::string version = json::requireString(body, "new_version");
+  std::vector<std::string> creators;
+  if (json::member(body, "additional_creators")) {
+    const auto list = json::optStringArray(body, "additional_creators");
+    if (!list) {
+      throw MatrixError(ErrCode::BadJson, "additional_creators must be an array of user IDs");
+    }
+    for (const auto& u : *list) {
+      creators.push_back(core::UserId::parse(u).str());
+    }
+  }
+  const std::string replacement =
+      ctx.rooms.upgradeRoom(who.userId(), checkRoomId(req.pathParam("roomId")), version, creators);
+  json::Writer w;
+  w.startObject().key("replacement_room").string(replacement).endObject();
+  return Response::json(200, w.take());
+}
+
 // POST /_matrix/client/v3/join/{roomIdOrAlias} and /rooms/{roomId}/join
 Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body, true);

@@ -3,15 +3,23 @@
 #include "homeserver/core/ids.h"
 #include "homeserver/core/matrix_error.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace hs::client {
 
 using core::ErrCode;
 using core::MatrixError;
 
+// "!opaque:server", or from room version 12 "!" + the create event's URL-safe base64 hash.
 const std::string& checkRoomId(const std::string& room_id) {
   const size_t colon = room_id.find(':');
-  if (room_id.size() < 4 || room_id[0] != '!' || colon == std::string::npos || colon == 1 ||
-      !core::isValidServerName(room_id.substr(colon + 1))) {
+  const auto hash_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  const bool with_server = colon != std::string::npos && colon > 1 &&
+                           core::isValidServerName(room_id.substr(colon + 1));
+  const bool hashed = colon == std::string::npos && room_id.size() == 44 &&  // "!" + 43
+                      std::all_of(room_id.begin() + 1, room_id.end(), hash_char);
+  if (room_id.size() < 2 || room_id.size() > 255 || room_id[0] != '!' || !(with_server || hashed)) {
     throw MatrixError(ErrCode::InvalidParam, "Invalid room id");
   }
   return room_id;

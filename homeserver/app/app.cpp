@@ -73,8 +73,10 @@ App::App(config::Config config) : config_(std::move(config)) {
   accounts_ = std::make_unique<accounts::AccountService>(config_, *account_store_, *random_, *clock_);
   profiles_ = std::make_unique<accounts::ProfileService>(*account_store_, config_.server_name);
   room_store_ = std::make_unique<db::PgRoomStore>(*pool_);
-  rooms_ = std::make_unique<rooms::RoomService>(config_, *room_store_, *account_store_, *stream_,
-                                                *notifier_, *signing_key_, *clock_, *random_);
+  pipeline_ = std::make_unique<rooms::EventPipeline>(config_, *room_store_, *stream_, *notifier_,
+                                                     *signing_key_, *clock_);
+  rooms_ = std::make_unique<rooms::RoomService>(config_, *room_store_, *account_store_, *pipeline_,
+                                                *clock_, *random_);
   reader_ = std::make_unique<rooms::RoomReader>(*room_store_, *stream_);
   push_rule_store_ = std::make_unique<db::PgPushRuleStore>(*pool_);
   push_rules_ = std::make_unique<push_rules::PushRuleService>(*push_rule_store_, *stream_, *notifier_);
@@ -136,7 +138,7 @@ App::App(config::Config config) : config_(std::move(config)) {
   if (config_.federation_listener) {
     federation_ = std::make_unique<FederationModule>(
         FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
-                       *rooms_, *ephemeral_, *presence_, *to_device_, *device_lists_, *openid_});
+                       *rooms_, *pipeline_, *ephemeral_, *presence_, *to_device_, *device_lists_, *openid_});
     federation_->connect();
   }
 }

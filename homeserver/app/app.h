@@ -28,6 +28,7 @@ namespace hs::services {
 class RateLimiter;
 }  // namespace hs::services
 namespace hs::rooms {
+class EventPipeline;
 class RoomService;
 class RoomReader;
 }  // namespace hs::rooms
@@ -145,6 +146,7 @@ class App {
   std::unique_ptr<accounts::AccountService> accounts_;
   std::unique_ptr<accounts::ProfileService> profiles_;
   std::unique_ptr<db::PgRoomStore> room_store_;
+  std::unique_ptr<rooms::EventPipeline> pipeline_;
   std::unique_ptr<rooms::RoomService> rooms_;
   std::unique_ptr<rooms::RoomReader> reader_;
   std::unique_ptr<db::PgPushRuleStore> push_rule_store_;

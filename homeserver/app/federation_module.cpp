@@ -6,6 +6,7 @@
 #include "db/pg_federation_inbound_store.h"
 #include "db/pg_listener.h"
 #include "db/pg_outbox.h"
+#include "db/pg_room_outbox.h"
 #include "db/pg_server_key_store.h"
 #include "db/pool.h"
 #include "db/unavailable.h"
@@ -17,7 +18,6 @@
 #include "federation/client/well_known.h"
 #include "federation/fed_context.h"
 #include "federation/inbound/edu_applier.h"
-#include "federation/inbound/refusing_pdu_sink.h"
 #include "federation/inbound/transaction_receiver.h"
 #include "federation/keys/key_fetcher.h"
 #include "federation/keys/key_ring.h"
@@ -34,6 +34,8 @@
 #include "homeserver/services/e2ee/to_device_service.h"
 #include "homeserver/services/ephemeral/ephemeral_service.h"
 #include "homeserver/services/presence/presence_service.h"
+#include "homeserver/services/rooms/event_pipeline.h"
+#include "homeserver/services/rooms/pipeline_pdu_sink.h"
 #include "homeserver/services/rooms/room_service.h"
 
 namespace hs {
@@ -78,7 +80,7 @@ void FederationModule::buildOutbound() {
 
 void FederationModule::buildInbound() {
   inbound_store_ = std::make_unique<db::PgFederationInboundStore>(deps_.pool);
-  pdu_sink_ = std::make_unique<fed::RefusingPduSink>();
+  pdu_sink_ = std::make_unique<rooms::PipelinePduSink>(deps_.pipeline);
   edus_ = std::make_unique<fed::EduApplier>(
       fed::EduTargets{deps_.ephemeral, deps_.presence, deps_.to_device, *inbound_store_});
   receiver_ = std::make_unique<fed::TransactionReceiver>(*inbound_store_, *pdu_sink_, *edus_);
@@ -91,6 +93,8 @@ void FederationModule::connect() {
   const std::string& us = deps_.config.server_name;
   rooms::RoomService& rooms = deps_.rooms;
   deps_.profiles.setRemoteSource(remote_profiles_.get());
+  deps_.pipeline.setKeyLookup(key_ring_.get());
+  deps_.pipeline.addInTransactionWriter(db::roomOutboxWriter(us));
   deps_.ephemeral.setOutbox(outbox_.get(), us);
   deps_.to_device.setFederating(true);
   auto audience = [&rooms, us](const std::string& user) {

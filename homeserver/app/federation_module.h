@@ -34,8 +34,10 @@ namespace hs::accounts {
 class ProfileService;
 }
 namespace hs::rooms {
+class EventPipeline;
+class PipelinePduSink;
 class RoomService;
-}
+}  // namespace hs::rooms
 namespace hs::ephemeral {
 class EphemeralService;
 }
@@ -60,7 +62,6 @@ class KeyFetcher;
 class KeyRing;
 class XMatrixAuthenticator;
 class Sender;
-class RefusingPduSink;
 class EduApplier;
 class TransactionReceiver;
 class RemoteProfiles;
@@ -78,6 +79,7 @@ struct FederationDeps {
   net::OutboundClient& client;
   accounts::ProfileService& profiles;
   rooms::RoomService& rooms;
+  rooms::EventPipeline& pipeline;
   ephemeral::EphemeralService& ephemeral;
   presence::PresenceService& presence;
   e2ee::ToDeviceService& to_device;
@@ -113,7 +115,7 @@ class FederationModule {
   std::unique_ptr<fed::Sender> sender_;
   std::unique_ptr<db::PgListener> outbox_listener_;
   std::unique_ptr<db::PgFederationInboundStore> inbound_store_;
-  std::unique_ptr<fed::RefusingPduSink> pdu_sink_;
+  std::unique_ptr<rooms::PipelinePduSink> pdu_sink_;
   std::unique_ptr<fed::EduApplier> edus_;
   std::unique_ptr<fed::TransactionReceiver> receiver_;
   std::unique_ptr<fed::RemoteProfiles> remote_profiles_;

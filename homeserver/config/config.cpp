@@ -1,5 +1,7 @@
 #include "homeserver/config/config.h"
 
+#include <set>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -156,6 +158,7 @@ void readSections(const YAML::Node& root, Config& c, std::vector<std::string>& e
   read(root, "server_name", c.server_name, errors, "");
   read(root, "public_baseurl", c.public_baseurl, errors, "");
   read(root, "signing_key_path", c.signing_key_path, errors, "");
+  read(root, "default_room_version", c.default_room_version, errors, "");
   read(root, "old_signing_keys_path", c.old_signing_keys_path, errors, "");
   readFederation(root["federation"], c, errors);
   if (root["listeners"]) {
@@ -291,6 +294,12 @@ std::vector<std::string> validate(const Config& c) {
   }
   if (c.signing_key_path.empty()) {
     errors.push_back("signing_key_path: required");
+  }
+  // The stable room versions this server implements (rooms::supportedRoomVersions).
+  static const std::set<std::string> kRoomVersions = {"1", "2", "3", "4", "5", "6",
+                                                      "7", "8", "9", "10", "11", "12"};
+  if (!kRoomVersions.count(c.default_room_version)) {
+    errors.push_back("default_room_version: '" + c.default_room_version + "' is not a room version 1..12");
   }
   if (c.client_listener.port < 0 || c.client_listener.port > 65535) {
     errors.push_back("listeners.client.port: must be 0..65535");

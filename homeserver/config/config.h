@@ -193,6 +193,7 @@ struct Config {
   Voip voip;
   Logging logging;
   Http http;
+  std::string default_room_version = "11";  // for rooms created without room_version
 };
 
 // Reads a config file; relative paths are resolved against the file's folder. Applies the

@@ -37,6 +37,8 @@ std::string defaultConfigYaml(const std::string& server_name, int port,
   y += "  url: \"" + database_url + "\"\n  pool_size: 10\n\n";
   y += "# ed25519 key that signs events and federation requests (generated with this file).\n";
   y += "signing_key_path: signing.key\n\n";
+  y += "# The room version of new rooms when the client asks for none (1 to 12 are supported).\n";
+  y += "default_room_version: \"11\"\n\n";
   y += "media:\n  store_path: media_store\n  max_upload_size: 52428800  # bytes (50 MiB)\n";
   y += "  # When true, the legacy unauthenticated download endpoints refuse new uploads.\n";
   y += "  freeze_unauthenticated: false\n";

@@ -13,7 +13,14 @@ namespace {
 using Keys = std::span<const std::string_view>;
 using Alloc = json::Document::AllocatorType;
 
-enum class Rules { kV10, kV11 };
+// The redaction rule sets of the room versions (content/rooms/fragments/v*-redactions.md).
+enum class Rules {
+  kV1,   // rooms v1-v5
+  kV6,   // v6-v7: m.room.aliases lost its special content
+  kV8,   // v8: m.room.join_rules keeps `allow`
+  kV9,   // v9-v10: m.room.member keeps join_authorised_via_users_server
+  kV11,  // v11-v12
+};
 
 constexpr std::array<std::string_view, 12> kTopLevel = {
     "event_id", "type",       "room_id", "sender",      "state_key",   "content",
@@ -21,10 +28,13 @@ constexpr std::array<std::string_view, 12> kTopLevel = {
 // Kept by the v1-v10 rules only; v11 dropped them as unused.
 constexpr std::array<std::string_view, 3> kV10TopLevel = {"prev_state", "origin", "membership"};
 
+constexpr std::array<std::string_view, 1> kMemberV1 = {"membership"};
 constexpr std::array<std::string_view, 2> kMember = {"membership",
                                                      "join_authorised_via_users_server"};
 constexpr std::array<std::string_view, 1> kCreateV10 = {"creator"};
+constexpr std::array<std::string_view, 1> kJoinRulesV1 = {"join_rule"};
 constexpr std::array<std::string_view, 2> kJoinRules = {"join_rule", "allow"};
+constexpr std::array<std::string_view, 1> kAliases = {"aliases"};
 constexpr std::array<std::string_view, 8> kPowerLevelsV10 = {
     "ban", "events", "events_default", "kick", "redact", "state_default", "users", "users_default"};
 constexpr std::array<std::string_view, 9> kPowerLevelsV11 = {
@@ -34,11 +44,15 @@ constexpr std::array<std::string_view, 1> kHistoryVisibility = {"history_visibil
 constexpr std::array<std::string_view, 1> kRedactionV11 = {"redacts"};
 
 Rules rulesFor(const std::string& room_version) {
-  if (room_version == "10") {
-    return Rules::kV10;
-  }
-  if (room_version == "11" || room_version == "12") {  // v12 changed nothing here
-    return Rules::kV11;
+  static const std::array<std::pair<std::string_view, Rules>, 12> kByVersion = {{
+      {"1", Rules::kV1}, {"2", Rules::kV1}, {"3", Rules::kV1}, {"4", Rules::kV1},
+      {"5", Rules::kV1}, {"6", Rules::kV6}, {"7", Rules::kV6}, {"8", Rules::kV8},
+      {"9", Rules::kV9}, {"10", Rules::kV9}, {"11", Rules::kV11}, {"12", Rules::kV11},
+  }};
+  for (const auto& [version, rules] : kByVersion) {
+    if (version == room_version) {
+      return rules;
+    }
   }
   throw MatrixError(ErrCode::UnsupportedRoomVersion,
                     "Unsupported room version '" + room_version + "'");
@@ -51,20 +65,23 @@ bool contains(Keys keys, std::string_view key) {
 std::string_view view(const json::Value& s) { return {s.GetString(), s.GetStringLength()}; }
 
 bool keepTopLevel(std::string_view key, Rules rules) {
-  return contains(kTopLevel, key) || (rules == Rules::kV10 && contains(kV10TopLevel, key));
+  return contains(kTopLevel, key) || (rules != Rules::kV11 && contains(kV10TopLevel, key));
 }
 
 // The content keys kept for `type` (m.room.create under v11 is handled by the caller).
 Keys contentKeys(std::string_view type, Rules rules) {
   const bool v11 = rules == Rules::kV11;
   if (type == "m.room.member") {
-    return kMember;
+    return rules >= Rules::kV9 ? Keys(kMember) : Keys(kMemberV1);
   }
   if (type == "m.room.create") {
     return kCreateV10;
   }
   if (type == "m.room.join_rules") {
-    return kJoinRules;
+    return rules >= Rules::kV8 ? Keys(kJoinRules) : Keys(kJoinRulesV1);
+  }
+  if (type == "m.room.aliases" && rules == Rules::kV1) {
+    return kAliases;
   }
   if (type == "m.room.power_levels") {
     return v11 ? Keys(kPowerLevelsV11) : Keys(kPowerLevelsV10);

@@ -43,6 +43,43 @@ TEST(Migrations, FailedMigrationRollsBackAndNamesItself) {
   EXPECT_EQ(tx.exec("SELECT count(*) FROM schema_migrations WHERE name = '0002_bad'")[0][0].as<int>(), 0);
 }
 
+// Migration 0010 fills in the DAG edges of events stored before it, also of an event whose
+// content holds a \u0000 (PostgreSQL's json operators refuse such a document).
+TEST(Migrations, EventPipelineFillsInEdgesOfExistingEvents) {
+  test::TestDatabase database;
+  Pool pool(database.url(), 2);
+  std::vector<Migration> before, all = embeddedMigrations();
+  for (const auto& m : all) {
+    if (m.name < "0010") {
+      before.push_back(m);
+    }
+  }
+  applyMigrations(pool, before);
+  {
+    auto lease = pool.acquire();
+    pqxx::work tx(lease.get());
+    tx.exec("INSERT INTO rooms (room_id, room_version, creator, created_at) VALUES ('!r:x', '11', '@a:x', 0)");
+    const std::string insert =
+        "INSERT INTO events (event_id, room_id, stream_pos, depth, type, sender, origin_server_ts, "
+        "pdu_json, client_json, state_group) VALUES ($1, '!r:x', $2, 1, 'm.room.message', '@a:x', 0, $3, '{}', 0)";
+    tx.exec_params(insert, "$plain", 1,
+                   R"({"content":{"body":"a"},"prev_events":["$p1","$p2"],"auth_events":["$a1"]})");
+    tx.exec_params(insert, "$nul", 2,
+                   R"({"content":{"body":"a\u0000b"},"prev_events":["$p3"],"auth_events":["$a2","$a3"]})");
+    tx.commit();
+  }
+  applyMigrations(pool, all);
+  auto lease = pool.acquire();
+  pqxx::read_transaction tx(lease.get());
+  const auto edges = [&tx](const std::string& id) {
+    const auto r = tx.exec_params("SELECT array_to_string(prev_ids, ','), array_to_string(auth_ids, ',') "
+                                  "FROM events WHERE event_id = $1", id);
+    return r.at(0)[0].as<std::string>() + "|" + r.at(0)[1].as<std::string>();
+  };
+  EXPECT_EQ(edges("$plain"), "$p1,$p2|$a1");
+  EXPECT_EQ(edges("$nul"), "$p3|$a2,$a3");
+}
+
 TEST(Pool, BrokenConnectionIsReplaced) {
   test::TestDatabase database;
   Pool pool(database.url(), 1);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "homeserver/core/canonical_json.h"
+#include "homeserver/core/event_crypto.h"
 #include "homeserver/core/json.h"
 #include "homeserver/core/matrix_error.h"
 #include "homeserver/core/redaction.h"
@@ -21,10 +22,12 @@ namespace {
 void exercise(const hs::rooms::Event& e, std::string_view version) {
   try {
     (void)hs::core::redactEvent(*e.json, std::string(version));
+    (void)hs::core::referenceHash(*e.json, std::string(version));
     (void)hs::core::canonicalJsonWithout(*e.json, {"signatures", "unsigned"});
   } catch (const hs::core::MatrixError&) {
   }
-  (void)hs::rooms::authKeysFor(e.type, e.state_key, e.sender, e.content());
+  (void)hs::rooms::authKeysFor(e.type, e.state_key, e.sender, e.content(),
+                               *hs::rooms::findRoomVersion(version));
 }
 
 }  // namespace
@@ -40,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!doc->Empty()) {
     const hs::json::Value* content = hs::json::member((*doc)[0], "content");
     const auto named = content ? hs::rooms::stringMember(*content, "room_version") : std::nullopt;
-    version = named == "10" ? "10" : "11";
+    // Any of the versions 1 to 12; another (or none) fuzzes the default, 11.
+    version = named && hs::rooms::findRoomVersion(*named) ? *named : "11";
   }
   std::deque<hs::rooms::Event> events;  // stable addresses for the state map
   hs::rooms::EventStateMap state;

@@ -8,6 +8,8 @@
 #   --budget N    fuzz for N seconds in total, split evenly between the targets (./test.sh: 60)
 #   --runs N      stop each target after N executions instead (--seconds still caps the time)
 #   --build-dir   default build-fuzz
+#   --timeout N   seconds one input may take before it counts as a hang (default 10; raise it
+#                 for a long run at nice 19 on a shared machine, where starvation looks alike)
 #   target        e.g. json_fuzz; default every tests/fuzz/*_fuzz.cpp
 #
 # For each target it first replays tests/fuzz/corpus/<target>/ (seeds) and
@@ -16,7 +18,7 @@
 # the run and leaves the input in DIR/artifacts/<target>/: once its cause is fixed, copy it
 # into tests/fuzz/regressions/<target>/ so it is replayed forever. Prints executions per
 # target. A long run at low priority:
-#   nice -n 19 tests/fuzz/run.sh --runs 10000000 --seconds 14400
+#   nice -n 19 tests/fuzz/run.sh --runs 10000000 --seconds 14400 --timeout 120
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,6 +26,7 @@ seconds=60
 budget=""
 runs=()
 build_dir=build-fuzz
+timeout=10
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
     --budget) budget=$2; shift 2 ;;
     --runs) runs=(-runs="$2"); shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -61,10 +65,10 @@ for t in "${targets[@]}"; do
   log="$build_dir/$t.log"
   # Each kept input once: a regression must stay fixed.
   mapfile -t kept < <(find "$seeds" "$regressions" -type f ! -name '.*' | sort)
-  if [ ${#kept[@]} -gt 0 ] && ! "$bin" -timeout=10 "${kept[@]}" > "$log" 2>&1; then
+  if [ ${#kept[@]} -gt 0 ] && ! "$bin" -timeout="$timeout" "${kept[@]}" > "$log" 2>&1; then
     echo "FAIL fuzz $t: a kept input fails"; tail -40 "$log"; failed=1; continue
   fi
-  if "$bin" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if "$bin" -max_total_time="$seconds" "${runs[@]}" -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "$scratch" "$seeds" "$regressions" >> "$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     elapsed=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)

@@ -6,7 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
 
+#include "db/migrations.h"
+#include "db/pool.h"
 #include "homeserver/core/random.h"
 #include "homeserver/core/signing.h"
 
@@ -93,20 +98,105 @@ std::optional<HttpResult> tryHttpRequest(const std::string& method, const std::s
   return result;
 }
 
-TestDatabase::TestDatabase() {
+namespace {
+std::string randomDatabaseName() {
   core::SodiumRandom random;
   std::string suffix = random.alnum(10);
   for (auto& c : suffix) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  name_ = "parley_test_" + suffix;
+  return "parley_test_" + suffix;
+}
+
+// The migrated template of this test process, made on first use. The cluster is removed by
+// ./test.sh afterwards, so it is never dropped.
+const std::string& migratedTemplate() {
+  static const std::string name = [] {
+    std::string n = randomDatabaseName() + "_template";
+    {
+      pqxx::connection admin(adminUrl("postgres"));
+      pqxx::nontransaction tx(admin);
+      tx.exec("CREATE DATABASE " + n);
+    }
+    db::Pool pool(adminUrl(n), 1);
+    db::applyMigrations(pool, db::embeddedMigrations());
+    return n;
+  }();
+  return name;
+}
+}  // namespace
+
+namespace {
+// Emptied databases of kReused fixtures, ready for the next one.
+std::mutex reusable_mu;
+std::vector<std::string> reusable;  // guarded by reusable_mu
+
+std::optional<std::string> takeReusable() {
+  std::lock_guard lock(reusable_mu);
+  if (reusable.empty()) {
+    return std::nullopt;
+  }
+  std::string name = std::move(reusable.back());
+  reusable.pop_back();
+  return name;
+}
+
+// Deletes every row but the migration records (foreign keys are not checked meanwhile):
+// a few milliseconds where dropping and copying a database take most of a second.
+void empty(const std::string& name) {
   pqxx::connection admin(adminUrl("postgres"));
-  pqxx::nontransaction tx(admin);
-  tx.exec("CREATE DATABASE " + name_);
+  pqxx::nontransaction(admin).exec_params(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name);
+  pqxx::connection c(adminUrl(name));
+  pqxx::work tx(c);
+  tx.exec("SET LOCAL session_replication_role = replica");
+  for (const auto& row : tx.exec("SELECT quote_ident(tablename) FROM pg_tables "
+                                 "WHERE schemaname = 'public' AND tablename <> 'schema_migrations'")) {
+    tx.exec("DELETE FROM " + row[0].as<std::string>());
+  }
+  tx.commit();
+}
+}  // namespace
+
+TestDatabase::TestDatabase(Schema schema) : schema_(schema) {
+  if (schema == Schema::kReused) {
+    if (auto name = takeReusable()) {
+      name_ = std::move(*name);
+      url_ = adminUrl(name_);
+      return;
+    }
+  }
+  name_ = randomDatabaseName();
+  const std::string from =
+      schema == Schema::kEmpty ? std::string() : " TEMPLATE " + migratedTemplate();
+  pqxx::connection admin(adminUrl("postgres"));
+  // A template's last session may still be ending ("being accessed by other users").
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::nontransaction tx(admin);
+      tx.exec("CREATE DATABASE " + name_ + from);
+      break;
+    } catch (const pqxx::sql_error&) {
+      if (attempt == 50) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   url_ = adminUrl(name_);
 }
 
 TestDatabase::~TestDatabase() {
+  try {
+    if (schema_ == Schema::kReused) {
+      empty(name_);
+      std::lock_guard lock(reusable_mu);
+      reusable.push_back(name_);
+      return;
+    }
+  } catch (const std::exception&) {
+    // Dropped below instead.
+  }
   try {
     pqxx::connection admin(adminUrl("postgres"));
     pqxx::nontransaction tx(admin);
@@ -117,7 +207,7 @@ TestDatabase::~TestDatabase() {
 }
 
 TestServer::TestServer(const std::function<void(config::Config&)>& tweak) {
-  db_ = std::make_unique<TestDatabase>();
+  db_ = std::make_unique<TestDatabase>(TestDatabase::Schema::kMigrated);
   core::SodiumRandom random;
   dir_ = (std::filesystem::temp_directory_path() / ("parley-test-" + random.alnum(10))).string();
   std::filesystem::create_directories(dir_);

@@ -33,11 +33,17 @@ std::optional<HttpResult> tryHttpRequest(const std::string& method, const std::s
 // (set by ./test.sh) pointing at a PostgreSQL that trusts user postgres on 127.0.0.1.
 class TestDatabase {
  public:
-  TestDatabase();
+  // kMigrated copies a database the migrations were applied to once per test process
+  // (CREATE DATABASE ... TEMPLATE): a fresh database in half a second instead of three.
+  // kReused is kMigrated emptied by a previous test of the process (row deletes, sequences
+  // not reset): for store tests that need many databases and own every connection to them.
+  enum class Schema { kEmpty, kMigrated, kReused };
+  explicit TestDatabase(Schema schema = Schema::kEmpty);
   ~TestDatabase();
   const std::string& url() const { return url_; }
 
  private:
+  Schema schema_;
   std::string name_;
   std::string url_;
 };

@@ -1,7 +1,6 @@
 #pragma once
-// Where the PDUs of inbound federation transactions go: the room pipeline ("One event
-// pipeline") implements this; until it does, federation/inbound's RefusingPduSink answers an
-// error for each PDU. The transaction itself is acknowledged either way (the spec: rejected
+// Where the PDUs of inbound federation transactions go: the room pipeline implements this
+// (rooms::PipelinePduSink). The transaction itself is acknowledged either way (the spec: rejected
 // events do not fail the request).
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
-// The authorization rules of room versions 10 and 11 (ALGORITHMS §14) and the selection of a
-// new event's auth_events (§11). Pure decisions: the caller supplies the state to check
+// The authorization rules of room versions 1 to 12 (ALGORITHMS §14-15, the spec's
+// content/rooms/v*.md) and the selection of a new event's auth_events (§11). Pure decisions: the caller supplies the state to check
 // against and, through AuthHooks, the two cryptographic checks the rules need.
 #include <functional>
 #include <string>
@@ -49,14 +49,20 @@ AuthResult checkAuthEvents(const Event& e, const std::vector<const Event*>& auth
                            std::string_view room_version);
 
 // §13 step 4: rule 1 for a create event; otherwise rule 2, then rules 3-10 against the state
-// formed by the event's own auth_events.
+// formed by the event's own auth_events. `room_create`: in room v12, the create event the
+// room ID names (auth_events never cite it).
 AuthResult authCheckAgainstAuthEvents(const Event& e, const std::vector<const Event*>& auth_events,
-                                      std::string_view room_version, const AuthHooks& hooks = {});
+                                      std::string_view room_version, const AuthHooks& hooks = {},
+                                      const Event* room_create = nullptr);
 
 // The (type, state_key) pairs an event's auth_events may name (§11), in a stable order:
 // create, power levels, sender's membership, then for m.room.member the target's membership,
 // join rules, the third-party invite and the authorising user's membership when they apply.
-// Empty for m.room.create.
+// Empty for m.room.create; without the create event in room v12. Without `rules`: rooms v10/v11.
+std::vector<StateKey> authKeysFor(std::string_view type,
+                                  const std::optional<std::string>& state_key,
+                                  std::string_view sender, const json::Value& content,
+                                  const RoomVersionRules& rules);
 std::vector<StateKey> authKeysFor(std::string_view type,
                                   const std::optional<std::string>& state_key,
                                   std::string_view sender, const json::Value& content);
@@ -65,10 +71,16 @@ std::vector<StateKey> authKeysFor(std::string_view type,
 std::vector<std::string> authEventsFor(std::string_view type,
                                        const std::optional<std::string>& state_key,
                                        std::string_view sender, const json::Value& content,
+                                       const StateMap& current_state, const RoomVersionRules& rules);
+std::vector<std::string> authEventsFor(std::string_view type,
+                                       const std::optional<std::string>& state_key,
+                                       std::string_view sender, const json::Value& content,
                                        const StateMap& current_state);
 
 // A StateLookup over a map of events (which must outlive the lookup).
 using EventStateMap = std::map<StateKey, const Event*>;
 StateLookup lookupIn(const EventStateMap& state);
+// A StateLookup over a list of events (which must outlive the lookup).
+StateLookup lookupInList(const std::vector<Event>& events);
 
 }  // namespace hs::rooms

@@ -32,10 +32,10 @@ std::string joinRule(const AuthContext& ctx) {
   return std::string(stringMember(jr->content(), "join_rule").value_or(""));
 }
 
-// Rule 4.2: a restricted join must carry the authorising server's signature.
+// Rule 4.2 (v8+): a restricted join must carry the authorising server's signature.
 std::optional<AuthResult> checkAuthorisingSignature(const AuthContext& ctx) {
   const json::Value* via = json::member(ctx.e.content(), kAuthorisingUser);
-  if (via == nullptr) {
+  if (via == nullptr || !ctx.rules.restricted_join_rule) {
     return std::nullopt;
   }
   if (!via->IsString()) {
@@ -86,13 +86,14 @@ AuthResult checkJoin(const AuthContext& ctx) {
     return AuthResult::deny(e.sender + " is banned from the room");
   }
   const std::string rule = joinRule(ctx);
-  if (isOneOf(rule, {"invite", "knock"})) {
+  if (rule == "invite" || (rule == "knock" && ctx.rules.knock_join_rule)) {
     if (isOneOf(current, {"invite", "join"})) {
       return AuthResult::allow("invited or already joined");
     }
     return AuthResult::deny(e.sender + " is not invited to this room");
   }
-  if (isOneOf(rule, {"restricted", "knock_restricted"})) {
+  if ((rule == "restricted" && ctx.rules.restricted_join_rule) ||
+      (rule == "knock_restricted" && ctx.rules.knock_restricted_join_rule)) {
     return checkRestrictedJoin(ctx, current);
   }
   if (rule == "public") {
@@ -178,7 +179,7 @@ AuthResult checkLeave(const AuthContext& ctx) {
   const Event& e = ctx.e;
   const std::string target = ctx.membershipOf(*e.state_key);
   if (e.sender == *e.state_key) {
-    if (isOneOf(target, {"invite", "join", "knock"})) {
+    if (isOneOf(target, {"invite", "join"}) || (target == "knock" && ctx.rules.knock_join_rule)) {
       return AuthResult::allow("a user may leave, reject an invite or withdraw a knock");
     }
     return AuthResult::deny("cannot leave from membership '" + target + "'");
@@ -212,7 +213,8 @@ AuthResult checkBan(const AuthContext& ctx) {
 // Rule 4.7.
 AuthResult checkKnock(const AuthContext& ctx) {
   const Event& e = ctx.e;
-  if (!isOneOf(joinRule(ctx), {"knock", "knock_restricted"})) {
+  const std::string rule = joinRule(ctx);
+  if (rule != "knock" && !(rule == "knock_restricted" && ctx.rules.knock_restricted_join_rule)) {
     return AuthResult::deny("the room does not allow knocking");
   }
   if (e.sender != *e.state_key) {
@@ -248,7 +250,7 @@ AuthResult checkMember(const AuthContext& ctx) {
   if (membership == "ban") {
     return checkBan(ctx);
   }
-  if (membership == "knock") {
+  if (membership == "knock" && ctx.rules.knock_join_rule) {
     return checkKnock(ctx);
   }
   return AuthResult::deny("unknown membership '" + std::string(membership) + "'");

@@ -86,8 +86,16 @@ std::optional<AuthResult> checkUsers(const LevelMap& before_map, const LevelMap&
 
 AuthResult checkPowerLevelsChange(const AuthContext& ctx) {
   const Event& e = ctx.e;
-  if (auto malformed = validatePowerLevelsContent(e.content())) {
+  if (auto malformed = validatePowerLevelsContent(e.content(), ctx.rules)) {
     return AuthResult::deny(*malformed);
+  }
+  if (ctx.rules.creators_infinitely_powerful) {  // v12 rule 10.4
+    const json::Value* users = json::member(e.content(), "users");
+    for (const auto& creator : roomCreators(*ctx.create, ctx.rules)) {
+      if (users != nullptr && users->IsObject() && json::member(*users, creator) != nullptr) {
+        return AuthResult::deny("power_levels 'users' must not list the room creator " + creator);
+      }
+    }
   }
   if (ctx.get(kPowerLevels, "") == nullptr) {
     return AuthResult::allow("the room's first power levels");
@@ -101,9 +109,11 @@ AuthResult checkPowerLevelsChange(const AuthContext& ctx) {
   if (auto denied = checkLevelMap("events", old_pl.events(), new_pl.events(), sender_level)) {
     return *denied;
   }
-  if (auto denied = checkLevelMap("notifications", old_pl.notifications(), new_pl.notifications(),
-                                  sender_level)) {
-    return *denied;
+  if (ctx.rules.limit_notifications_power_levels) {
+    if (auto denied = checkLevelMap("notifications", old_pl.notifications(),
+                                    new_pl.notifications(), sender_level)) {
+      return *denied;
+    }
   }
   if (auto denied = checkUsers(old_pl.users(), new_pl.users(), e.sender, sender_level)) {
     return *denied;

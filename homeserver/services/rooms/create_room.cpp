@@ -48,10 +48,17 @@ void mergeTopLevel(json::Document& base, const json::Document& override) {
   }
 }
 
-std::string powerLevels(const core::UserId& creator, const CreateRoomParams& p, bool invitees_admin) {
+// ALGORITHMS §17's createRoom content. Room v12 creators are infinitely powerful and must not
+// be listed; trusted invitees become additional creators there instead.
+std::string powerLevels(const core::UserId& creator, const CreateRoomParams& p, bool invitees_admin,
+                        const RoomVersionRules& rules) {
+  const bool v12 = rules.creators_infinitely_powerful;
   json::Writer w;
-  w.startObject().key("users").startObject().key(creator.str()).integer(100);
-  if (invitees_admin) {
+  w.startObject().key("users").startObject();
+  if (!v12) {
+    w.key(creator.str()).integer(100);
+  }
+  if (invitees_admin && !v12) {
     for (const auto& u : p.invite) {
       if (u != creator.str()) {
         w.key(u).integer(100);
@@ -65,10 +72,11 @@ std::string powerLevels(const core::UserId& creator, const CreateRoomParams& p, 
   for (const char* t : {"m.room.name", "m.room.avatar", "m.room.canonical_alias", "m.room.topic"}) {
     w.key(t).integer(50);
   }
-  for (const char* t : {"m.room.power_levels", "m.room.history_visibility", "m.room.tombstone",
-                        "m.room.server_acl", "m.room.encryption"}) {
+  for (const char* t : {"m.room.power_levels", "m.room.history_visibility", "m.room.server_acl",
+                        "m.room.encryption"}) {
     w.key(t).integer(100);
   }
+  w.key("m.room.tombstone").integer(v12 ? 150 : 100);  // v12: above state_default, say 150
   w.endObject().key("notifications").startObject().key("room").integer(50).endObject().endObject();
   json::Document doc = parseObjectOrEmpty(w.take());
   mergeTopLevel(doc, parseObjectOrEmpty(p.power_level_content_override));
@@ -76,14 +84,23 @@ std::string powerLevels(const core::UserId& creator, const CreateRoomParams& p, 
 }
 
 std::string createContent(const core::UserId& creator, const CreateRoomParams& p,
-                          const std::string& version) {
+                          const RoomVersionRules& rules, bool invitees_admin) {
   json::Document doc = parseObjectOrEmpty(p.creation_content);
   auto& a = doc.GetAllocator();
   doc.RemoveMember("room_version");
-  doc.AddMember("room_version", json::Value(version.c_str(), a), a);
+  doc.AddMember("room_version", json::Value(std::string(rules.id).c_str(), a), a);
   doc.RemoveMember("creator");
-  if (version == "10") {
+  if (!rules.creator_is_sender) {
     doc.AddMember("creator", json::Value(creator.str().c_str(), a), a);  // v11 uses the sender
+  }
+  if (rules.creators_infinitely_powerful && invitees_admin && !doc.HasMember("additional_creators")) {
+    json::Value extra(rapidjson::kArrayType);
+    for (const auto& u : p.invite) {
+      if (u != creator.str()) {
+        extra.PushBack(json::Value(u.c_str(), a), a);
+      }
+    }
+    doc.AddMember("additional_creators", extra, a);
   }
   return json::toString(doc);
 }
@@ -95,18 +112,19 @@ std::string stringContent(const char* key, const std::string& value) {
 }
 }  // namespace
 
-void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
+// Everything after the create event, in the order the spec asks for.
+void RoomService::sendCreationEvents(EventPipeline::Batch& batch, const core::UserId& creator,
                                      const std::string& creator_join,
                                      const CreateRoomParams& params,
                                      const std::optional<std::string>& alias) {
   const Preset preset = presetFor(params);
   const std::string c = creator.str();
   auto state = [&](const std::string& type, const std::string& key, std::string content) {
-    persistDraft(p, room, EventDraft{c, type, key, std::move(content), std::nullopt});
+    batch.appendLocal(EventDraft{c, type, key, std::move(content), std::nullopt});
   };
-  state(std::string(kCreate), "", createContent(creator, params, room.room_version));
+  const RoomVersionRules& rules = *findRoomVersion(batch.room().room_version);
   state(std::string(kMember), c, creator_join);
-  state(std::string(kPowerLevels), "", powerLevels(creator, params, preset.invitees_are_admins));
+  state(std::string(kPowerLevels), "", powerLevels(creator, params, preset.invitees_are_admins, rules));
   if (alias) {
     state("m.room.canonical_alias", "", stringContent("alias", *alias));
   }
@@ -125,11 +143,12 @@ void RoomService::sendCreationEvents(Pending& p, const RoomInfo& room, const cor
 }
 
 std::string RoomService::createRoom(const core::UserId& creator, const CreateRoomParams& params) {
-  const std::string version = params.room_version.value_or("11");
-  if (!findRoomVersion(version)) {
+  const std::string version = params.room_version.value_or(config_.default_room_version);
+  const RoomVersionRules* rules = findRoomVersion(version);
+  if (rules == nullptr) {
     throw MatrixError(ErrCode::UnsupportedRoomVersion, "Room version " + version + " is not supported");
   }
-  presetFor(params);  // reject an unknown preset before anything is written
+  const Preset preset = presetFor(params);  // an unknown preset is refused before any write
   std::optional<std::string> alias;
   if (params.room_alias_name) {
     alias = "#" + *params.room_alias_name + ":" + config_.server_name;
@@ -154,34 +173,30 @@ std::string RoomService::createRoom(const core::UserId& creator, const CreateRoo
     }
     invites.emplace_back(target, memberContent(target, "invite", std::nullopt, params.is_direct, true));
   }
-  const RoomInfo room{"!" + random_.alnum(18) + ":" + config_.server_name, version, creator.str(),
+  std::string room_id = "!";  // room v12 derives its ID from the create event instead
+  room_id += random_.alnum(18);
+  room_id += ":";
+  room_id += config_.server_name;
+  const RoomInfo room{rules->room_id_is_create_hash ? std::string() : room_id, version, creator.str(),
                       params.visibility.value_or("private") == "public"};
   // Read before the room's transaction opens: a second pooled connection while holding the
   // first deadlocks under concurrent createRoom calls.
   const std::string creator_join = memberContent(creator, "join", std::nullopt, false, true);
-  {
-    Pending p;
-    p.w = store_.writer(room.room_id);
-    p.w->insertRoom(room, clock_.nowMs());
-    p.w->lockRoom();
-    // Claimed inside the room's transaction: of two concurrent creations with one alias, the
-    // second gets M_ROOM_IN_USE and leaves no room behind (the check above is only a fast path).
-    if (alias && !p.w->insertAlias(*alias, creator.str())) {
-      throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
-    }
-    sendCreationEvents(p, room, creator, creator_join, params, alias);
-    for (const auto& [target, content] : invites) {
-      persistDraft(p, room, EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
-    }
-    p.commit();
-    afterCommit(room.room_id, p);
+  auto batch = pipeline_.create(
+      room, EventDraft{creator.str(), std::string(kCreate), "",
+                       createContent(creator, params, *rules, preset.invitees_are_admins), std::nullopt});
+  // Claimed inside the room's transaction: of two concurrent creations with one alias, the
+  // second gets M_ROOM_IN_USE and leaves no room behind (the check above is only a fast path).
+  if (alias && !batch.writer().insertAlias(*alias, creator.str())) {
+    throw MatrixError(ErrCode::RoomInUse, "Room alias already taken");
   }
-  std::vector<std::string> notify = {creator.str()};
+  sendCreationEvents(batch, creator, creator_join, params, alias);
   for (const auto& [target, content] : invites) {
-    notify.push_back(target.str());
+    batch.appendLocal(EventDraft{creator.str(), std::string(kMember), target.str(), content, std::nullopt});
   }
-  notifier_.notifyUsers(notify);
-  return room.room_id;
+  const std::string created = batch.room().room_id;
+  batch.commit();
+  return created;
 }
 
 void RoomService::createAlias(const core::UserId& user, const std::string& alias,

@@ -1,5 +1,7 @@
 #include "homeserver/services/rooms/event.h"
 
+#include <limits>
+
 #include "homeserver/core/ids.h"
 #include "homeserver/core/matrix_error.h"
 
@@ -9,9 +11,6 @@ using core::ErrCode;
 using core::MatrixError;
 
 namespace {
-
-constexpr RoomVersionRules kV10{"10", false, false};
-constexpr RoomVersionRules kV11{"11", true, true};
 
 constexpr size_t kMaxIdBytes = 255;  // type, state_key, sender, room_id and event_id alike
 constexpr size_t kMaxPrevEvents = 20;
@@ -40,19 +39,23 @@ std::string requireId(const json::Value& pdu, std::string_view key) {
   if (v->empty() || v->size() > kMaxIdBytes) {
     badField(key, "must be 1 to 255 bytes");
   }
+  if (v->find('\0') != std::string_view::npos) {
+    badField(key, "must not contain NUL");  // no database column could hold it
+  }
   return std::string(*v);
 }
 
-int64_t requireSafeInt(const json::Value& pdu, std::string_view key, int64_t min) {
+int64_t requireInt(const json::Value& pdu, std::string_view key, int64_t min, int64_t max) {
   const json::Value* v = json::member(pdu, key);
-  if (v == nullptr || !v->IsInt64() || v->GetInt64() < min || v->GetInt64() > kMaxSafeInt) {
+  if (v == nullptr || !v->IsInt64() || v->GetInt64() < min || v->GetInt64() > max) {
     badField(key, "must be an integer in the canonical JSON range");
   }
   return v->GetInt64();
 }
 
+// Event IDs, or in rooms v1 and v2 [event ID, {"sha256": hash}] pairs.
 std::vector<std::string> requireIdList(const json::Value& pdu, std::string_view key,
-                                       std::optional<size_t> limit) {
+                                       std::optional<size_t> limit, bool pairs) {
   const json::Value* v = json::member(pdu, key);
   if (v == nullptr || !v->IsArray()) {
     badField(key, "must be an array of event IDs");
@@ -61,8 +64,14 @@ std::vector<std::string> requireIdList(const json::Value& pdu, std::string_view 
     badField(key, "has more than " + std::to_string(*limit) + " entries");
   }
   std::vector<std::string> out;
-  for (const auto& item : v->GetArray()) {
-    if (!item.IsString() || item.GetStringLength() == 0) {
+  for (const auto& entry : v->GetArray()) {
+    const bool pair_ok = pairs && entry.IsArray() && entry.Size() == 2 && entry[1].IsObject();
+    if (pairs && !pair_ok) {
+      badField(key, "must be an array of [event ID, hashes] pairs");
+    }
+    const json::Value& item = pairs ? entry[0] : entry;
+    if (!item.IsString() || item.GetStringLength() == 0 ||
+        std::string_view(item.GetString(), item.GetStringLength()).find('\0') != std::string_view::npos) {
       badField(key, "must be an array of event IDs");
     }
     out.emplace_back(item.GetString(), item.GetStringLength());
@@ -115,28 +124,46 @@ std::optional<std::string> readRedacts(const json::Value& pdu, const Event& e,
   return std::string(v->GetString(), v->GetStringLength());
 }
 
-void fillFields(Event& e, const json::Value& pdu, const ParseOptions& options) {
+// The room ID: a v12 m.room.create has none (the room ID is derived from its event ID); other
+// v12 room IDs are "!" + a hash, earlier ones "!opaque:server".
+void fillRoomId(Event& e, const json::Value& pdu, const RoomVersionRules& rules) {
+  if (rules.room_id_is_create_hash && e.type == kCreate) {
+    if (json::member(pdu, "room_id") != nullptr) {
+      bad("a room version 12 m.room.create must not have a 'room_id'");
+    }
+    e.room_id = "!" + e.event_id.substr(1);
+    return;
+  }
   e.room_id = requireId(pdu, "room_id");
-  if (e.room_id.front() != '!' || domainOf(e.room_id).empty()) {
+  if (e.room_id.front() != '!' || (!rules.room_id_is_create_hash && domainOf(e.room_id).empty())) {
     bad("'room_id' must look like !opaque:server");
   }
+}
+
+void fillFields(Event& e, const json::Value& pdu, const RoomVersionRules& rules,
+                const ParseOptions& options) {
+  e.type = requireId(pdu, "type");
+  fillRoomId(e, pdu, rules);
   e.sender = requireId(pdu, "sender");
   if (!isValidUserId(e.sender)) {
     bad("'sender' must be a user ID");
   }
-  e.type = requireId(pdu, "type");
   if (const json::Value* sk = json::member(pdu, "state_key"); sk != nullptr) {
-    if (!sk->IsString() || sk->GetStringLength() > kMaxIdBytes) {
-      bad("'state_key' must be a string of at most 255 bytes");
+    if (!sk->IsString() || sk->GetStringLength() > kMaxIdBytes ||
+        std::string_view(sk->GetString(), sk->GetStringLength()).find('\0') != std::string_view::npos) {
+      bad("'state_key' must be a string of at most 255 bytes without NUL");
     }
     e.state_key = std::string(sk->GetString(), sk->GetStringLength());
   }
-  e.origin_server_ts = requireSafeInt(pdu, "origin_server_ts", -kMaxSafeInt);
-  e.depth = requireSafeInt(pdu, "depth", 0);
+  // Before room v6 events were not held to canonical JSON's integer range.
+  const int64_t max_int = rules.strict_canonical_json ? kMaxSafeInt : std::numeric_limits<int64_t>::max();
+  e.origin_server_ts = requireInt(pdu, "origin_server_ts", -max_int, max_int);
+  e.depth = requireInt(pdu, "depth", 0, max_int);
   const auto prev_limit = options.check_list_limits ? std::optional(kMaxPrevEvents) : std::nullopt;
   const auto auth_limit = options.check_list_limits ? std::optional(kMaxAuthEvents) : std::nullopt;
-  e.prev_events = requireIdList(pdu, "prev_events", prev_limit);
-  e.auth_events = requireIdList(pdu, "auth_events", auth_limit);
+  const bool pairs = rules.event_format == EventFormat::kV1;
+  e.prev_events = requireIdList(pdu, "prev_events", prev_limit, pairs);
+  e.auth_events = requireIdList(pdu, "auth_events", auth_limit, pairs);
   const json::Value* content = json::member(pdu, "content");
   if (content == nullptr || !content->IsObject()) {
     bad("'content' must be an object");
@@ -149,16 +176,6 @@ void fillFields(Event& e, const json::Value& pdu, const ParseOptions& options) {
 }
 
 }  // namespace
-
-const RoomVersionRules* findRoomVersion(std::string_view version) {
-  if (version == kV10.id) {
-    return &kV10;
-  }
-  if (version == kV11.id) {
-    return &kV11;
-  }
-  return nullptr;
-}
 
 const json::Value& Event::content() const { return (*json)["content"]; }
 
@@ -191,10 +208,11 @@ Event parseEvent(json::Document pdu, std::string event_id, std::string_view room
   }
   Event e;
   e.event_id = event_id.empty() ? requireId(pdu, "event_id") : std::move(event_id);
-  if (e.event_id.front() != '$' || e.event_id.size() > kMaxIdBytes) {
+  if (e.event_id.front() != '$' || e.event_id.size() > kMaxIdBytes ||
+      e.event_id.find('\0') != std::string::npos) {
     bad("event ID must start with '$' and be at most 255 bytes");
   }
-  fillFields(e, pdu, options);
+  fillFields(e, pdu, *rules, options);
   e.json = std::make_shared<const json::Document>(std::move(pdu));
   e.redacts = readRedacts(*e.json, e, *rules);
   return e;
@@ -225,6 +243,12 @@ bool isValidUserId(std::string_view id) {
   return id.size() <= kMaxIdBytes && id.size() >= 4 && id.front() == '@' &&
          colon != std::string_view::npos && colon > 1 &&
          core::isValidServerName(id.substr(colon + 1));
+}
+
+std::string createEventIdForRoom(std::string_view room_id) {
+  std::string id = "$";
+  id.append(room_id.substr(1));
+  return id;
 }
 
 std::string_view roomCreator(const Event& create, const RoomVersionRules& rules) {

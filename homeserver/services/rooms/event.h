@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "homeserver/core/json.h"
+#include "homeserver/services/rooms/room_version.h"
 
 namespace hs::rooms {
 
@@ -22,16 +23,6 @@ inline constexpr std::string_view kJoinRules = "m.room.join_rules";
 inline constexpr std::string_view kPowerLevels = "m.room.power_levels";
 inline constexpr std::string_view kThirdPartyInvite = "m.room.third_party_invite";
 inline constexpr std::string_view kRedaction = "m.room.redaction";
-
-// What differs between the room versions this server speaks.
-struct RoomVersionRules {
-  std::string_view id;
-  bool creator_is_sender;   // v11: m.room.create lost content.creator
-  bool redacts_in_content;  // v11: m.room.redaction carries content.redacts
-};
-
-// nullptr when the version is not one we implement (only "10" and "11").
-const RoomVersionRules* findRoomVersion(std::string_view version);
 
 struct Event {
   std::string event_id;
@@ -90,7 +81,9 @@ std::optional<std::string_view> stringMember(const json::Value& obj, std::string
 std::string_view domainOf(std::string_view id);
 // "@local:server" with a valid server name, at most 255 bytes.
 bool isValidUserId(std::string_view id);
-// The room creator: content.creator in v10, the create event's sender in v11.
+// Room v12: the ID of the create event a room ID names ("!" -> "$").
+std::string createEventIdForRoom(std::string_view room_id);
+// The room creator: content.creator before v11, the create event's sender from v11.
 std::string_view roomCreator(const Event& create, const RoomVersionRules& rules);
 
 }  // namespace hs::rooms

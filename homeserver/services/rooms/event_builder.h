@@ -7,7 +7,7 @@
 
 #include "homeserver/core/json.h"
 #include "homeserver/core/signing.h"
-#include "homeserver/services/rooms/room_store.h"
+#include "homeserver/services/rooms/room_writer.h"
 
 namespace hs::rooms {
 
@@ -26,12 +26,19 @@ struct BuildContext {
   const std::string& server_name;
   const core::SigningKey& key;
   int64_t now_ms;
+  // Rooms v1 and v2 cite prev events with their reference hashes: the extremities' events.
+  const std::vector<Event>* prev_events = nullptr;
 };
 
-// Builds and signs; does not check authorization.
+// Builds and signs in the room version's format; does not check authorization. A room v12
+// m.room.create has no room_id: the room's ID is derived from the event's.
 NewEvent buildEvent(const EventDraft& draft, const BuildContext& ctx);
 
 // The client-format rendering of a PDU, without `unsigned`.
 std::string clientJsonOf(const json::Value& pdu);
+// The same for a PDU that may lack its event ID (v3+) or room ID (a v12 m.room.create).
+std::string clientJsonFor(const json::Value& pdu, const std::string& event_id);
+// Fills n.relates_to / rel_type / rel_key from the event's content.m.relates_to.
+void fillRelation(NewEvent& n);
 
 }  // namespace hs::rooms

@@ -58,6 +58,20 @@ LevelMap readLevelMap(const json::Value& content, std::string_view key, bool all
   return out;
 }
 
+std::optional<std::string> usersAreUserIds(const json::Value& content) {
+  const json::Value* users = json::member(content, "users");
+  if (users == nullptr || !users->IsObject()) {
+    return std::nullopt;
+  }
+  for (const auto& m : users->GetObject()) {
+    const std::string_view user(m.name.GetString(), m.name.GetStringLength());
+    if (!isValidUserId(user)) {
+      return "power_levels 'users' has an invalid user ID '" + std::string(user) + "'";
+    }
+  }
+  return std::nullopt;
+}
+
 bool isIntegerMap(const json::Value& v) {
   if (!v.IsObject()) {
     return false;
@@ -92,11 +106,19 @@ PowerLevels PowerLevels::fromContent(const json::Value& content, std::string_vie
 
 PowerLevels PowerLevels::fromState(const Event* power_levels, const Event* create,
                                    const RoomVersionRules& rules) {
-  if (power_levels != nullptr) {
-    return fromContent(power_levels->content(), rules.id);
-  }
   PowerLevels pl;
-  if (create != nullptr) {
+  if (power_levels != nullptr) {
+    pl = fromContent(power_levels->content(), rules.id);
+  }
+  if (rules.creators_infinitely_powerful) {
+    if (create != nullptr) {
+      for (auto& c : roomCreators(*create, rules)) {
+        pl.creators_.insert(std::move(c));
+      }
+    }
+    return pl;
+  }
+  if (power_levels == nullptr && create != nullptr) {
     const std::string_view creator = roomCreator(*create, rules);
     if (!creator.empty()) {
       pl.users_.emplace(std::string(creator), kCreatorLevelWithoutPowerLevels);
@@ -106,6 +128,9 @@ PowerLevels PowerLevels::fromState(const Event* power_levels, const Event* creat
 }
 
 int64_t PowerLevels::userLevel(std::string_view user_id) const {
+  if (creators_.find(user_id) != creators_.end()) {
+    return kInfinitePower;
+  }
   const auto it = users_.find(user_id);
   return it != users_.end() ? it->second : usersDefault();
 }
@@ -136,7 +161,32 @@ int64_t PowerLevels::topOr(std::string_view key, int64_t fallback) const {
   return explicitValue(key).value_or(fallback);
 }
 
+// Before v10 a level may also be a string holding an integer.
+bool isLevelMap(const json::Value& v, bool allow_strings) {
+  if (!v.IsObject()) {
+    return false;
+  }
+  for (const auto& m : v.GetObject()) {
+    if (!readLevel(m.value, allow_strings)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<std::string> validatePowerLevelsContent(const json::Value& content) {
+  return validatePowerLevelsContent(content, *findRoomVersion("11"));
+}
+
+std::optional<std::string> validatePowerLevelsContent(const json::Value& content,
+                                                      const RoomVersionRules& rules) {
+  if (!rules.integer_power_levels) {
+    const json::Value* users = json::member(content, "users");
+    if (users != nullptr && !isLevelMap(*users, true)) {
+      return "power_levels 'users' must be an object of integers";
+    }
+    return usersAreUserIds(content);
+  }
   for (std::string_view key : kPowerLevelKeys) {
     const json::Value* v = json::member(content, key);
     if (v != nullptr && !v->IsInt64()) {
@@ -156,13 +206,23 @@ std::optional<std::string> validatePowerLevelsContent(const json::Value& content
   if (!isIntegerMap(*users)) {
     return "power_levels 'users' must be an object of integers";
   }
-  for (const auto& m : users->GetObject()) {
-    const std::string_view user(m.name.GetString(), m.name.GetStringLength());
-    if (!isValidUserId(user)) {
-      return "power_levels 'users' has an invalid user ID '" + std::string(user) + "'";
+  return usersAreUserIds(content);
+}
+
+std::vector<std::string> roomCreators(const Event& create, const RoomVersionRules& rules) {
+  std::vector<std::string> out{std::string(roomCreator(create, rules))};
+  if (!rules.creators_infinitely_powerful) {
+    return out;
+  }
+  const json::Value* extra = json::member(create.content(), "additional_creators");
+  if (extra != nullptr && extra->IsArray()) {
+    for (const auto& u : extra->GetArray()) {
+      if (u.IsString()) {
+        out.emplace_back(u.GetString(), u.GetStringLength());
+      }
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace hs::rooms

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
+#include <set>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +23,8 @@ inline constexpr std::array<std::string_view, 7> kPowerLevelKeys = {
     "users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"};
 
 inline constexpr int64_t kCreatorLevelWithoutPowerLevels = 100;
+// The level of a room v12 creator: above any level an event can set (at most 2^53 - 1).
+inline constexpr int64_t kInfinitePower = std::numeric_limits<int64_t>::max();
 
 class PowerLevels {
  public:
@@ -28,7 +32,8 @@ class PowerLevels {
   // integers count, and a value of any other type is ignored as if absent.
   static PowerLevels fromContent(const json::Value& content, std::string_view room_version);
   // The levels in force in some auth state: its power_levels event, or when there is none the
-  // defaults with the creator (taken from `create`, which may be null) at 100.
+  // defaults with the creator (taken from `create`, which may be null) at 100. In room v12 the
+  // creators are infinitely powerful either way.
   static PowerLevels fromState(const Event* power_levels, const Event* create,
                                const RoomVersionRules& rules);
 
@@ -56,13 +61,20 @@ class PowerLevels {
   int64_t topOr(std::string_view key, int64_t fallback) const;
 
   LevelMap top_;  // the kPowerLevelKeys that were written
+  std::set<std::string, std::less<>> creators_;  // room v12: at kInfinitePower
   LevelMap users_;
   LevelMap events_;
   LevelMap notifications_;
 };
 
-// Auth rules 9.1-9.3 for room versions 10 and 11: nullopt when the content is well formed,
-// otherwise why it is not.
+// Auth rules 9.1-9.3 (v10+; before, only `users` is checked, and string levels pass): nullopt
+// when the content is well formed, otherwise why it is not. Without `rules`: rooms v10/v11.
+std::optional<std::string> validatePowerLevelsContent(const json::Value& content,
+                                                      const RoomVersionRules& rules);
 std::optional<std::string> validatePowerLevelsContent(const json::Value& content);
+
+// The room's creators: the create event's creator (content.creator before v11, its sender
+// from v11), and in v12 also content.additional_creators.
+std::vector<std::string> roomCreators(const Event& create, const RoomVersionRules& rules);
 
 }  // namespace hs::rooms

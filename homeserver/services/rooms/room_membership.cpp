@@ -141,7 +141,7 @@ void RoomService::forget(const core::UserId& user, const std::string& room_id) {
     throw MatrixError(ErrCode::Unknown, "You must leave the room before forgetting it", 400);
   }
   store_.setForgotten(room_id, user.str());
-  facts_.invalidate(room_id);
+  pipeline_.facts().invalidate(room_id);
 }
 
 }  // namespace hs::rooms

@@ -1,6 +1,7 @@
 #include "homeserver/services/rooms/room_reader.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "homeserver/core/matrix_error.h"
@@ -126,26 +127,55 @@ std::vector<StoredEvent> RoomReader::memberEventsOf(const std::string& room_id,
   return out;
 }
 
+namespace {
+// The timeline query for a page from `from` towards `to` within what `range` lets the viewer
+// see. A stream-only token narrows the stream bounds; a topological one sets a cursor.
+TimelineQuery pageQuery(const std::string& room_id, const VisibleRange& range,
+                        const std::optional<streams::TimelineToken>& from,
+                        const std::optional<streams::TimelineToken>& to, bool backwards) {
+  TimelineQuery q;
+  q.room_id = room_id;
+  q.backwards = backwards;
+  q.min_stream_excl = range.from_excl == 0 ? std::numeric_limits<int64_t>::min() : range.from_excl;
+  q.max_stream_incl = range.to_incl;
+  const auto bound = [&q](const streams::TimelineToken& t, bool upper) {
+    if (t.depth) {
+      (upper ? q.upto : q.after) = TopoPos{*t.depth, t.stream};
+    } else if (upper) {
+      q.max_stream_incl = std::min(q.max_stream_incl, t.stream);
+    } else {
+      q.min_stream_excl = std::max(q.min_stream_excl, t.stream);
+    }
+  };
+  if (from) {
+    bound(*from, backwards);
+  }
+  if (to) {
+    bound(*to, !backwards);
+  }
+  return q;
+}
+
+streams::TimelineToken tokenBefore(const StoredEvent& e) { return {e.depth, e.stream_pos - 1}; }
+streams::TimelineToken tokenAt(const StoredEvent& e) { return {e.depth, e.stream_pos}; }
+}  // namespace
+
 MessagesPage RoomReader::messages(const std::string& user_id, const std::string& room_id,
-                                  std::optional<int64_t> from, std::optional<int64_t> to,
-                                  bool backwards, size_t limit, bool lazy_members,
-                                  const EventPredicate& keep) {
+                                  std::optional<streams::TimelineToken> from,
+                                  std::optional<streams::TimelineToken> to, bool backwards,
+                                  size_t limit, bool lazy_members, const EventPredicate& keep) {
   const VisibleRange range = visibleRange(user_id, room_id);
   limit = std::clamp<size_t>(limit, 1, kMaxPage);
   MessagesPage page;
-  int64_t lo = backwards ? std::max(to.value_or(range.from_excl), range.from_excl)
-                         : std::max(from.value_or(range.from_excl), range.from_excl);
-  int64_t hi = backwards ? std::min(from.value_or(range.to_incl), range.to_incl)
-                         : std::min(to.value_or(range.to_incl), range.to_incl);
-  page.start = backwards ? hi : lo;
+  page.start = from.value_or(streams::TimelineToken{std::nullopt, backwards ? range.to_incl : range.from_excl});
+  TimelineQuery q = pageQuery(room_id, range, from, to, backwards);
+  q.limit = limit;
+  bool exhausted = q.min_stream_excl >= q.max_stream_incl;
+  std::optional<streams::TimelineToken> cursor;
   // A filter may drop events: read further batches until the page is full or history ends,
   // bounded so a filter that matches nothing cannot scan a whole room in one request.
-  for (int round = 0; round < kMaxFilterRounds && page.chunk.size() < limit && lo < hi; ++round) {
-    (backwards ? hi : lo) = range.skipHidden(backwards ? hi : lo, backwards);
-    if (lo >= hi) {
-      break;
-    }
-    auto batch = store_.roomEvents(room_id, lo, hi, limit, backwards);
+  for (int round = 0; round < kMaxFilterRounds && page.chunk.size() < limit && !exhausted; ++round) {
+    auto batch = store_.timeline(q);
     const bool full = batch.size() == limit;
     size_t consumed = 0;
     for (auto& e : batch) {
@@ -153,17 +183,16 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
         break;  // the page is full: the next page starts at this event
       }
       ++consumed;
-      (backwards ? hi : lo) = backwards ? e.stream_pos - 1 : e.stream_pos;
+      cursor = backwards ? tokenBefore(e) : tokenAt(e);
+      (backwards ? q.upto : q.after) = TopoPos{*cursor->depth, cursor->stream};
       if (range.contains(e.stream_pos) && (!keep || keep(e))) {
         page.chunk.push_back(std::move(e));
       }
     }
-    if (!full && consumed == batch.size()) {
-      lo = hi;  // history exhausted in this direction
-    }
+    exhausted = !full && consumed == batch.size();
   }
-  if (lo < hi) {
-    page.end = backwards ? hi : lo;
+  if (!exhausted) {
+    page.end = cursor ? *cursor : page.start;
   }
   dropHidden(user_id, page.chunk);  // after `end`: the next page starts past what was dropped
   if (lazy_members) {
@@ -179,14 +208,16 @@ MessagesPage RoomReader::messages(const std::string& user_id, const std::string&
 ContextResult RoomReader::context(const std::string& user_id, const std::string& room_id,
                                   const std::string& event_id, size_t limit) {
   const VisibleRange range = visibleRange(user_id, room_id);
-  ContextResult r{visibleEvent(range, room_id, event_id), {}, {}, {}, 0, 0};
+  ContextResult r{visibleEvent(range, room_id, event_id), {}, {}, {}, {}, {}};
   limit = std::min(limit, kMaxPage);
-  const size_t before_n = limit / 2;
-  const size_t after_n = limit - before_n;
-  r.before = store_.roomEvents(room_id, range.from_excl, r.event.stream_pos - 1, before_n, true);
-  r.after = store_.roomEvents(room_id, r.event.stream_pos, range.to_incl, after_n, false);
-  r.start = r.before.empty() ? r.event.stream_pos - 1 : r.before.back().stream_pos - 1;
-  r.end = r.after.empty() ? r.event.stream_pos : r.after.back().stream_pos;
+  TimelineQuery before = pageQuery(room_id, range, tokenBefore(r.event), std::nullopt, true);
+  before.limit = limit / 2;
+  TimelineQuery after = pageQuery(room_id, range, tokenAt(r.event), std::nullopt, false);
+  after.limit = limit - before.limit;
+  r.before = before.limit ? store_.timeline(before) : std::vector<StoredEvent>{};
+  r.after = after.limit ? store_.timeline(after) : std::vector<StoredEvent>{};
+  r.start = r.before.empty() ? tokenBefore(r.event) : tokenBefore(r.before.back());
+  r.end = r.after.empty() ? tokenAt(r.event) : tokenAt(r.after.back());
   const auto invisible = [&range](const StoredEvent& e) { return !range.contains(e.stream_pos); };
   std::erase_if(r.before, invisible);
   std::erase_if(r.after, invisible);

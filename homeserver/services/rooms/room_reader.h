@@ -11,13 +11,14 @@
 #include "homeserver/services/rooms/client_render.h"
 #include "homeserver/services/rooms/room_store.h"
 #include "homeserver/services/streams/stream_tracker.h"
+#include "homeserver/services/streams/tokens.h"
 
 namespace hs::rooms {
 
 struct MessagesPage {
   std::vector<StoredEvent> chunk;
-  int64_t start = 0;
-  std::optional<int64_t> end;  // absent when there is nothing further
+  streams::TimelineToken start;
+  std::optional<streams::TimelineToken> end;  // absent when there is nothing further
   std::vector<StoredEvent> state;  // member events of the chunk's senders (lazy loading)
 };
 
@@ -31,8 +32,8 @@ struct ContextResult {
   std::vector<StoredEvent> before;  // newest first
   std::vector<StoredEvent> after;   // oldest first
   std::vector<StoredEvent> state;
-  int64_t start = 0;
-  int64_t end = 0;
+  streams::TimelineToken start;
+  streams::TimelineToken end;
 };
 
 // The history_visibility an m.room.history_visibility event sets ("shared" without one).
@@ -64,12 +65,13 @@ class RoomReader {
   // GET /event: M_NOT_FOUND in both cases.
   StoredEvent eventOrNotFound(const std::string& user_id, const std::string& room_id,
                               const std::string& event_id);
-  // dir 'b' from `from` (inclusive position) backwards, or 'f' forwards (exclusive).
+  // In topological order: backwards from `from` (inclusive), or forwards (exclusive).
   using EventPredicate = std::function<bool(const StoredEvent&)>;
   // `keep` (a /messages filter) may drop events; the page is refilled from further history.
   MessagesPage messages(const std::string& user_id, const std::string& room_id,
-                        std::optional<int64_t> from, std::optional<int64_t> to, bool backwards,
-                        size_t limit, bool lazy_members, const EventPredicate& keep = {});
+                        std::optional<streams::TimelineToken> from,
+                        std::optional<streams::TimelineToken> to, bool backwards, size_t limit,
+                        bool lazy_members, const EventPredicate& keep = {});
   ContextResult context(const std::string& user_id, const std::string& room_id,
                         const std::string& event_id, size_t limit);
   // A page of the parent's relations (q.event_id, q.rel_type, q.event_type, q.limit,

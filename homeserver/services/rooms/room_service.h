@@ -1,8 +1,7 @@
 #pragma once
 // Rooms as local users see them: creating rooms, membership, sending events, redactions.
-// Every event goes through one pipeline (send): lock the room, build a real PDU, check it
-// against the v10/v11 auth rules, persist it at a stream position, wake the /syncs of the
-// room's members.
+// The rules of the client API live here; every event is built, authorized and persisted by
+// the EventPipeline, which also runs the after-commit work.
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,11 +12,7 @@
 #include "homeserver/core/random.h"
 #include "homeserver/core/signing.h"
 #include "homeserver/services/accounts/account_store.h"
-#include "homeserver/services/rooms/event_builder.h"
-#include "homeserver/services/rooms/room_facts.h"
-#include "homeserver/services/rooms/room_store.h"
-#include "homeserver/services/streams/notifier.h"
-#include "homeserver/services/streams/stream_tracker.h"
+#include "homeserver/services/rooms/event_pipeline.h"
 
 namespace hs::rooms {
 
@@ -52,15 +47,8 @@ enum class MembershipAction { kKick, kBan, kUnban };
 using DirectRoomHook = std::function<void(const std::string& user_id, const std::string& other_user,
                                           const std::string& room_id)>;
 
-// Called after an event sent through send() is committed (the media repository links the
-// media an event references). Must not throw.
-using EventSentHook = std::function<void(const std::string& event_id, const std::string& room_id,
-                                         const std::string& content_json)>;
 // Called before `sender` invites `target`; throws MatrixError to refuse (blocks).
 using InviteCheck = std::function<void(const core::UserId& sender, const core::UserId& target)>;
-// Called with the events of one commit, after it and before the members' /syncs are woken
-// (notifications, unread counts), with the room as it is after the commit.
-using EventHook = std::function<void(const std::vector<StoredEvent>& events, const RoomFacts& room)>;
 
 // m.direct content with room_id added under other_user (creating the list if needed).
 std::string addDirectRoom(const std::optional<std::string>& m_direct, const std::string& other_user,
@@ -69,8 +57,7 @@ std::string addDirectRoom(const std::optional<std::string>& m_direct, const std:
 class RoomService {
  public:
   RoomService(const config::Config& config, RoomStore& store, accounts::AccountStore& accounts,
-              streams::StreamTracker& stream, streams::Notifier& notifier,
-              const core::SigningKey& key, const core::Clock& clock, core::Random& random);
+              EventPipeline& pipeline, const core::Clock& clock, core::Random& random);
 
   std::string createRoom(const core::UserId& creator, const CreateRoomParams& params);
   // Room aliases (#name:server): create, resolve, delete, list.
@@ -100,13 +87,17 @@ class RoomService {
   void setMembership(const core::UserId& sender, const std::string& room_id, const core::UserId& target,
                      MembershipAction action, const std::optional<std::string>& reason);
   void forget(const core::UserId& user, const std::string& room_id);
+  // POST /rooms/{roomId}/upgrade: the replacement room's ID.
+  std::string upgradeRoom(const core::UserId& user, const std::string& room_id,
+                          const std::string& new_version,
+                          const std::vector<std::string>& additional_creators);
   // Re-sends the user's join event, with their current profile, in every joined room.
   void refreshProfile(const core::UserId& user);
 
   void setDirectRoomHook(DirectRoomHook hook) { direct_hook_ = std::move(hook); }
-  void setEventSentHook(EventSentHook hook) { sent_hook_ = std::move(hook); }
+  void setEventSentHook(EventSentHook hook) { pipeline_.setEventSentHook(std::move(hook)); }
   void setInviteCheck(InviteCheck check) { invite_check_ = std::move(check); }
-  void setEventHook(EventHook hook) { event_hook_ = std::move(hook); }
+  void setEventHook(EventHook hook) { pipeline_.setEventHook(std::move(hook)); }
   RoomStore& store() { return store_; }
   const std::string& serverName() const { return config_.server_name; }
 
@@ -121,46 +112,28 @@ class RoomService {
   std::optional<std::string> unchangedState(const std::string& room_id, const EventDraft& draft);
   void checkRedactionAllowed(RoomWriter& w, const RoomInfo& room, const core::UserId& sender,
                              const std::string& target_id);
-  // Wakes the /syncs of the room's joined and invited members and of `also` (the target of a
-  // membership change).
-  void notifyRoom(const RoomFacts& room, const std::optional<std::string>& also);
-  // A room's open write transaction and the stream positions it holds; the positions are
-  // released only after commit, so /sync never reads past an uncommitted event.
-  struct Pending {
-    std::vector<std::unique_ptr<streams::StreamTracker::Reservation>> positions;
-    std::unique_ptr<RoomWriter> w;
-    std::vector<StoredEvent> events;  // persisted in this transaction, in order
-    bool state_changed = false;
-    // Commits and gives the connection back to the pool at once, so hooks that run after
-    // the commit (notifications, media links) never hold it while they query.
-    void commit() {
-      w->commit();
-      w.reset();
-      positions.clear();
-    }
+  // room_upgrade.cpp
+  struct UpgradeSource {
+    RoomInfo room;
+    std::vector<Event> state;  // create, the user's membership, the transferable state
+    std::string last_event;
   };
-  std::string persistDraft(Pending& p, const RoomInfo& room, const EventDraft& draft,
-                           const std::optional<std::string>& txn_user = {},
-                           const std::optional<TxnRef>& txn = {});
-  void sendCreationEvents(Pending& p, const RoomInfo& room, const core::UserId& creator,
-                          const std::string& creator_join,
-                          const CreateRoomParams& params, const std::optional<std::string>& alias);
+  UpgradeSource readUpgradeSource(const core::UserId& user, const std::string& room_id);
+  static std::string upgradeCreationContent(const UpgradeSource& old, const RoomVersionRules& target,
+                                            const std::vector<std::string>& additional_creators);
+  void closeOldRoom(const core::UserId& user, const UpgradeSource& old, const std::string& replacement);
+  void sendCreationEvents(EventPipeline::Batch& batch, const core::UserId& creator,
+                          const std::string& creator_join, const CreateRoomParams& params,
+                          const std::optional<std::string>& alias);
 
   const config::Config& config_;
   RoomStore& store_;
   accounts::AccountStore& accounts_;
-  streams::StreamTracker& stream_;
-  streams::Notifier& notifier_;
-  const core::SigningKey& key_;
+  EventPipeline& pipeline_;
   const core::Clock& clock_;
   core::Random& random_;
-  // Runs the event hook; returns the room as it is after the commit.
-  std::shared_ptr<const RoomFacts> afterCommit(const std::string& room_id, const Pending& p);
-  RoomFactsCache facts_;
   DirectRoomHook direct_hook_;
-  EventSentHook sent_hook_;
   InviteCheck invite_check_;
-  EventHook event_hook_;
 };
 
 }  // namespace hs::rooms

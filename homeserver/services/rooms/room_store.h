@@ -8,47 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "homeserver/services/rooms/event.h"
+#include "homeserver/services/rooms/room_writer.h"
 
 namespace hs::rooms {
-
-struct RoomInfo {
-  std::string room_id;
-  std::string room_version;
-  std::string creator;
-  bool is_public = false;
-};
-
-// An event as stored, with what rendering needs besides the PDU.
-struct StoredEvent {
-  std::string event_id;
-  std::string room_id;
-  std::string type;
-  std::optional<std::string> state_key;
-  std::string sender;
-  int64_t stream_pos = 0;
-  int64_t origin_server_ts = 0;
-  std::string client_json;  // client format without `unsigned`
-  std::optional<std::string> prev_content;
-  std::optional<std::string> prev_sender;
-  std::optional<std::string> redacted_by;
-  std::optional<std::string> txn_device;
-  std::optional<std::string> txn_id;
-};
-
-// A built, signed and authorized event ready to be written.
-struct NewEvent {
-  Event event;
-  std::string pdu_json;
-  std::string client_json;
-  std::optional<std::string> relates_to;
-  std::optional<std::string> rel_type;
-  std::optional<std::string> rel_key;
-  std::optional<std::string> txn_user;
-  std::optional<std::string> txn_device;
-  std::optional<std::string> txn_id;   // echoed to the sending device as unsigned.transaction_id
-  std::optional<std::string> txn_key;  // the retry key: room, endpoint and txn id (eventForTxn)
-};
 
 // A thread (events with rel_type m.thread pointing at its root), as bundled with the root.
 struct ThreadSummary {
@@ -79,8 +41,10 @@ struct VisibleRange {
   // visibility: the room's visibility or the user's membership at those events), oldest first.
   std::vector<std::pair<int64_t, int64_t>> hidden;
 
+  // A range from the room's beginning (from_excl 0) includes backfilled history, whose
+  // positions are negative.
   bool contains(int64_t pos) const {
-    if (pos <= from_excl || pos > to_incl) {
+    if ((from_excl != 0 && pos <= from_excl) || pos > to_incl) {
       return false;
     }
     for (const auto& [from, to] : hidden) {
@@ -133,37 +97,23 @@ struct RoomSummary {
   std::vector<std::string> heroes;
 };
 
-// One transaction holding the room's write lock until commit or destruction (rollback):
-// events of one room are appended one at a time, so prev_events are always the room's
-// forward extremities.
-class RoomWriter {
- public:
-  virtual ~RoomWriter() = default;
-  // Locks the room; nullopt when it does not exist.
-  virtual std::optional<RoomInfo> lockRoom() = 0;
-  virtual void insertRoom(const RoomInfo& room, int64_t now) = 0;
-  virtual std::vector<std::pair<std::string, int64_t>> extremities() = 0;  // event id, depth
-  // The current state events at these keys (missing keys are absent).
-  virtual std::vector<Event> stateEvents(const std::vector<StateKey>& keys) = 0;
-  // The event a request with this NewEvent::txn_key already created.
-  virtual std::optional<std::string> eventForTxn(const std::string& user, const std::string& device,
-                                                 const std::string& txn_key) = 0;
-  virtual std::optional<Event> event(const std::string& event_id) = 0;
-  // Within this transaction: whether `sender` already annotated `event_id` with `key`. (A
-  // second pooled connection while holding this one could exhaust the pool under load.)
-  virtual bool hasAnnotation(const std::string& event_id, const std::string& sender,
-                             const std::string& key) = 0;
-  // Writes the event at `stream_pos`, moving the extremities, the state (groups, current
-  // state, memberships) and the transaction-id record along. Returns the event as stored, so
-  // the post-commit work needs no read.
-  virtual StoredEvent persist(const NewEvent& e, int64_t stream_pos) = 0;
-  // Replaces a redacted event's client rendering and records the redaction.
-  virtual void markRedacted(const std::string& event_id, const std::string& redaction_id,
-                            const std::string& redacted_client_json) = 0;
-  // Adds an alias of this room in the same transaction (createRoom's room_alias_name); false
-  // when it is taken, including by a concurrent transaction that commits first.
-  virtual bool insertAlias(const std::string& alias, const std::string& creator) = 0;
-  virtual void commit() = 0;
+// A place in a room's topological order (/messages, /context): depth, then stream position.
+struct TopoPos {
+  int64_t depth = 0;
+  int64_t stream = 0;
+};
+
+// One page of a room's timeline in topological order: events the viewer may see
+// (min_stream_excl < stream_pos <= max_stream_incl; backfilled history has negative positions),
+// strictly after `after` and at or before `upto`, oldest first or (backwards) newest first.
+struct TimelineQuery {
+  std::string room_id;
+  int64_t min_stream_excl = 0;
+  int64_t max_stream_incl = 0;
+  std::optional<TopoPos> after;
+  std::optional<TopoPos> upto;
+  bool backwards = true;
+  size_t limit = 10;
 };
 
 class RoomStore {
@@ -181,10 +131,12 @@ class RoomStore {
   virtual std::optional<StoredEvent> stateEvent(const std::string& room_id, const std::string& type,
                                                 const std::string& state_key) = 0;
   virtual std::optional<StoredEvent> eventById(const std::string& event_id) = 0;
-  // Events with from_excl < stream_pos <= to_incl; newest first when `backwards`, at most
-  // `limit`.
+  // Events with from_excl < stream_pos <= to_incl, in stream order (what /sync follows); newest
+  // first when `backwards`, at most `limit`.
   virtual std::vector<StoredEvent> roomEvents(const std::string& room_id, int64_t from_excl,
                                               int64_t to_incl, size_t limit, bool backwards) = 0;
+  // A page of the timeline in topological order (/messages, /context).
+  virtual std::vector<StoredEvent> timeline(const TimelineQuery& q) = 0;
   // Current-state events whose stream position is in (from_excl, to_incl].
   virtual std::vector<StoredEvent> stateChangedBetween(const std::string& room_id, int64_t from_excl,
                                                        int64_t to_incl) = 0;
@@ -203,6 +155,8 @@ class RoomStore {
   virtual std::optional<std::string> aliasCreator(const std::string& alias) = 0;
   virtual void deleteAlias(const std::string& alias) = 0;
   virtual std::vector<std::string> roomAliases(const std::string& room_id) = 0;
+  // Every alias of `from_room` now leads to `to_room` (a room upgrade).
+  virtual void moveAliases(const std::string& from_room, const std::string& to_room) = 0;
   // Bundled aggregations count only relations within `visible` (what the viewer may see, as
   // /relations does), so a former member learns nothing sent after they left.
   // The newest edit (m.replace by the original sender) of each event: (original id, edit).

@@ -1,9 +1,11 @@
-// State resolution v2 (ALGORITHMS §16): the split into unconflicted and conflicted state, the
-// auth difference, the iterative auth checks and the five steps. The two orderings live in
-// state_res_order.cpp.
+// State resolution v2 (ALGORITHMS §16) and its room v12 revision "2.1": the split into
+// unconflicted and conflicted state, the auth difference, the conflicted state subgraph, the
+// iterative auth checks and the five steps. The two orderings live in state_res_order.cpp,
+// room v1's algorithm in state_res_v1.cpp.
 #include "homeserver/services/rooms/state_res.h"
 
 #include <algorithm>
+#include <map>
 
 #include "homeserver/core/matrix_error.h"
 
@@ -97,15 +99,21 @@ std::set<std::string> powerEventsWithChains(const std::set<std::string>& full,
 
 // The auth state an event is checked against during resolution: its own auth events that were
 // not rejected, overridden by the partial state for every key the event may cite.
-EventStateMap authStateFor(const Event& e, const StateMap& state, const EventFetch& fetch) {
+EventStateMap authStateFor(const Event& e, const StateMap& state, const RoomVersionRules& rules,
+                           const EventFetch& fetch) {
   EventStateMap auth;
+  if (rules.room_id_is_create_hash && e.type != kCreate) {  // v12: the room ID names it
+    if (const Event* create = fetch("$" + e.room_id.substr(1))) {
+      auth[{std::string(kCreate), ""}] = create;
+    }
+  }
   for (const std::string& aid : e.auth_events) {
     const Event* ae = fetch(aid);
     if (ae != nullptr && !ae->rejected && ae->state_key) {
       auth[{ae->type, *ae->state_key}] = ae;
     }
   }
-  for (const StateKey& key : authKeysFor(e.type, e.state_key, e.sender, e.content())) {
+  for (const StateKey& key : authKeysFor(e.type, e.state_key, e.sender, e.content(), rules)) {
     const auto it = state.find(key);
     if (it == state.end()) {
       continue;
@@ -116,6 +124,45 @@ EventStateMap authStateFor(const Event& e, const StateMap& state, const EventFet
     }
   }
   return auth;
+}
+
+// v12: every event on an auth_events path from one conflicted event to another, endpoints
+// included: the events reachable from a conflicted event that reach a conflicted event.
+std::set<std::string> conflictedSubgraph(const std::set<std::string>& conflicted,
+                                         const EventFetch& fetch) {
+  std::map<std::string, bool> reaches;  // event -> whether it reaches a conflicted event
+  std::set<std::string> out;
+  // Iterative DFS: an event's answer is known once all its auth events have theirs.
+  for (const std::string& start : conflicted) {
+    std::vector<std::pair<std::string, bool>> stack{{start, false}};
+    while (!stack.empty()) {
+      auto [id, expanded] = stack.back();
+      stack.pop_back();
+      if (reaches.count(id) && !expanded) {
+        continue;
+      }
+      const Event& e = fetchOrThrow(fetch, id);
+      if (!expanded) {
+        reaches[id] = false;  // visiting: a cycle cannot occur (IDs hash their auth events)
+        stack.emplace_back(id, true);
+        for (const std::string& aid : e.auth_events) {
+          if (!reaches.count(aid)) {
+            stack.emplace_back(aid, false);
+          }
+        }
+        continue;
+      }
+      bool r = false;
+      for (const std::string& aid : e.auth_events) {
+        r = r || conflicted.count(aid) > 0 || reaches[aid];
+      }
+      reaches[id] = r;
+      if (r || conflicted.count(id)) {
+        out.insert(id);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -171,7 +218,7 @@ StateMap iterativeAuthChecks(StateMap state, const std::vector<std::string>& eve
     }
     // Spec: an event rejected only for the state at it takes part like any other (Synapse
     // skips it); rejected *auth* events are never used (authStateFor).
-    const EventStateMap auth = authStateFor(e, state, fetch);
+    const EventStateMap auth = authStateFor(e, state, rules, fetch);
     if (authCheck(e, lookupIn(auth), rules.id, hooks).allowed) {
       state[{e.type, *e.state_key}] = id;
     }
@@ -189,16 +236,25 @@ StateMap resolveState(const std::vector<StateMap>& state_sets, std::string_view 
   if (state_sets.size() <= 1) {
     return state_sets.empty() ? StateMap{} : state_sets.front();
   }
+  if (rules->state_res == StateResAlgorithm::kV1) {
+    return resolveStateV1(state_sets, *rules, fetch, hooks);
+  }
   Split split = splitConflicts(state_sets);
   if (split.conflicted.empty()) {
     return split.unconflicted;
   }
+  const bool v21 = rules->state_res == StateResAlgorithm::kV21;
   std::set<std::string> full = split.conflicted;
   full.merge(authDifference(state_sets, fetch));
+  if (v21) {
+    full.merge(conflictedSubgraph(split.conflicted, fetch));
+  }
 
   const std::set<std::string> power = powerEventsWithChains(full, fetch);
   const std::vector<std::string> power_order = sortByReverseTopologicalPower(power, *rules, fetch);
-  StateMap partial = iterativeAuthChecks(split.unconflicted, power_order, *rules, fetch, hooks);
+  // v2.1 starts the power events from nothing, so no unconflicted entry shields them.
+  StateMap partial =
+      iterativeAuthChecks(v21 ? StateMap{} : split.unconflicted, power_order, *rules, fetch, hooks);
 
   std::vector<std::string> others;
   std::copy_if(full.begin(), full.end(), std::back_inserter(others),

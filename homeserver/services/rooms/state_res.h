@@ -1,6 +1,6 @@
 #pragma once
-// State resolution v2 for room versions 10 and 11 (ALGORITHMS §16): merges the states at the
-// tips of a forked room into one. Events come through a fetch callback so the caller decides
+// State resolution (ALGORITHMS §16): v1 for room v1, v2 for v2-v11, v2.1 for v12. Merges the
+// states at the tips of a forked room into one. Events come through a fetch callback so the caller decides
 // where they live (memory now, the database later).
 #include <functional>
 #include <set>
@@ -38,6 +38,11 @@ const Event& fetchOrThrow(const EventFetch& fetch, const std::string& event_id);
 // MissingEventError; an unsupported room version throws MatrixError.
 StateMap resolveState(const std::vector<StateMap>& state_sets, std::string_view room_version,
                       const EventFetch& fetch, const AuthHooks& hooks = {});
+
+// Room v1's algorithm (state_res_v1.cpp): passes over power levels, join rules and members in
+// depth order, then the highest allowed event of every other conflict.
+StateMap resolveStateV1(const std::vector<StateMap>& state_sets, const RoomVersionRules& rules,
+                        const EventFetch& fetch, const AuthHooks& hooks = {});
 
 // Building blocks, exposed for the tests and for diagnostics.
 

@@ -24,16 +24,13 @@ const Event* authEventOfType(const Event& e, std::string_view type, const EventF
 }
 
 // The sender's power as the event itself saw it: from the power_levels among its auth events,
-// or, when there is none, 100 for the creator and 0 for everyone else.
+// or, when there is none, 100 for the creator and 0 for everyone else (v12: creators are
+// infinitely powerful either way; their create event is the one the room ID names).
 int64_t senderPower(const Event& e, const RoomVersionRules& rules, const EventFetch& fetch) {
-  if (const Event* pl = authEventOfType(e, kPowerLevels, fetch)) {
-    return PowerLevels::fromContent(pl->content(), rules.id).userLevel(e.sender);
-  }
-  const Event* create = authEventOfType(e, kCreate, fetch);
-  if (create != nullptr && roomCreator(*create, rules) == e.sender) {
-    return kCreatorLevelWithoutPowerLevels;
-  }
-  return 0;
+  const Event* create = rules.room_id_is_create_hash ? fetch("$" + e.room_id.substr(1))
+                                                     : authEventOfType(e, kCreate, fetch);
+  return PowerLevels::fromState(authEventOfType(e, kPowerLevels, fetch), create, rules)
+      .userLevel(e.sender);
 }
 
 constexpr size_t kNotOnMainline = std::numeric_limits<size_t>::max();

@@ -5,15 +5,20 @@
 namespace hs::streams {
 
 namespace {
-std::optional<int64_t> number(const std::string& text, size_t begin, size_t end) {
+std::optional<int64_t> signedNumber(const std::string& text, size_t begin, size_t end) {
   int64_t v = 0;
   const char* first = text.data() + begin;
   const char* last = text.data() + end;
   auto [ptr, ec] = std::from_chars(first, last, v);
-  if (ec != std::errc() || ptr != last || begin == end || v < 0) {
+  if (ec != std::errc() || ptr != last || begin == end) {
     return std::nullopt;
   }
   return v;
+}
+
+std::optional<int64_t> number(const std::string& text, size_t begin, size_t end) {
+  const auto v = signedNumber(text, begin, end);
+  return v && *v >= 0 ? v : std::nullopt;
 }
 }  // namespace
 
@@ -40,13 +45,38 @@ std::optional<SyncToken> parseSyncToken(const std::string& text) {
 std::string renderPaginationToken(int64_t position) { return "t" + std::to_string(position); }
 
 std::optional<int64_t> parsePaginationToken(const std::string& text) {
-  if (!text.empty() && text[0] == 't') {
-    return number(text, 1, text.size());
+  const auto t = parseTimelineToken(text);
+  if (!t) {
+    return std::nullopt;
   }
-  if (auto s = parseSyncToken(text)) {
-    return s->position;
+  return t->stream < 0 ? 0 : t->stream;
+}
+
+std::string renderTimelineToken(const TimelineToken& t) {
+  if (!t.depth) {
+    return renderPaginationToken(t.stream);
   }
-  return std::nullopt;
+  return "t" + std::to_string(*t.depth) + "_" + std::to_string(t.stream);
+}
+
+std::optional<TimelineToken> parseTimelineToken(const std::string& text) {
+  if (text.empty() || text[0] != 't') {
+    if (auto s = parseSyncToken(text)) {
+      return TimelineToken{std::nullopt, s->position};
+    }
+    return std::nullopt;
+  }
+  const size_t sep = text.find('_');
+  if (sep == std::string::npos) {
+    const auto pos = number(text, 1, text.size());
+    return pos ? std::optional(TimelineToken{std::nullopt, *pos}) : std::nullopt;
+  }
+  const auto depth = number(text, 1, sep);
+  const auto stream = signedNumber(text, sep + 1, text.size());
+  if (!depth || !stream) {
+    return std::nullopt;
+  }
+  return TimelineToken{*depth, *stream};
 }
 
 }  // namespace hs::streams

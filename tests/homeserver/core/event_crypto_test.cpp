@@ -44,6 +44,28 @@ TEST(EventSigning, SpecVectorsWithV10Redaction) {
   }
 }
 
+// The spec's vectors keep `origin`, as every version before v11 does: each of v1-v10 signs
+// them the same; v11 and v12 reproduce the derived v11 vectors.
+TEST(EventSigning, VectorsOfEveryRoomVersion) {
+  const auto spec = test::loadVectors("event_signing.json");
+  const auto derived = test::loadVectors("derived/event_signing_v11_redaction.json");
+  for (int v = 1; v <= 12; ++v) {
+    const std::string version = std::to_string(v);
+    if (v <= 10) {
+      for (const auto& c : spec["cases"].GetArray()) {
+        EXPECT_EQ(canon(hashAndSign(c["input"], version)), canon(c["expected_signed"])) << "v" << version;
+        EXPECT_TRUE(verifies(c["expected_signed"], version)) << "v" << version;
+      }
+      continue;
+    }
+    for (const auto& c : derived["cases"].GetArray()) {
+      const auto pdu = hashAndSign(c["input"], version);
+      EXPECT_EQ(canon(pdu["signatures"]), canon(c["expected_signatures_with_v11_redaction"])) << "v" << version;
+      EXPECT_TRUE(verifies(pdu, version)) << "v" << version;
+    }
+  }
+}
+
 TEST(EventSigning, DerivedVectorsWithV11Redaction) {
   const auto vec = test::loadVectors("derived/event_signing_v11_redaction.json");
   ASSERT_EQ(vec["cases"].Size(), 2u);
@@ -86,6 +108,19 @@ TEST(EventIds, GomatrixserverlibCrossCheck) {
   EXPECT_TRUE(contentHashMatches(x["event"]));
 }
 
+// The cross-check event's IDs in the format of each version: v3 standard base64, v4-v10
+// URL-safe (the same redaction for everything it holds), v1 and v2 carry their own.
+TEST(EventIds, CrossCheckInEveryHashFormat) {
+  const auto vec = test::loadVectors("derived/event_ids.json");
+  const auto& x = vec["third_party_crosscheck"];
+  for (int v = 4; v <= 10; ++v) {
+    EXPECT_EQ(eventIdFor(x["event"], std::to_string(v)), test::str(x["expected_event_id_room_v4_plus_urlsafe"]))
+        << "v" << v;
+  }
+  EXPECT_EQ("$" + base64Encode(referenceHash(x["event"], "3")),
+            test::str(x["expected_event_id_room_v3_standard_base64"]));
+}
+
 TEST(EventIds, IgnoreSignaturesAndUnsignedButNotHashes) {
   auto pdu = signedMessage();
   const std::string id = eventIdFor(pdu, "11");
@@ -97,7 +132,7 @@ TEST(EventIds, IgnoreSignaturesAndUnsignedButNotHashes) {
   EXPECT_EQ(eventIdFor(pdu, "11"), id);
   pdu["hashes"]["sha256"].SetString("AAAA");
   EXPECT_NE(eventIdFor(pdu, "11"), id);
-  EXPECT_THROW(eventIdFor(pdu, "9"), MatrixError);
+  EXPECT_THROW(eventIdFor(pdu, "99"), MatrixError);
 }
 
 TEST(EventContentHash, ExcludesHashesSignaturesAndUnsigned) {

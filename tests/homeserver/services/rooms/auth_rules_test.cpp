@@ -68,7 +68,7 @@ TEST(AuthCreate, V10RequiresCreatorButV11DoesNot) {
 TEST(AuthCheck, RefusesUnsupportedRoomVersion) {
   TestRoom room = TestRoom::standard();
   const Event e = room.complete(test::message(kAlice));
-  EXPECT_FALSE(authCheck(e, room.lookup(), "9").allowed);
+  EXPECT_FALSE(authCheck(e, room.lookup(), "13").allowed);
   EXPECT_TRUE(authCheck(e, room.lookup(), "11").allowed);
 }
 

@@ -42,6 +42,11 @@ class EventBuilder {
     room_id_ = std::move(v);
     return *this;
   }
+  // No room_id at all (a room v12 create event).
+  EventBuilder& noRoom() {
+    room_id_.clear();
+    return *this;
+  }
   EventBuilder& prev(std::vector<std::string> v) {
     prev_ = std::move(v);
     prev_set_ = true;
@@ -80,17 +85,22 @@ class EventBuilder {
   bool hasId() const { return !id_.empty(); }
   int64_t tsValue() const { return ts_; }
 
-  std::string toJson() const {
+  // `pairs`: rooms v1 and v2 cite events as [id, {hashes}].
+  std::string toJson(bool pairs = false) const {
     json::Writer w;
-    w.startObject().key("room_id").string(room_id_).key("sender").string(sender_);
+    w.startObject();
+    if (!room_id_.empty()) {
+      w.key("room_id").string(room_id_);
+    }
+    w.key("sender").string(sender_);
     w.key("type").string(type_);
     if (state_key_) {
       w.key("state_key").string(*state_key_);
     }
     w.key("content").raw(content_).key("origin_server_ts").integer(ts_);
     w.key("depth").integer(depth_);
-    list(w, "prev_events", prev_);
-    list(w, "auth_events", auth_);
+    list(w, "prev_events", prev_, pairs);
+    list(w, "auth_events", auth_, pairs);
     w.key("hashes").startObject().key("sha256").string("aGFzaA").endObject();
     w.key("signatures").startObject();
     signature(w, std::string(domainOf(sender_)));
@@ -107,17 +117,23 @@ class EventBuilder {
   }
 
   Event build(std::string_view room_version = "11") const {
-    return parseEvent(toJson(), id_, room_version);
+    const bool pairs = findRoomVersion(room_version) &&
+                       findRoomVersion(room_version)->event_format == EventFormat::kV1;
+    return parseEvent(toJson(pairs), id_, room_version);
   }
 
  private:
   static void signature(json::Writer& w, const std::string& server) {
     w.key(server).startObject().key("ed25519:a").string("c2ln").endObject();
   }
-  static void list(json::Writer& w, const char* key, const std::vector<std::string>& ids) {
+  static void list(json::Writer& w, const char* key, const std::vector<std::string>& ids, bool pairs) {
     w.key(key).startArray();
     for (const auto& id : ids) {
-      w.string(id);
+      if (pairs) {
+        w.startArray().string(id).startObject().endObject().endArray();
+      } else {
+        w.string(id);
+      }
     }
     w.endArray();
   }
@@ -167,14 +183,20 @@ class TestRoom {
   // JSON text without braces (e.g. "\"m.federate\":false").
   static TestRoom bare(std::string version = "11", const std::string& extra_create = "") {
     TestRoom room(std::move(version));
+    const RoomVersionRules& rules = *findRoomVersion(room.version_);
     std::string content = R"({"room_version":")" + room.version_ + "\"";
-    if (room.version_ == "10") {
+    if (!rules.creator_is_sender) {
       content += R"(,"creator":")" + kAlice + "\"";
     }
     if (!extra_create.empty()) {
       content += "," + extra_create;
     }
-    room.force(stateEvent(kAlice, "m.room.create", "", content + "}"));
+    auto create = stateEvent(kAlice, "m.room.create", "", content + "}");
+    if (rules.room_id_is_create_hash) {  // v12: the room ID is the create event's ID
+      create.noRoom().id("$create");
+      room.room_id_ = "!create";
+    }
+    room.force(std::move(create));
     return room;
   }
   // Create, Alice's join, power levels {alice: 100} and the given join rule.
@@ -182,8 +204,10 @@ class TestRoom {
                            const std::string& extra_create = "") {
     TestRoom room = bare(std::move(version), extra_create);
     room.mustSend(member(kAlice, kAlice, "join"));
-    room.mustSend(
-        stateEvent(kAlice, "m.room.power_levels", "", R"({"users":{")" + kAlice + R"(":100}})"));
+    // Room v12 creators are infinitely powerful and may not be listed.
+    const bool v12 = findRoomVersion(room.version_)->creators_infinitely_powerful;
+    room.mustSend(stateEvent(kAlice, "m.room.power_levels", "",
+                             v12 ? "{}" : R"({"users":{")" + kAlice + R"(":100}})"));
     room.mustSend(
         stateEvent(kAlice, "m.room.join_rules", "", R"({"join_rule":")" + join_rule + R"("})"));
     return room;
@@ -199,7 +223,11 @@ class TestRoom {
     }
     if (!b.hasAuth()) {
       const auto content = json::parseObject(b.contentText());
-      b.auth(authEventsFor(b.type(), b.stateKey(), b.sender(), content, state_));
+      b.auth(authEventsFor(b.type(), b.stateKey(), b.sender(), content, state_,
+                           *findRoomVersion(version_)));
+    }
+    if (!room_id_.empty() && b.type() != "m.room.create") {
+      b.room(room_id_);
     }
     b.ts(b.tsValue() != 0 ? b.tsValue() : ++clock_).depth(++depth_);
     return b.build(version_);
@@ -262,6 +290,7 @@ class TestRoom {
   }
 
   std::string version_;
+  std::string room_id_;  // room v12 only: "!" + the create event's ID
   std::map<std::string, Event> events_;  // node-based: pointers into it stay valid
   StateMap state_;
   std::string last_;

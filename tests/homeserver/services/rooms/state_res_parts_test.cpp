@@ -147,7 +147,7 @@ TEST(StateResParts, OneOrIdenticalStateSetsComeBackUnchanged) {
 TEST(StateResParts, UnsupportedRoomVersionThrows) {
   TestRoom room = TestRoom::standard();
   EXPECT_THROW(
-      resolveState({room.state(), {}}, "9", [&](const std::string& id) { return room.get(id); }),
+      resolveState({room.state(), {}}, "13", [&](const std::string& id) { return room.get(id); }),
       core::MatrixError);
 }
 
