@@ -21,6 +21,8 @@
 #include "homeserver/services/streams/notifier.h"
 #include "homeserver/services/streams/stream_tracker.h"
 #include "homeserver/services/rate_limiter.h"
+#include "homeserver/services/openid/openid_service.h"
+#include "homeserver/services/search/search_service.h"
 #include "homeserver/services/social/social_services.h"
 
 namespace hs::client {
@@ -50,6 +52,8 @@ struct ClientContext {
   e2ee::ToDeviceService& to_device;
   e2ee::KeyBackupService& key_backup;
   services::RateLimiter& messages_per_user;  // see perUserLimited (routes.h)
+  search::SearchService& search;
+  openid::OpenIdService& openid;
 };
 
 }  // namespace hs::client

@@ -4,6 +4,8 @@
 #include "client_api/handlers/handlers.h"
 #include "client_api/handlers/legacy_handlers.h"
 #include "client_api/handlers/room_handlers.h"
+#include "client_api/handlers/openid_whois.h"
+#include "client_api/handlers/search.h"
 #include "client_api/handlers/sync_handlers.h"
 
 namespace hs::client {
@@ -55,6 +57,7 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/delete_devices", Auth::AccessToken, h(postDeleteDevices));
 
   t.addClient(Method::Get, "/voip/turnServer", Auth::AccessToken, h(getTurnServer));
+  t.addClient(Method::Post, "/search", Auth::AccessToken, h(postSearch));
 
   addRoomRoutes(t, ctx);
   addSyncRoutes(t, ctx);
@@ -63,6 +66,10 @@ void addClientRoutes(http::RouteTable& t, ClientContext& ctx) {
   addSocialRoutes(t, ctx);
   addE2eeRoutes(t, ctx);
   addLegacyRoutes(t, ctx);
+  t.addClient(Method::Post, "/user/:userId/openid/request_token", Auth::AccessToken,
+              h(postOpenIdRequestToken));
+  t.addClient(Method::Get, "/admin/whois/:userId", Auth::AccessToken, h(getAdminWhois));
+  allowGuestRoutes(t);
 }
 
 }  // namespace hs::client

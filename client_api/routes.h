@@ -11,6 +11,8 @@ http::Handler perUserLimited(http::Handler inner, ClientContext& ctx);
 
 // Adds every /_matrix/client/* and /.well-known/matrix/client route.
 void addClientRoutes(http::RouteTable& t, ClientContext& ctx);
+// Marks the routes guest accounts may call (guest_routes.cpp); after every route is added.
+void allowGuestRoutes(http::RouteTable& t);
 // Account data, tags, filters, push rules and presence (routes_user_data.cpp).
 void addUserDataRoutes(http::RouteTable& t, ClientContext& ctx);
 // Friends, blocks, notifications, delivery status, email and 3PIDs, pushers (routes_social.cpp).

@@ -15,6 +15,8 @@ void addE2eeRoutes(http::RouteTable& t, ClientContext& ctx) {
   t.addClient(Method::Post, "/keys/claim", a, h(postKeysClaim));
   t.addClient(Method::Get, "/keys/changes", a, h(getKeysChanges));
   t.addClient(Method::Post, "/keys/device_signing/upload", a, h(postDeviceSigningUpload));
+  // The MSC1756 path clients used before v1.1 (older Element and matrix-js-sdk versions).
+  t.add(Method::Post, "/_matrix/client/unstable/keys/device_signing/upload", a, h(postDeviceSigningUpload));
   t.addClient(Method::Post, "/keys/signatures/upload", a, h(postSignaturesUpload));
 
   t.addClient(Method::Put, "/sendToDevice/:eventType/:txnId", a, h(putSendToDevice));

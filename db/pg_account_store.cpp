@@ -14,10 +14,12 @@ using accounts::UserRecord;
 
 namespace {
 constexpr const char* kInsertUser =
-    "INSERT INTO users (user_id, localpart, password_hash, displayname, avatar_url, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+    "INSERT INTO users (user_id, localpart, password_hash, displayname, avatar_url, created_at, is_guest) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+constexpr const char* kUpgradeGuest =
+    "UPDATE users SET is_guest = FALSE, password_hash = $2 WHERE user_id = $1 AND is_guest";
 constexpr const char* kSelectUser =
-    "SELECT user_id, password_hash, displayname, avatar_url, is_deactivated FROM users "
+    "SELECT user_id, password_hash, displayname, avatar_url, is_deactivated, is_guest FROM users "
     "WHERE user_id = $1";
 constexpr const char* kUpsertDevice =
     "INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts, created_at) "
@@ -39,12 +41,12 @@ constexpr const char* kInsertSession =
     "RETURNING session_id";
 constexpr const char* kSessionColumns =
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
-    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id ";
+    "u.is_deactivated, u.is_guest FROM sessions s JOIN users u ON u.user_id = s.user_id ";
 // Every authenticated request runs this.
 const Prepared kSessionByAccess = prepared(
     "session_by_access",
     "SELECT s.session_id, s.user_id, s.device_id, s.access_expires_at, s.refresh_expires_at, "
-    "u.is_deactivated FROM sessions s JOIN users u ON u.user_id = s.user_id "
+    "u.is_deactivated, u.is_guest FROM sessions s JOIN users u ON u.user_id = s.user_id "
     "WHERE s.access_token_hash = $1");
 constexpr const char* kRotateSession =
     "WITH old AS (SELECT session_id, access_token_hash, refresh_token_hash FROM sessions "
@@ -86,11 +88,12 @@ constexpr const char* kDeactivate =
 constexpr const char* kSetDisplayName = "UPDATE users SET displayname = $2 WHERE user_id = $1";
 constexpr const char* kSetAvatarUrl = "UPDATE users SET avatar_url = $2 WHERE user_id = $1";
 constexpr const char* kInsertUia =
-    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at, operation) "
-    "VALUES ($1, $2, $3, string_to_array($4, ','), $5, $6)";
+    "INSERT INTO uia_sessions (session_id, purpose, user_id, completed, created_at, operation, params) "
+    "VALUES ($1, $2, $3, string_to_array($4, ','), $5, $6, $7)";
 constexpr const char* kGetUia =
-    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at, operation "
-    "FROM uia_sessions WHERE session_id = $1";
+    "SELECT session_id, purpose, user_id, array_to_string(completed, ','), created_at, operation, "
+    "params, registered_user FROM uia_sessions WHERE session_id = $1";
+constexpr const char* kSetUiaRegistered = "UPDATE uia_sessions SET registered_user = $2 WHERE session_id = $1";
 constexpr const char* kAddUiaStage =
     "UPDATE uia_sessions SET completed = array_append(completed, $2) WHERE session_id = $1 "
     "AND NOT ($2 = ANY (completed))";
@@ -98,7 +101,7 @@ constexpr const char* kDeleteUia = "DELETE FROM uia_sessions WHERE session_id = 
 
 SessionInfo sessionFromRow(const pqxx::row& r) {
   return SessionInfo{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                     optI64(r[3]), optI64(r[4]), r[5].as<bool>()};
+                     optI64(r[3]), optI64(r[4]), r[5].as<bool>(), r[6].as<bool>()};
 }
 
 DeviceRecord deviceFromRow(const pqxx::row& r) {
@@ -148,7 +151,7 @@ bool PgAccountStore::createUser(const UserRecord& user, const std::optional<NewS
   pqxx::work tx(lease.get());
   const std::string local = user.user_id.substr(1, user.user_id.find(':') - 1);
   const auto r = tx.exec_params(kInsertUser, user.user_id, local, user.password_hash,
-                                user.displayname, user.avatar_url, now);
+                                user.displayname, user.avatar_url, now, user.is_guest);
   if (r.affected_rows() == 0) {
     return false;  // rolled back by tx's destructor
   }
@@ -168,7 +171,7 @@ std::optional<UserRecord> PgAccountStore::findUser(const std::string& user_id) {
   }
   const auto& row = r[0];
   return UserRecord{row[0].as<std::string>(), optStr(row[1]), optStr(row[2]), optStr(row[3]),
-                    row[4].as<bool>()};
+                    row[4].as<bool>(), row[5].as<bool>()};
 }
 
 int64_t PgAccountStore::createSession(const std::string& user_id, const NewSession& session,
@@ -259,6 +262,15 @@ std::vector<std::string> PgAccountStore::deleteDevices(const std::string& user_i
   return removed;
 }
 
+bool PgAccountStore::upgradeGuest(const std::string& user_id,
+                                  const std::optional<std::string>& password_hash) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  const auto r = tx.exec_params(kUpgradeGuest, user_id, password_hash);
+  tx.commit();
+  return r.affected_rows() == 1;
+}
+
 std::vector<DeviceRecord> PgAccountStore::listDevices(const std::string& user_id) {
   auto lease = pool_.acquire();
   ReadTx tx(lease.get());
@@ -330,7 +342,7 @@ void PgAccountStore::createUiaSession(const accounts::UiaSession& s) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kInsertUia, s.session_id, s.purpose, s.user_id, joinStages(s.completed),
-                 s.created_at, s.operation);
+                 s.created_at, s.operation, s.params);
   tx.commit();
 }
 
@@ -344,13 +356,20 @@ std::optional<accounts::UiaSession> PgAccountStore::getUiaSession(const std::str
   const auto& row = r[0];
   return accounts::UiaSession{row[0].as<std::string>(), row[1].as<std::string>(), optStr(row[2]),
                               splitStages(row[3].as<std::string>()), row[4].as<int64_t>(),
-                              row[5].as<std::string>()};
+                              row[5].as<std::string>(), optStr(row[6]).value_or(""), optStr(row[7])};
 }
 
 void PgAccountStore::addUiaCompleted(const std::string& session_id, const std::string& stage) {
   auto lease = pool_.acquire();
   pqxx::work tx(lease.get());
   tx.exec_params(kAddUiaStage, session_id, stage);
+  tx.commit();
+}
+
+void PgAccountStore::setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) {
+  auto lease = pool_.acquire();
+  pqxx::work tx(lease.get());
+  tx.exec_params(kSetUiaRegistered, session_id, user_id);
   tx.commit();
 }
 

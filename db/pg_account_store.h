@@ -24,6 +24,7 @@ class PgAccountStore final : public accounts::AccountStore {
   std::vector<std::string> deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
                      const std::optional<std::string>& keep_device, int64_t keep_until) override;
   std::vector<accounts::DeviceRecord> listDevices(const std::string& user_id) override;
+  bool upgradeGuest(const std::string& user_id, const std::optional<std::string>& password_hash) override;
   std::optional<accounts::DeviceRecord> getDevice(const std::string& user_id,
                                                   const std::string& device_id) override;
   bool setDeviceDisplayName(const std::string& user_id, const std::string& device_id,
@@ -39,6 +40,7 @@ class PgAccountStore final : public accounts::AccountStore {
   std::optional<accounts::UiaSession> getUiaSession(const std::string& session_id) override;
   void addUiaCompleted(const std::string& session_id, const std::string& stage) override;
   void deleteUiaSession(const std::string& session_id) override;
+  void setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) override;
 
  private:
   Pool& pool_;

@@ -27,13 +27,21 @@ constexpr const char* kDirectoryState =
     "'m.room.history_visibility', 'm.room.guest_access', 'm.room.create')";
 constexpr const char* kCount = "SELECT count(*) FROM rooms WHERE is_public";
 constexpr const char* kPublish = "UPDATE rooms SET is_public = $2 WHERE room_id = $1";
+// Who a searcher finds (Synapse's rule): users sharing a joined room with them, and users
+// joined to a public room, one whose current join rule is public or whose history is
+// world-readable (publication in the room directory does not count). A room that stops being
+// public stops exposing its members at once: the rule reads the current state.
 constexpr const char* kSearchUsers =
     "SELECT u.user_id, u.displayname, u.avatar_url FROM users u "
     "WHERE NOT u.is_deactivated AND (u.user_id ILIKE $2 OR u.displayname ILIKE $2) AND ("
     "  EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON a.room_id = b.room_id "
     "    WHERE a.user_id = $1 AND a.membership = 'join' AND b.user_id = u.user_id AND b.membership = 'join')"
-    "  OR EXISTS (SELECT 1 FROM room_members m JOIN rooms r ON r.room_id = m.room_id "
-    "    WHERE m.user_id = u.user_id AND m.membership = 'join' AND r.is_public)) "
+    "  OR EXISTS (SELECT 1 FROM room_members m JOIN room_state s ON s.room_id = m.room_id "
+    "    JOIN state_keys k ON k.key_nid = s.key_nid JOIN events e ON e.event_nid = s.event_nid "
+    "    WHERE m.user_id = u.user_id AND m.membership = 'join' AND k.state_key = '' AND ("
+    "      (k.type = 'm.room.join_rules' AND e.client_json::jsonb #>> '{content,join_rule}' = 'public') OR "
+    "      (k.type = 'm.room.history_visibility' "
+    "       AND e.client_json::jsonb #>> '{content,history_visibility}' = 'world_readable')))) "
     "ORDER BY u.user_id LIMIT $3";
 
 // content[field] of a stored client event when it is a string, read without parsing the

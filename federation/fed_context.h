@@ -10,6 +10,9 @@ namespace hs::rooms {
 class RoomService;
 class FederatedRooms;
 }  // namespace hs::rooms
+namespace hs::openid {
+class OpenIdService;
+}
 
 namespace hs::fed {
 
@@ -26,6 +29,7 @@ struct FederationContext {
   accounts::ProfileService& profiles;
   rooms::RoomService& rooms;
   rooms::FederatedRooms& federated;
+  openid::OpenIdService& openid;
 };
 
 }  // namespace hs::fed

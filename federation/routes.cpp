@@ -33,6 +33,7 @@ void addFederationRoutes(http::RouteTable& t, FederationContext& ctx) {
   t.add(Method::Get, "/_matrix/federation/v1/backfill/:roomId", Auth::ServerSignature, h(getBackfill));
   t.add(Method::Post, "/_matrix/federation/v1/get_missing_events/:roomId", Auth::ServerSignature,
         h(postGetMissingEvents));
+  t.add(Method::Get, "/_matrix/federation/v1/openid/userinfo", Auth::None, h(getOpenIdUserInfo));
 }
 
 }  // namespace hs::fed

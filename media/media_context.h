@@ -5,6 +5,7 @@
 #include "homeserver/services/streams/notifier.h"
 #include "media/media_service.h"
 #include "media/thumbnail_service.h"
+#include "media/url_preview/url_preview.h"
 
 namespace hs::media {
 
@@ -14,6 +15,8 @@ struct MediaContext {
   ThumbnailService& thumbnails;
   streams::Notifier& uploads;  // downloads parked until a reserved id gets its content
   core::ThreadPool& workers;   // where a parked download resumes
+  UrlPreviewService* previews;  // null when url_preview.enabled is off
+  core::ThreadPool& outbound;   // blocking fetches (URL previews)
 };
 
 }  // namespace hs::media

@@ -23,6 +23,7 @@ void addMediaRoutes(http::RouteTable& t, MediaContext& ctx) {
     t.add(Method::Get, legacy + "/download/:serverName/:mediaId", Auth::None, h(getDownload));
     t.add(Method::Get, legacy + "/download/:serverName/:mediaId/:fileName", Auth::None, h(getDownload));
     t.add(Method::Get, legacy + "/thumbnail/:serverName/:mediaId", Auth::None, h(getThumbnail));
+    t.add(Method::Get, legacy + "/preview_url", token, h(getPreviewUrl));
   }
   t.addStreaming(Method::Put, "/_matrix/media/v3/upload/:serverName/:mediaId", token,
                  streamed(putUpload))
@@ -34,6 +35,7 @@ void addMediaRoutes(http::RouteTable& t, MediaContext& ctx) {
   t.add(Method::Get, v1 + "/download/:serverName/:mediaId", token, h(getDownloadAuthed));
   t.add(Method::Get, v1 + "/download/:serverName/:mediaId/:fileName", token, h(getDownloadAuthed));
   t.add(Method::Get, v1 + "/thumbnail/:serverName/:mediaId", token, h(getThumbnailAuthed));
+  t.add(Method::Get, v1 + "/preview_url", token, h(getPreviewUrl));
 }
 
 }  // namespace hs::media

@@ -3,7 +3,7 @@
 
 PARLEY_BUILD_PACKAGES=(cmake g++ make pkg-config ccache libpqxx-dev rapidjson-dev
   libsodium-dev libyaml-cpp-dev libspdlog-dev libcurl4-openssl-dev libssl-dev postgresql
-  libvips-dev)
+  libvips-dev libxml2-dev)
 # python3-signedjson: an independent signer for the federation tests' peer.
 # clang and libclang-rt-14-dev: the libFuzzer targets of tests/fuzz (ASan, UBSan, libFuzzer).
 PARLEY_TEST_PACKAGES=(googletest libgtest-dev python3-matrix-nio python3-olm python3-aiosmtpd python3-signedjson

@@ -11,8 +11,15 @@ using core::MatrixError;
 
 // POST /_matrix/client/v3/register
 Response postRegister(Request& req, const Requester&, ClientContext& ctx) {
-  if (req.queryParam("kind").value_or("user") != "user") {
-    throw MatrixError(ErrCode::GuestAccessForbidden, "Guest access is disabled");
+  const std::string kind = req.queryParam("kind").value_or("user");
+  if (kind == "guest") {
+    const json::Document body = json::parseObject(req.body, true);
+    const auto result = ctx.accounts.registerGuest(json::optString(body, "initial_device_display_name"),
+                                                   req.remote_ip);
+    return Response::json(200, renderLogin(result, ctx.config.server_name));
+  }
+  if (kind != "user") {
+    throw MatrixError(ErrCode::InvalidParam, "kind must be user or guest");
   }
   const json::Document body = json::parseObject(req.body);
   accounts::RegisterParams p;
@@ -23,6 +30,7 @@ Response postRegister(Request& req, const Requester&, ClientContext& ctx) {
   p.inhibit_login = json::optBool(body, "inhibit_login").value_or(false);
   p.refresh_token = json::optBool(body, "refresh_token").value_or(false);
   p.ip = req.remote_ip;
+  p.guest_access_token = json::optString(body, "guest_access_token");
   const auto result = ctx.accounts.registerUser(p, uiaAttempt(req, body));
   return Response::json(200, renderLogin(result, ctx.config.server_name));
 }

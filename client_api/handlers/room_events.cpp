@@ -71,6 +71,9 @@ Response putSendEvent(Request& req, const Requester& who, ClientContext& ctx) {
   if (type == "m.room.redaction") {
     throw MatrixError(ErrCode::Forbidden, "Use the /redact endpoint to redact events");
   }
+  if (who.is_guest && type != "m.room.message") {  // the spec's only event type for guests
+    throw MatrixError(ErrCode::GuestAccessForbidden, "Guests may send only m.room.message");
+  }
   rooms::EventDraft d{who.userId().str(), type, std::nullopt, content, std::nullopt};
   return eventIdResponse(ctx.rooms.send(checkRoomId(req.pathParam("roomId")), d, who.userId().str(),
                                         rooms::TxnRef{who.device_id, txn}));

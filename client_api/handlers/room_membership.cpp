@@ -56,6 +56,12 @@ Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
   if (id_or_alias.empty() || id_or_alias[0] != '#') {
     checkRoomId(id_or_alias);
   }
+  if (who.is_guest) {  // a guest joins only rooms known here whose guest_access is can_join
+    const std::string room_id = roomIdFromParam(id_or_alias, ctx.rooms);
+    if (ctx.reader.guestAccess(room_id) != "can_join") {
+      throw MatrixError(ErrCode::GuestAccessForbidden, "Guests may not join this room");
+    }
+  }
   // Servers to join a remote room through: `via` (v1.12) and its older name `server_name`.
   std::vector<std::string> via = http::queryValues(req, "via");
   for (auto& s : http::queryValues(req, "server_name")) {
@@ -67,8 +73,12 @@ Response postJoin(Request& req, const Requester& who, ClientContext& ctx) {
 // POST /_matrix/client/v3/rooms/{roomId}/invite
 Response postInvite(Request& req, const Requester& who, ClientContext& ctx) {
   const json::Document body = json::parseObject(req.body);
-  if (json::member(body, "medium")) {
-    throw MatrixError(ErrCode::Forbidden, "Third-party invites are not supported");
+  // Third-party invites (an email address through an identity server): identity servers are
+  // not supported (README "Identity servers"), so the request is not understood rather than
+  // half-served.
+  if (json::member(body, "medium") || json::member(body, "id_server") || json::member(body, "address")) {
+    throw MatrixError(ErrCode::Unrecognized,
+                      "Third-party invites are not supported: this server uses no identity server", 400);
   }
   const auto target = core::UserId::parse(json::requireString(body, "user_id"));
   ctx.rooms.invite(who.userId(), checkRoomId(req.pathParam("roomId")), target, reasonOf(body));

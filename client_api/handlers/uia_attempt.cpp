@@ -3,6 +3,8 @@
 #include "homeserver/core/canonical_json.h"
 #include "homeserver/core/digest.h"
 
+#include <string_view>
+
 namespace hs::client {
 
 accounts::UiaAttempt uiaAttempt(const http::Request& req, const json::Value& body) {
@@ -15,7 +17,13 @@ accounts::UiaAttempt uiaAttempt(const http::Request& req, const json::Value& bod
   }
   w.endObject().endObject();
   const std::string operation = w.take() + "\n" + core::canonicalJsonWithout(body, {"auth"});
-  return accounts::UiaAttempt{json::optObject(body, "auth"), core::toHex(core::sha256(operation))};
+  bool bare = body.IsObject();  // nothing but `auth`
+  if (bare) {
+    for (const auto& m : body.GetObject()) {
+      bare = bare && std::string_view(m.name.GetString(), m.name.GetStringLength()) == "auth";
+    }
+  }
+  return accounts::UiaAttempt{json::optObject(body, "auth"), core::toHex(core::sha256(operation)), bare, ""};
 }
 
 }  // namespace hs::client

@@ -264,6 +264,16 @@ async function scenario() {
     await receive(bob, "bob receives alice's message", "alice sends a message", message(alice, "m.text", aliceText));
     await send(bob, "bob sends a message", (c) => c.sendTextMessage(roomId, bobText));
     await receive(alice, "alice receives bob's message", "bob sends a message", message(bob, "m.text", bobText));
+    // Server-side search, as Element's room search calls it (order_by recent, one event of
+    // context each side, profiles).
+    if (need("alice finds bob's message by search", "bob sends a message")) {
+      const r = await call(alice.client.searchRoomEvents({ term: bobText.split(" ").pop() }));
+      const found = r.ok ? r.value.results.map((sr) => sr.context.getEvent().getId()) : [];
+      const before = r.ok ? r.value.results[0]?.context.getTimeline().map((ev) => ev.getId()) : [];
+      step("alice finds bob's message by search",
+        r.ok && found.length === 1 && found[0] === sent["bob sends a message"] && before.includes(sent["alice sends a message"]),
+        r.ok ? `results ${JSON.stringify(found)}, context ${JSON.stringify(before)}` : r.error);
+    }
 
     const relation = { rel_type: "m.annotation", event_id: sent["alice sends a message"], key: "👍" };
     await send(bob, "bob reacts to alice's message", (c) => c.sendEvent(roomId, sdk.EventType.Reaction, { "m.relates_to": relation }),

@@ -27,6 +27,7 @@ Response getRoomStateIdsAt(Request& req, const Requester& who, FederationContext
 Response getEventAuth(Request& req, const Requester& who, FederationContext& ctx);
 Response getBackfill(Request& req, const Requester& who, FederationContext& ctx);
 Response postGetMissingEvents(Request& req, const Requester& who, FederationContext& ctx);
+Response getOpenIdUserInfo(Request& req, const Requester& who, FederationContext& ctx);
 
 // The notary's entry for one server (its key response, countersigned), or "" when unknown.
 std::string notaryEntry(FederationContext& ctx, const std::string& server, int64_t min_valid_until_ts);

@@ -17,6 +17,8 @@
 #include "db/pg_e2ee_to_device_store.h"
 #include "db/pg_receipt_store.h"
 #include "db/pg_room_store.h"
+#include "db/pg_openid_store.h"
+#include "db/pg_search_store.h"
 #include "db/pg_streams.h"
 #include "db/pool.h"
 #include "db/unavailable.h"
@@ -93,6 +95,10 @@ App::App(config::Config config) : config_(std::move(config)) {
   sync_ = std::make_unique<sync::SyncService>(*room_store_, *reader_, *receipt_store_, *typing_, *stream_, *clock_);
   directory_store_ = std::make_unique<db::PgDirectoryStore>(*pool_);
   directory_ = std::make_unique<directory::DirectoryService>(*directory_store_, *room_store_);
+  search_store_ = std::make_unique<db::PgSearchStore>(*pool_);
+  search_ = std::make_unique<search::SearchService>(*search_store_, *room_store_, *reader_, *stream_);
+  openid_store_ = std::make_unique<db::PgOpenIdStore>(*pool_);
+  openid_ = std::make_unique<openid::OpenIdService>(*openid_store_, *random_, *clock_);
   buildMedia();
   client_ = std::make_unique<net::OutboundClient>(net::OutboundOptions{
       core::AddressPolicy(config_.federation.ip_range_whitelist), config_.federation.ca_file});
@@ -112,11 +118,15 @@ App::App(config::Config config) : config_(std::move(config)) {
                                               *account_data_, *filters_, *presence_, *ephemeral_,
                                               *sync_, *workers_, *directory_, social_->services(),
                                               *device_lists_, *keys_, *cross_signing_, *to_device_,
-                                              *key_backup_, *messages_per_user_});
+                                              *key_backup_, *messages_per_user_, *search_, *openid_});
   metrics_ = std::make_unique<http::Metrics>();
   routes_ = std::make_unique<http::RouteTable>();
   client::addClientRoutes(*routes_, *client_ctx_);
-  media_ctx_.reset(new media::MediaContext{config_, *media_, *thumbnails_, *media_uploads_, *workers_});
+  if (config_.url_preview.enabled) {
+    url_previews_ = std::make_unique<media::UrlPreviewService>(config_.url_preview, *client_, *clock_);
+  }
+  media_ctx_.reset(new media::MediaContext{config_, *media_, *thumbnails_, *media_uploads_, *workers_,
+                                           url_previews_.get(), *outbound_});
   media::addMediaRoutes(*routes_, *media_ctx_);
   addOpsRoutes(*routes_, *pool_, *metrics_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, *accounts_, *metrics_,
@@ -128,7 +138,8 @@ App::App(config::Config config) : config_(std::move(config)) {
   if (config_.federation_listener) {
     federation_ = std::make_unique<FederationModule>(
         FederationDeps{config_, *clock_, *signing_key_, *metrics_, *accounts_, *pool_, *client_, *profiles_,
-                       *rooms_, *pipeline_, *account_store_, *ephemeral_, *presence_, *to_device_, *device_lists_});
+                       *rooms_, *pipeline_, *account_store_, *ephemeral_, *presence_, *to_device_, *device_lists_,
+                       *openid_});
     federation_->connect();
   }
 }
@@ -181,6 +192,15 @@ void App::connectServices() {
     std::vector<std::pair<std::string, std::string>> events;
     for (const auto& record : presence_->changedSince(from, to)) {
       events.emplace_back(record.user_id, presence_->eventJson(record));
+    }
+    return events;
+  });
+  sync_->setCurrentPresenceSource([this](const std::vector<std::string>& users) {
+    std::vector<std::pair<std::string, std::string>> events;
+    for (const auto& user : users) {
+      if (const auto record = presence_->current(user)) {
+        events.emplace_back(user, presence_->eventJson(*record));
+      }
     }
     return events;
   });

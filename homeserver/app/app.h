@@ -46,6 +46,16 @@ namespace hs::db {
 class PgReceiptStore;
 class PgDirectoryStore;
 }  // namespace hs::db
+namespace hs::search {
+class SearchService;
+}  // namespace hs::search
+namespace hs::db {
+class PgSearchStore;
+class PgOpenIdStore;
+}  // namespace hs::db
+namespace hs::openid {
+class OpenIdService;
+}  // namespace hs::openid
 namespace hs::directory {
 class DirectoryService;
 }
@@ -78,6 +88,7 @@ namespace hs::db {
 class PgMediaStore;
 }
 namespace hs::media {
+class UrlPreviewService;
 class ContentStore;
 class Thumbnailer;
 class MediaService;
@@ -152,6 +163,10 @@ class App {
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<db::PgDirectoryStore> directory_store_;
   std::unique_ptr<directory::DirectoryService> directory_;
+  std::unique_ptr<db::PgSearchStore> search_store_;
+  std::unique_ptr<search::SearchService> search_;
+  std::unique_ptr<db::PgOpenIdStore> openid_store_;
+  std::unique_ptr<openid::OpenIdService> openid_;
   std::unique_ptr<db::PgMediaStore> media_store_;
   std::unique_ptr<media::ContentStore> content_store_;
   std::unique_ptr<media::Thumbnailer> thumbnailer_;
@@ -172,6 +187,7 @@ class App {
   std::unique_ptr<e2ee::KeyBackupService> key_backup_;
   std::unique_ptr<services::RateLimiter> messages_per_user_;
   std::unique_ptr<client::ClientContext> client_ctx_;
+  std::unique_ptr<media::UrlPreviewService> url_previews_;  // null unless url_preview.enabled
   std::unique_ptr<media::MediaContext> media_ctx_;
   std::unique_ptr<http::RouteTable> routes_;
   std::unique_ptr<http::Metrics> metrics_;

@@ -64,7 +64,7 @@ FederationModule::FederationModule(const FederationDeps& d) : deps_(d) {
   federated_ = std::make_unique<rooms::FederatedRooms>(d.config, d.pipeline, d.account_store, *remote_calls_,
                                                        d.signing_key, d.clock);
   ctx_.reset(new fed::FederationContext{d.config, d.clock, *own_keys_, *key_ring_, *receiver_, d.profiles, d.rooms,
-                                        *federated_});
+                                        *federated_, d.openid});
   routes_ = std::make_unique<http::RouteTable>();
   fed::addFederationRoutes(*routes_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(*routes_, d.tokens, d.metrics, d.config.http.max_json_body,

@@ -52,6 +52,9 @@ namespace hs::e2ee {
 class ToDeviceService;
 class DeviceLists;
 }  // namespace hs::e2ee
+namespace hs::openid {
+class OpenIdService;
+}  // namespace hs::openid
 namespace hs::fed {
 class OwnKeys;
 struct FederationContext;
@@ -87,6 +90,7 @@ struct FederationDeps {
   presence::PresenceService& presence;
   e2ee::ToDeviceService& to_device;
   e2ee::DeviceLists& device_lists;
+  openid::OpenIdService& openid;
 };
 
 class FederationModule {

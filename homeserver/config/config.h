@@ -33,11 +33,21 @@ struct Media {
   std::string thumbnailer_path;
 };
 
+// GET /preview_url (media/url_preview): off by default, as in Synapse.
+struct UrlPreview {
+  bool enabled = false;
+  int64_t max_size = 10 * 1024 * 1024;  // bytes of a page read at most
+  int64_t timeout_ms = 10000;           // one fetch, redirects included each
+  int64_t cache_ms = 3600 * 1000;       // how long a preview is served from memory
+};
+
 struct Registration {
   bool enabled = true;
   bool require_registration_token = false;
   std::vector<std::string> registration_tokens;
   bool require_email = false;
+  // POST /register?kind=guest (spec "Guest access"); off as in Synapse's default.
+  bool allow_guest_access = false;
 };
 
 struct Auth {
@@ -49,6 +59,8 @@ struct Auth {
   uint64_t password_ops_limit = 2;
   uint64_t password_mem_limit_kib = 64 * 1024;
   size_t min_password_length = 8;
+  // Server admins: user ids allowed the client API's admin endpoints (GET /admin/whois).
+  std::vector<std::string> admins;
 };
 
 struct RateLimit {
@@ -171,6 +183,7 @@ struct Config {
   std::string old_signing_keys_path;
   Federation federation;
   Media media;
+  UrlPreview url_preview;
   Registration registration;
   Auth auth;
   RateLimits rate_limits;

@@ -20,6 +20,7 @@ struct Requester {
   std::string device_id;
   int64_t session_id = 0;         // the access-token session, for logout
   std::optional<Origin> origin;  // set on server-signed (federation) requests
+  bool is_guest = false;  // a guest account (spec "Guest access"): most routes refuse it
   const UserId& userId() const { return *user; }
   const std::string& originName() const { return origin->server_name; }
 };

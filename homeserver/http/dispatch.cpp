@@ -117,6 +117,9 @@ Requester Dispatcher::authenticate(const Route& r, const Request& req, std::stri
   if (token) {
     who = auth_.authenticate(*token);
     user_for_log = who.userId().str();
+    if (who.is_guest && !r.guests) {
+      throw MatrixError(ErrCode::GuestAccessForbidden, "Guest access is not allowed here");
+    }
   } else if (r.auth == Auth::AccessToken) {
     throw MatrixError(ErrCode::MissingToken, "Missing access token");
   }

@@ -87,6 +87,18 @@ void RouteTable::addClient(Method method, const std::string& path, Auth auth,
   }
 }
 
+int RouteTable::allowGuests(Method method, const std::string& path) {
+  int marked = 0;
+  for (Route& r : routes_) {
+    if (r.method == method &&
+        (r.path == "/_matrix/client/v3" + path || r.path == "/_matrix/client/r0" + path)) {
+      r.guests = true;
+      ++marked;
+    }
+  }
+  return marked;
+}
+
 RouteMatch RouteTable::match(Method method, const std::string& path) const {
   RouteMatch result;
   if (path.empty() || path[0] != '/') {

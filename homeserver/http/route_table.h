@@ -39,6 +39,7 @@ struct Route {
   std::vector<std::string> segments;
   StreamHandler stream;     // set: the body streams into the sink it returns; `handler` unused
   int64_t deadline_ms = 0;  // the handler's deadline; 0: the server's (http.request_timeout_ms)
+  bool guests = false;      // guest accounts may call it (allowGuests)
 };
 
 struct RouteMatch {
@@ -56,6 +57,9 @@ class RouteTable {
   // under /_matrix/client/r0 (matrix-nio 0.20 calls only r0).
   void addClient(Method method, const std::string& path, Auth auth, const Handler& handler,
                  bool in_r0 = true);
+  // Lets guest accounts call the client route `path` (as given to addClient) with `method`;
+  // returns how many routes (v3, r0) it marked.
+  int allowGuests(Method method, const std::string& path);
   // Path params are percent-decoded; a param that fails to decode makes the path unmatched.
   RouteMatch match(Method method, const std::string& path) const;
   static std::optional<Method> parseMethod(const std::string& name);

@@ -26,5 +26,6 @@ Response getDownloadAuthed(Request& req, const Requester& who, MediaContext& ctx
 // thumbnail.cpp
 Response getThumbnail(Request& req, const Requester& who, MediaContext& ctx);
 Response getThumbnailAuthed(Request& req, const Requester& who, MediaContext& ctx);
+Response getPreviewUrl(Request& req, const Requester& who, MediaContext& ctx);
 
 }  // namespace hs::media

@@ -61,6 +61,17 @@ TEST_F(DeviceLists, KeyUploadReachesRoomMatesOnly) {
   EXPECT_TRUE(changed(sync(s(), alice_.token)).empty());
 }
 
+TEST_F(DeviceLists, LoggingInANewDeviceIsAChangeForRoomMates) {
+  const std::string alice_since = nextBatch(sync(s(), alice_.token));
+  const std::string carol_since = nextBatch(sync(s(), carol_.token));
+  const auto login = s().post("/_matrix/client/v3/login",
+                              R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":")" +
+                                  bob_.user_id + R"("},"password":"password123","device_id":"BOBNEW"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_TRUE(has(changed(sync(s(), alice_.token, alice_since)), bob_.user_id));
+  EXPECT_FALSE(has(changed(sync(s(), carol_.token, carol_since)), bob_.user_id));
+}
+
 TEST_F(DeviceLists, OwnChangesReachTheUsersOtherDevices) {
   const Device bob2 = loginDevice(s(), bob_.user_id.substr(1, bob_.user_id.find(':') - 1), "BOB2");
   const std::string since = nextBatch(sync(s(), bob_.token));

@@ -106,6 +106,17 @@ TEST_F(Legacy, RoomInitialSync) {
   ASSERT_EQ(peek.status, 200) << peek.body;
   EXPECT_FALSE(peek.json().HasMember("membership"));
   EXPECT_EQ(bodies(peek.json()["messages"]["chunk"]), std::vector<std::string>{"for everyone"});
+  // Peeking with /events?room_id=: the world-readable room's events after that answer's end.
+  send(a, room, "peeked");
+  const std::string end = str(peek.json()["messages"], "end");
+  const auto events = s().get(kV3 + "/events?timeout=0&room_id=" + enc(room) + "&from=" + enc(end), outsider.token);
+  ASSERT_EQ(events.status, 200) << events.body;
+  EXPECT_EQ(bodies(events.json()["chunk"]), std::vector<std::string>{"peeked"});
+  EXPECT_EQ(str(events.json(), "start"), end);
+  const auto later = s().get(kV3 + "/events?timeout=0&room_id=" + enc(room) + "&from=" +
+                                 enc(str(events.json(), "end")), outsider.token);
+  ASSERT_EQ(later.status, 200) << later.body;
+  EXPECT_EQ(later.json()["chunk"].Size(), 0u);
 }
 
 TEST_F(Legacy, EventById) {

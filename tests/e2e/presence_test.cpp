@@ -111,3 +111,36 @@ TEST_F(Presence, BadBodies) {
 
 }  // namespace
 }  // namespace hs::test
+
+namespace hs::test {
+namespace {
+
+bool hasPresenceOf(const json::Value& sync, const std::string& user) {
+  for (const auto& e : sync["presence"]["events"].GetArray()) {
+    if (e.HasMember("sender") && e["sender"].GetString() == user) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A user whose presence was set before they shared a room with the syncing user appears in
+// its next incremental sync (Complement's "Existing members see new members' presence").
+TEST(PresenceOfNewRoomMates, ArrivesInTheNextIncrementalSync) {
+  TestServer server;
+  const std::string kim = server.registerUser("kim");
+  const std::string lou = server.registerUser("lou");
+  ASSERT_EQ(server.put("/_matrix/client/v3/presence/@lou:localhost/status", R"({"presence":"online"})", lou).status,
+            200);
+  const auto room = server.post("/_matrix/client/v3/createRoom", R"({"preset":"public_chat"})", kim).json();
+  const std::string room_id = room["room_id"].GetString();
+  const auto first = server.get("/_matrix/client/v3/sync?timeout=0", kim).json();
+  EXPECT_FALSE(hasPresenceOf(first, "@lou:localhost"));
+  ASSERT_EQ(server.post("/_matrix/client/v3/rooms/" + room_id + "/join", "{}", lou).status, 200);
+  const auto next = server.get("/_matrix/client/v3/sync?timeout=0&since=" +
+                                   std::string(first["next_batch"].GetString()), kim).json();
+  EXPECT_TRUE(hasPresenceOf(next, "@lou:localhost"));
+}
+
+}  // namespace
+}  // namespace hs::test

@@ -32,6 +32,39 @@ TEST_F(Register, TwoStepDummyCompletesWithSession) {
   EXPECT_STREQ(second.json()["user_id"].GetString(), "@uia2:localhost");
 }
 
+// Sytest's "registration remembers parameters" and "registration is idempotent": a
+// continuation with only `auth` registers what the first request asked for, and retrying the
+// completed request answers for the same account.
+TEST_F(Register, SessionRemembersParametersAndARetryGetsTheSameAccount) {
+  const auto first = server_->post("/_matrix/client/v3/register",
+                                   R"({"username":"remember1","password":"password123","device_id":"REMDEV",)"
+                                   R"("initial_device_display_name":"Remembered"})");
+  ASSERT_EQ(first.status, 401) << first.body;
+  const std::string session = first.json()["session"].GetString();
+  const std::string bare = R"({"auth":{"type":"m.login.dummy","session":")" + session + R"("}})";
+  const auto second = server_->post("/_matrix/client/v3/register", bare);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_STREQ(second.json()["user_id"].GetString(), "@remember1:localhost");
+  EXPECT_STREQ(second.json()["device_id"].GetString(), "REMDEV");
+  const auto retry = server_->post("/_matrix/client/v3/register", bare);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_STREQ(retry.json()["user_id"].GetString(), "@remember1:localhost");
+  const auto login = server_->post("/_matrix/client/v3/login",
+                                   R"({"type":"m.login.password","identifier":{"type":"m.id.user","user":"remember1"},)"
+                                   R"("password":"password123"})");
+  EXPECT_EQ(login.status, 200) << login.body;
+  // Without a username, the one the server picked first is kept.
+  const auto nameless = server_->post("/_matrix/client/v3/register", R"({"password":"password123"})");
+  ASSERT_EQ(nameless.status, 401);
+  const std::string s2 = nameless.json()["session"].GetString();
+  const std::string bare2 = R"({"auth":{"type":"m.login.dummy","session":")" + s2 + R"("}})";
+  const auto made = server_->post("/_matrix/client/v3/register", bare2);
+  ASSERT_EQ(made.status, 200) << made.body;
+  const auto again = server_->post("/_matrix/client/v3/register", bare2);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_STREQ(again.json()["user_id"].GetString(), made.json()["user_id"].GetString());
+}
+
 TEST_F(Register, OneStepDummyAsMatrixNioSends) {
   const auto r = server_->post("/_matrix/client/r0/register",
                                R"({"username":"Nio","password":"password123","auth":{"type":"m.login.dummy"}})");

@@ -323,6 +323,33 @@ TEST_F(RoomMembership, MembersAtATokenListTheMembershipsOfThatPoint) {
   EXPECT_EQ(str(bad.json(), "errcode"), "M_INVALID_PARAM");
 }
 
+// Complement's TestGetRoomMembersAtPoint: the prev_batch of an initial sync whose timeline
+// reaches the room's creation.
+TEST_F(RoomMembership, MembersAtAnInitialSyncsPrevBatchListTheCreator) {
+  const User a = newUser("mpa");
+  const User b = newUser("mpb");
+  const std::string room = publicRoom(a);
+  send(a, room, "Hello world!");
+  const auto initial = sync(a);
+  const std::string prev = str(initial["rooms"]["join"][room.c_str()]["timeline"], "prev_batch");
+  ASSERT_FALSE(prev.empty());
+  ASSERT_EQ(join(b, room).status, 200);
+  send(b, room, "Hello back");
+  using M = std::map<std::string, std::string>;
+  EXPECT_EQ(members(a, room, "?at=" + enc(prev)), (M{{a.id, "join"}}));
+}
+
+// Identity servers are not supported (README): an invite by email is not understood.
+TEST_F(RoomMembership, ThirdPartyInvitesAreUnrecognized) {
+  const User a = newUser("tpi");
+  const std::string room = createRoom(a);
+  EXPECT_MATRIX_ERROR(s().post(kV3 + "/rooms/" + enc(room) + "/invite",
+                               R"({"id_server":"id.example.org","id_access_token":"x","medium":"email",)"
+                               R"("address":"someone@example.org"})",
+                               a.token),
+                      400, "M_UNRECOGNIZED");
+}
+
 TEST_F(RoomMembership, MembersWithMembershipFilters) {
   const User a = newUser("mem");
   const User b = newUser("memb");

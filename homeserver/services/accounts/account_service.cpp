@@ -21,8 +21,10 @@ constexpr size_t kMaxDevicesPerRequest = 1000;
 
 std::string tokenHash(const std::string& token) { return core::sha256(token); }
 
-void checkDeviceFields(const std::optional<std::string>& device_id,
-                       const std::optional<std::string>& display_name) {
+}  // namespace
+
+void AccountService::checkDeviceFields(const std::optional<std::string>& device_id,
+                                       const std::optional<std::string>& display_name) {
   if (device_id && (device_id->empty() || device_id->size() > kMaxDeviceIdBytes)) {
     throw MatrixError(ErrCode::InvalidParam, "device_id must be 1 to 255 bytes");
   }
@@ -30,7 +32,6 @@ void checkDeviceFields(const std::optional<std::string>& device_id,
     throw MatrixError(ErrCode::InvalidParam, "Device display name too long");
   }
 }
-}  // namespace
 
 AccountService::AccountService(const config::Config& config, AccountStore& store,
                                core::Random& random, const core::Clock& clock)
@@ -115,11 +116,20 @@ LoginResult AccountService::mintTokens(const std::string& user_id, const std::st
   return r;
 }
 
-LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttempt& uia) {
+LoginResult AccountService::registerUser(const RegisterParams& given, const UiaAttempt& uia) {
   if (!config_.registration.enabled) {
     throw MatrixError(ErrCode::Forbidden, "Registration is disabled");
   }
-  register_per_ip_.check(p.ip);
+  if (given.guest_access_token) {
+    return upgradeGuest(given, uia);
+  }
+  register_per_ip_.check(given.ip);
+  RegisterParams p = given;
+  const auto session_id = uia.auth ? json::optString(*uia.auth, "session") : std::nullopt;
+  if (const auto done = recallRegistration(session_id, uia, p)) {
+    uia_.require("register", registrationFlows(), uia, std::nullopt);  // the session must still pass
+    return registerAgain(*done, p);
+  }
   // Validate before UIA so a client learns of a taken name before it completes any stage.
   // Without a username the server picks one (lower-cased, as the grammar requires).
   const std::string local = canonicalLocalpart(p.username.value_or(random_.alnum(12)));
@@ -129,16 +139,20 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttem
   }
   if (p.password) {
     checkPasswordStrength(*p.password);
+    p.password_hash = hasher_.hash(*p.password);  // before UIA: a new session remembers it
   }
   checkDeviceFields(p.device_id, p.initial_device_display_name);
-  const std::string uia_session = uia_.require("register", registrationFlows(), uia, std::nullopt);
+  UiaAttempt attempt = uia;
+  if (!session_id) {
+    p.username = local;  // a retry without a username keeps the one chosen now
+    attempt.remembered = rememberRegistration(p);
+  }
+  const std::string uia_session = uia_.require("register", registrationFlows(), attempt, std::nullopt);
   const auto email = threepid_ ? threepid_->emailOfUiaSession(uia_session) : std::nullopt;
   if (config_.registration.require_email && !email) {
     throw MatrixError(ErrCode::Forbidden, "Registration requires a validated email address");
   }
-
-  UserRecord user{user_id, p.password ? std::optional(hasher_.hash(*p.password)) : std::nullopt,
-                  local, std::nullopt, false};
+  UserRecord user{user_id, p.password_hash, local, std::nullopt, false};
   std::optional<NewSession> session;
   LoginResult result{user_id, p.device_id.value_or(random_.alnum(10)), std::nullopt, std::nullopt,
                      std::nullopt};
@@ -147,6 +161,9 @@ LoginResult AccountService::registerUser(const RegisterParams& p, const UiaAttem
     result = mintTokens(user_id, result.device_id, p.refresh_token, session->tokens);
   }
   createAccount(user, session, email);
+  if (session_id) {
+    uia_.markRegistered(uia_session, user_id);
+  }
   return result;
 }
 
@@ -231,6 +248,9 @@ LoginResult AccountService::login(const LoginParams& p) {
   NewSession session{p.device_id.value_or(random_.alnum(10)), p.initial_device_display_name, {}, p.ip};
   LoginResult r = mintTokens(user->user_id, session.device_id, p.refresh_token, session.tokens);
   store_.createSession(user->user_id, session, clock_.nowMs());
+  // A new device is a device-list change for everyone sharing a room (as Synapse notifies it
+  // at login, before the device uploads any keys).
+  devicesChanged(user->user_id, {session.device_id}, false);
   return r;
 }
 
@@ -268,6 +288,7 @@ core::Requester AccountService::authenticate(const std::string& access_token) {
   who.user = core::UserId::parse(session->user_id);
   who.device_id = session->device_id;
   who.session_id = session->session_id;
+  who.is_guest = session->user_is_guest;
   return who;
 }
 

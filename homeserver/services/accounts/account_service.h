@@ -35,7 +35,14 @@ struct RegisterParams {
   bool inhibit_login = false;
   bool refresh_token = false;
   std::string ip;
+  std::optional<std::string> guest_access_token;  // upgrades that guest account (guests.cpp)
+  std::optional<std::string> password_hash;  // of `password`, or remembered by a UIA session
 };
+
+// Registration's parameters as a UIA session remembers them (JSON; the password only as its
+// hash), and back (registration_memory.cpp).
+std::string rememberRegistration(const RegisterParams& p);
+void recallRegistration(const std::string& remembered, RegisterParams& p);
 
 struct LoginParams {
   std::string user;  // a localpart or a full user id
@@ -92,6 +99,13 @@ class AccountService final : public core::AccessTokenAuthenticator {
   void deleteDevices(const core::Requester& who, const std::vector<std::string>& device_ids,
                      const UiaAttempt& uia);
 
+  // Guest accounts (guests.cpp): POST /register?kind=guest, when registration.allow_guest_access.
+  LoginResult registerGuest(const std::optional<std::string>& device_display_name, const std::string& ip);
+  bool isGuest(const std::string& user_id);
+  // For the admin API: whether a local account exists, and its devices.
+  bool userExists(const std::string& user_id);
+  std::vector<DeviceRecord> devicesOf(const std::string& user_id);
+
   core::Requester authenticate(const std::string& access_token) override;
   void setDeviceChangeHook(DeviceChangeHook hook) { device_hook_ = std::move(hook); }
   void setPasswordChangeHook(PasswordChangeHook hook) { password_hook_ = std::move(hook); }
@@ -99,11 +113,22 @@ class AccountService final : public core::AccessTokenAuthenticator {
  private:
   std::string canonicalLocalpart(const std::string& username) const;
   void checkPasswordStrength(const std::string& password) const;
+  static void checkDeviceFields(const std::optional<std::string>& device_id,
+                                const std::optional<std::string>& display_name);
   // Mints tokens for a session; `tokens` receives the hashes to store.
   LoginResult mintTokens(const std::string& user_id, const std::string& device_id,
                          bool with_refresh, SessionTokens& tokens) const;
   int64_t keepUntil() const;
   Flows registrationFlows() const;
+  // registerUser continuing a stored registration session (registration_memory.cpp): fills
+  // `p` from what the session remembers when the request carried only `auth`, and returns the
+  // account the session already made, if it made one.
+  std::optional<std::string> recallRegistration(const std::optional<std::string>& session_id,
+                                                const UiaAttempt& uia, RegisterParams& p);
+  // A completed registration retried: a new login for the account it made.
+  LoginResult registerAgain(const std::string& user_id, const RegisterParams& p);
+  // registerUser with a guest_access_token: the guest's account becomes a full one.
+  LoginResult upgradeGuest(const RegisterParams& params, const UiaAttempt& uia);
   // Creates the account, bound to `email` when given, or neither.
   void createAccount(const UserRecord& user, const std::optional<NewSession>& session,
                      const std::optional<std::string>& email);

@@ -13,6 +13,7 @@ struct UserRecord {
   std::optional<std::string> displayname;
   std::optional<std::string> avatar_url;
   bool deactivated = false;
+  bool is_guest = false;
 };
 
 // The hashes of a session's tokens and when they stop working (nullopt: never).
@@ -37,6 +38,7 @@ struct SessionInfo {
   std::optional<int64_t> access_expires_at;
   std::optional<int64_t> refresh_expires_at;
   bool user_deactivated = false;
+  bool user_is_guest = false;
 };
 
 struct DeviceRecord {
@@ -53,6 +55,8 @@ struct UiaSession {
   std::vector<std::string> completed;
   int64_t created_at = 0;
   std::string operation;  // UiaAttempt::operation of the request that started it
+  std::string params;     // UiaAttempt::remembered of that request
+  std::optional<std::string> registered_user;  // registration: the account it made
 };
 
 class AccountStore {
@@ -83,6 +87,8 @@ class AccountStore {
   virtual std::vector<std::string> deleteDevices(const std::string& user_id, const std::vector<std::string>& device_ids,
                              const std::optional<std::string>& keep_device, int64_t keep_until) = 0;
   virtual std::vector<DeviceRecord> listDevices(const std::string& user_id) = 0;
+  // Makes a guest account a full one with this password; false if it is not a guest.
+  virtual bool upgradeGuest(const std::string& user_id, const std::optional<std::string>& password_hash) = 0;
   virtual std::optional<DeviceRecord> getDevice(const std::string& user_id,
                                                 const std::string& device_id) = 0;
   virtual bool setDeviceDisplayName(const std::string& user_id, const std::string& device_id,
@@ -101,6 +107,7 @@ class AccountStore {
   virtual std::optional<UiaSession> getUiaSession(const std::string& session_id) = 0;
   virtual void addUiaCompleted(const std::string& session_id, const std::string& stage) = 0;
   virtual void deleteUiaSession(const std::string& session_id) = 0;
+  virtual void setUiaRegisteredUser(const std::string& session_id, const std::string& user_id) = 0;
 };
 
 }  // namespace hs::accounts

@@ -131,11 +131,24 @@ UiaSession Uia::continuedSession(const std::string& session_id, const std::strin
   // The spec binds a session to the request that started it: authenticating to delete one
   // device must not delete another. Synapse compares method and URI only; the body (without
   // `auth`) is compared too, so /delete_devices cannot swap its list mid-session.
-  if (found->purpose != purpose || found->operation != attempt.operation) {
+  const bool remembered_registration = purpose == "register" && attempt.bare;
+  if (found->purpose != purpose || (found->operation != attempt.operation && !remembered_registration)) {
     throw MatrixError(ErrCode::Forbidden,
                       "Requested operation has changed during the UI authentication session");
   }
   return std::move(*found);
+}
+
+std::optional<UiaSession> Uia::storedSession(const std::string& session_id) {
+  auto found = store_.getUiaSession(session_id);
+  if (!found || found->created_at + kSessionLifetimeMs < clock_.nowMs()) {
+    return std::nullopt;
+  }
+  return found;
+}
+
+void Uia::markRegistered(const std::string& session_id, const std::string& user_id) {
+  store_.setUiaRegisteredUser(session_id, user_id);
 }
 
 std::string Uia::require(const std::string& purpose, const Flows& flows, const UiaAttempt& attempt,
@@ -146,7 +159,8 @@ std::string Uia::require(const std::string& purpose, const Flows& flows, const U
   if (session_id) {
     session = continuedSession(*session_id, purpose, attempt, user_id);
   } else {
-    session = UiaSession{random_.alnum(24), purpose, user_id, {}, clock_.nowMs(), attempt.operation};
+    session = UiaSession{random_.alnum(24), purpose, user_id, {}, clock_.nowMs(), attempt.operation,
+                         attempt.remembered, std::nullopt};
     // A first request that already completes a flow (m.login.dummy alone, as matrix-nio
     // sends) needs no stored session; every other case does.
     if (auth == nullptr) {
@@ -168,7 +182,9 @@ std::string Uia::require(const std::string& purpose, const Flows& flows, const U
     session.completed.push_back(*type);
   }
   if (anyFlowDone(flows, session.completed)) {
-    if (session_id) {
+    // A registration session stays until it expires: a retry of the completed request
+    // answers for the account it made (markRegistered).
+    if (session_id && purpose != "register") {
       store_.deleteUiaSession(session.session_id);
     }
     return session.session_id;

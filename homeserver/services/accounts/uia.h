@@ -22,6 +22,11 @@ using Flows = std::vector<std::vector<std::string>>;
 struct UiaAttempt {
   const json::Value* auth = nullptr;
   std::string operation;
+  // The body held nothing but `auth`. A registration continued this way registers what the
+  // session's first request asked for (Synapse's "registration remembers parameters").
+  bool bare = false;
+  // Stored with a session this attempt starts (registration's parameters, uia_sessions.params).
+  std::string remembered;
 };
 
 class Uia {
@@ -41,6 +46,10 @@ class Uia {
   // by another purpose or operation than the one that started it is 403.
   std::string require(const std::string& purpose, const Flows& flows, const UiaAttempt& attempt,
                       const std::optional<std::string>& user_id);
+  // A stored, unexpired session (registration reads what it remembered).
+  std::optional<UiaSession> storedSession(const std::string& session_id);
+  // Registration: the account a completed session made, so a retry answers for it.
+  void markRegistered(const std::string& session_id, const std::string& user_id);
   // Enables the m.login.email.identity stage.
   void setThreepidAuth(ThreepidAuth* threepid) { threepid_ = threepid; }
   bool isRegistrationTokenValid(const std::string& token) const;

@@ -47,6 +47,8 @@ class PresenceService {
   void touch(const std::string& user_id, const std::string& set_presence);
   // For /sync: every user's latest presence changed in (from_exclusive, to_inclusive].
   std::vector<PresenceRecord> changedSince(int64_t from_exclusive, int64_t to_inclusive);
+  // The user's presence as last set, if ever.
+  std::optional<PresenceRecord> current(const std::string& user_id) { return store_.get(user_id); }
   // Remote users' presence, from an m.presence EDU's push entry ({user_id, presence,
   // status_msg?, last_active_ago?}); the user must belong to `origin`. False when refused.
   bool applyRemote(const std::string& origin, const json::Value& entry);

@@ -53,7 +53,16 @@ std::vector<StoredEvent> RoomReader::state(const std::string& user_id, const std
   const VisibleRange range = visibleRange(user_id, room_id);
   // A former member sees the state as it was when they left (the spec), not today's state
   // minus what changed since: a room renamed after they left still has its old name.
-  const int64_t upto = std::min(range.to_incl, at.value_or(range.to_incl));
+  int64_t upto = std::min(range.to_incl, at.value_or(range.to_incl));
+  if (at) {
+    // A token from before the creator's join (an initial sync's prev_batch when the whole
+    // history fits its timeline) answers the room as created, with its creator, as Synapse
+    // does (Complement's TestGetRoomMembersAtPoint): a room has no member list before that.
+    const auto first = store_.roomEvents(room_id, 0, INT64_MAX, 2, false);  // create, creator's join
+    if (!first.empty()) {
+      upto = std::min(range.to_incl, std::max(upto, first.back().stream_pos));
+    }
+  }
   if (upto < stream_.safePosition()) {
     return store_.stateAt(room_id, upto);
   }
@@ -246,12 +255,24 @@ void RoomReader::loadRenderExtras(const std::string& user_id, const std::string&
   rooms::loadRenderExtras(store_, events, ctx, visibleRange(user_id, room_id));
 }
 
+std::set<std::string> RoomReader::hiddenSenders(const std::string& viewer) const {
+  return hidden_ ? hidden_(viewer) : std::set<std::string>{};
+}
+
 void RoomReader::dropHidden(const std::string& viewer, std::vector<StoredEvent>& events) {
   if (!hidden_ || events.empty()) {
     return;
   }
   const std::set<std::string> hidden = hidden_(viewer);
   std::erase_if(events, [&](const StoredEvent& e) { return !e.state_key && hidden.count(e.sender); });
+}
+
+std::string RoomReader::guestAccess(const std::string& room_id) {
+  const auto e = store_.stateEvent(room_id, "m.room.guest_access", "");
+  const auto doc = e ? json::tryParse(e->client_json) : std::nullopt;
+  const json::Value* content = doc && doc->IsObject() ? json::member(*doc, "content") : nullptr;
+  const json::Value* v = content && content->IsObject() ? json::member(*content, "guest_access") : nullptr;
+  return v && v->IsString() ? v->GetString() : "forbidden";
 }
 
 std::vector<Member> RoomReader::members(const std::string& user_id, const std::string& room_id) {

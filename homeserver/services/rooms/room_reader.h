@@ -84,12 +84,17 @@ class RoomReader {
   void loadRenderExtras(const std::string& user_id, const std::string& room_id,
                         const std::vector<StoredEvent>& events, RenderContext& ctx);
   std::vector<Member> members(const std::string& user_id, const std::string& room_id);
+  // The room's m.room.guest_access ("forbidden" without one), for deciding whether a guest
+  // may join: no visibility check, the caller is not a member yet.
+  std::string guestAccess(const std::string& room_id);
   std::vector<std::string> joinedRooms(const std::string& user_id);
   // Member events of `senders` in the room's current state.
   std::vector<StoredEvent> memberEventsOf(const std::string& room_id, const std::vector<std::string>& senders);
+  // The senders `viewer` blocks (setHiddenSenders), and their non-state events dropped.
+  std::set<std::string> hiddenSenders(const std::string& viewer) const;
+  void dropHidden(const std::string& viewer, std::vector<StoredEvent>& events);
 
  private:
-  void dropHidden(const std::string& viewer, std::vector<StoredEvent>& events);
   StoredEvent visibleEvent(const VisibleRange& range, const std::string& room_id, const std::string& event_id);
   RoomStore& store_;
   streams::StreamTracker& stream_;

@@ -60,22 +60,35 @@ void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items
 
 std::vector<std::string> SyncService::visiblePresence(const std::string& user_id,
                                                      const filters::Filter& filter, int64_t from,
-                                                     int64_t to) {
+                                                     int64_t to, const std::vector<std::string>& newly_shared) {
   std::vector<std::string> out;
   if (!presence_) {
     return out;
   }
   auto changes = presence_(from, to);
+  std::set<std::string> candidates;
+  for (const auto& [user, event] : changes) {
+    candidates.insert(user);
+  }
+  // New room mates (device_lists.changed names them) whose presence did not move meanwhile.
+  std::vector<std::string> unchanged;
+  for (const auto& u : newly_shared) {
+    if (u != user_id && !candidates.count(u)) {
+      unchanged.push_back(u);
+    }
+  }
+  if (current_presence_ && !unchanged.empty()) {
+    for (auto& current : current_presence_(unchanged)) {
+      candidates.insert(current.first);
+      changes.push_back(std::move(current));
+    }
+  }
+  const filters::EventFilter& f = filter.presence;
+  std::erase_if(changes, [&](const auto& change) { return !f.allows("m.presence", change.first); });
   if (changes.empty()) {
     return out;
   }
-  std::vector<std::string> candidates;
-  const filters::EventFilter& f = filter.presence;
-  std::erase_if(changes, [&](const auto& change) { return !f.allows("m.presence", change.first); });
-  for (const auto& [user, event] : changes) {
-    candidates.push_back(user);
-  }
-  const auto shared = rooms_.usersSharingRoomAmong(user_id, candidates);
+  const auto shared = rooms_.usersSharingRoomAmong(user_id, {candidates.begin(), candidates.end()});
   const std::set<std::string> sharing(shared.begin(), shared.end());
   for (auto& [user, event] : changes) {
     if ((user == user_id || sharing.count(user)) && static_cast<int64_t>(out.size()) < f.limitOr(INT64_MAX)) {
@@ -139,7 +152,8 @@ SyncResult SyncService::sync(const SyncRequest& req) {
   }
   w.endObject();
   writeAccountData(w, account_data, "");
-  const auto presence = visiblePresence(req.user_id, req.filter, from, to);
+  const auto presence = visiblePresence(req.user_id, req.filter, from, to,
+                                        req.since ? devices.changed : std::vector<std::string>{});
   w.key("presence").startObject().key("events").startArray();
   for (const auto& event : presence) {
     w.raw(event);

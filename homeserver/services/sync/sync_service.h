@@ -86,6 +86,9 @@ void writeAccountData(json::Writer& w, const std::vector<AccountDataItem>& items
 // Presence changes for sync: (user id, m.presence event JSON) in (from_excl, to_incl].
 using PresenceSource = std::function<std::vector<std::pair<std::string, std::string>>(
     int64_t from_excl, int64_t to_incl)>;
+// The current presence of some users (those with any), as (user id, m.presence event JSON).
+using CurrentPresenceSource =
+    std::function<std::vector<std::pair<std::string, std::string>>(const std::vector<std::string>& users)>;
 
 class SyncService {
  public:
@@ -96,6 +99,9 @@ class SyncService {
   SyncResult sync(const SyncRequest& req);
   void setAccountDataSource(AccountDataSource source) { account_data_ = std::move(source); }
   void setPresenceSource(PresenceSource source) { presence_ = std::move(source); }
+  // Users who newly share a room with the syncing user get their current presence in the
+  // next incremental sync, even when it did not change.
+  void setCurrentPresenceSource(CurrentPresenceSource source) { current_presence_ = std::move(source); }
   // Blocks, notification counts and delivery status (the social layer); may stay unset.
   void setExtension(SyncExtension* extension) { ext_ = extension; }
   void setDeviceSource(DeviceSource source) { device_source_ = std::move(source); }
@@ -169,10 +175,12 @@ class SyncService {
   const core::Clock& clock_;
   AccountDataSource account_data_;
   PresenceSource presence_;
+  CurrentPresenceSource current_presence_;
   // Presence of the users sharing a room with the syncing user, changed in the range, as
   // the presence filter allows.
   std::vector<std::string> visiblePresence(const std::string& user_id, const filters::Filter& filter,
-                                           int64_t from, int64_t to);
+                                           int64_t from, int64_t to,
+                                           const std::vector<std::string>& newly_shared);
   SyncExtension* ext_ = nullptr;
   DeviceSource device_source_;
   LazyMemberCache lazy_sent_;  // members each device holds (include_redundant_members false)

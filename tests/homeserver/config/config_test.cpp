@@ -54,6 +54,24 @@ TEST(Config, EnvironmentOverrides) {
   EXPECT_FALSE(c.rate_limits.enabled);
 }
 
+TEST(Config, GuestsPreviewsAndAdminsAreOffUntilSet) {
+  const Config defaults = parseConfig(defaultConfigYaml("x.org", 8008, "postgresql:///a"), "/");
+  EXPECT_FALSE(defaults.registration.allow_guest_access);
+  EXPECT_FALSE(defaults.url_preview.enabled);
+  EXPECT_TRUE(defaults.auth.admins.empty());
+  const Config c = parseConfig(
+      "server_name: x.org\ndatabase: {url: 'postgresql:///a'}\nregistration: {allow_guest_access: true}\n"
+      "url_preview: {enabled: true, max_size: 4096, timeout_ms: 500, cache_ms: 1000}\n"
+      "auth: {admins: ['@ops:x.org']}\n",
+      "/");
+  EXPECT_TRUE(c.registration.allow_guest_access);
+  EXPECT_TRUE(c.url_preview.enabled);
+  EXPECT_EQ(c.url_preview.max_size, 4096);
+  EXPECT_EQ(c.url_preview.timeout_ms, 500);
+  EXPECT_EQ(c.url_preview.cache_ms, 1000);
+  EXPECT_EQ(c.auth.admins, std::vector<std::string>{"@ops:x.org"});
+}
+
 TEST(Config, TokensRequiredNeedsTokens) {
   Config c = parseConfig(defaultConfigYaml("x.org", 8008, "postgresql:///a"), "/");
   c.registration.require_registration_token = true;
