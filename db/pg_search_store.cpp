@@ -41,7 +41,7 @@ std::string matches(const search::TextQuery& q, bool with_rank) {
     sql += sql.empty() ? "" : " UNION ALL ";
     sql += std::string("SELECT ") + (with_rank ? kStoredEventColumns : "e.event_nid");
     if (with_rank) {
-      sql += std::string(", ts_rank(") + k.vector + ", q.q) AS rank";
+      sql += std::string(", ts_rank(") + k.vector + ", q.q) AS rank, e.stream_pos AS pos";
     }
     sql += std::string(" FROM events e JOIN b ON e.room_id = b.room_id AND e.stream_pos > b.lo ") +
            "AND e.stream_pos <= b.hi CROSS JOIN q WHERE e.type = '" + k.type + "' AND " + k.vector +
@@ -82,15 +82,15 @@ std::vector<search::SearchHit> PgSearchStore::search(const search::TextQuery& q,
   if (q.rooms.empty() || q.keys.empty()) {
     return {};
   }
-  const std::string order = page.by_rank ? " ORDER BY rank DESC, stream_pos DESC OFFSET $5 LIMIT $6"
-                                         : " ORDER BY stream_pos DESC OFFSET $5 LIMIT $6";
+  const std::string order = page.by_rank ? " ORDER BY rank DESC, pos DESC OFFSET $5 LIMIT $6"
+                                         : " ORDER BY pos DESC OFFSET $5 LIMIT $6";
   const std::string sql = std::string(kBounds) + "SELECT * FROM (" + matches(q, true) +
-                          ") AS m WHERE stream_pos < $7" + order;
+                          ") AS m WHERE pos < $7" + order;
   const auto rows = run(pool_, sql, q, page.offset, static_cast<int64_t>(page.limit), page.before_pos);
   std::vector<search::SearchHit> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
-    out.push_back({storedEventFromRow(row), row[13].as<double>()});
+    out.push_back({storedEventFromRow(row), row[kStoredEventColumnCount].as<double>()});
   }
   return out;
 }
